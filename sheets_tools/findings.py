@@ -1,0 +1,163 @@
+"""Findings: every problem found in a file, a row or a cell is a record with a code.
+
+All codes live in CATALOGUE. A message is formatted from the catalogue entry, so tests
+can build the expected text the same way (``message("cell.required", label="Tên")``).
+Messages are Vietnamese and say what to do.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    severity: str
+    text: str  # Vietnamese message; str.format() placeholders from the finding's context
+
+
+CATALOGUE: dict[str, Code] = {
+    # --- the file as a whole -------------------------------------------------------
+    "file.empty": Code(ERROR, "Tệp rỗng (0 byte). Hãy gửi lại tệp Excel đã điền."),
+    "file.unreadable": Code(ERROR, "Không đọc được tệp: {detail}. Hãy gửi lại tệp."),
+    "file.not_spreadsheet": Code(
+        ERROR, "Tệp không phải bảng tính Excel (nhận diện là: {what}). Hãy gửi tệp .xlsx theo biểu mẫu."),
+    "file.xls_legacy": Code(
+        ERROR, "Tệp là định dạng Excel 97-2003 (.xls). Hãy mở bằng Excel và lưu lại dạng .xlsx "
+        "(Tệp > Lưu thành > Excel Workbook), rồi gửi lại."),
+    "file.unsupported_format": Code(
+        ERROR, "Định dạng {what} chưa được hỗ trợ. Hãy lưu lại dạng .xlsx rồi gửi lại."),
+    "file.encrypted": Code(
+        ERROR, "Tệp được đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu (Tệp > Thông tin > "
+        "Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu, xóa mật khẩu) rồi gửi lại."),
+    "file.truncated": Code(
+        ERROR, "Tệp bị hỏng hoặc không trọn vẹn (có thể do tải về/gửi đi bị ngắt): {detail}. "
+        "Hãy gửi lại tệp gốc."),
+    "file.too_large": Code(ERROR, "Tệp vượt giới hạn cho phép: {detail}. Hãy gửi đúng biểu mẫu, không chèn thêm dữ liệu lớn."),
+    "file.macros": Code(WARNING, "Tệp có chứa macro (VBA); chỉ đọc giá trị, không chạy macro."),
+    "file.duplicate": Code(WARNING, "Tệp này đã được nhận trước đó (trùng nội dung); không ghi nhận lại."),
+    "file.superseded": Code(WARNING, "Tệp này đã được thay thế bằng tệp gửi sau của đơn vị."),
+    "file.late": Code(WARNING, "Nộp muộn: nhận ngày {received}, hạn nộp {deadline}."),
+    "file.no_attachment": Code(ERROR, "Thư điện tử không có tệp Excel đính kèm. Hãy gửi lại thư kèm biểu mẫu đã điền."),
+    # --- identification ------------------------------------------------------------
+    "ident.unknown_form": Code(
+        ERROR, "Không nhận ra biểu mẫu: tệp không phải biểu mẫu của đợt thi đua này. "
+        "Hãy dùng đúng biểu mẫu đã được gửi cho đơn vị."),
+    "ident.unknown_unit": Code(
+        ERROR, "Không xác định được đơn vị gửi tệp{detail}. Hãy dùng biểu mẫu đã gửi riêng cho đơn vị "
+        "(có sẵn tên và mã đơn vị)."),
+    "ident.by_name": Code(
+        WARNING, "Tệp không còn thông tin nhận dạng ẩn; đơn vị được xác định theo tên ghi trên biểu mẫu "
+        "(\"{value}\"). Lần sau hãy dùng biểu mẫu gốc đã được gửi."),
+    "ident.other_campaign": Code(
+        ERROR, "Biểu mẫu thuộc đợt \"{value}\", không phải đợt đang thu \"{expected}\". Hãy dùng biểu mẫu của đợt này."),
+    "ident.old_version": Code(
+        WARNING, "Biểu mẫu phiên bản {value}, phiên bản hiện hành là {expected}; đã đọc theo cấu trúc hiện hành."),
+    "ident.unit_mismatch": Code(
+        WARNING, "Mã đơn vị ẩn ({value}) khác tên đơn vị ghi trên biểu mẫu (\"{detail}\"); đã lấy theo mã ẩn."),
+    "sheet.missing": Code(
+        ERROR, "Thiếu trang tính \"{sheet}\" của biểu mẫu. Hãy dùng biểu mẫu gốc, không xóa hay đổi tên trang tính."),
+    "sheet.header_changed": Code(
+        ERROR, "Tiêu đề cột {cell} đã bị sửa (\"{value}\", đúng là \"{expected}\"). Không sửa, chèn hay xóa cột của bảng."),
+    # --- a single cell -------------------------------------------------------------
+    "cell.required": Code(ERROR, "Chưa nhập \"{label}\". Hãy nhập giá trị cho ô này."),
+    "cell.bad_date": Code(ERROR, "\"{label}\": \"{value}\" không phải ngày hợp lệ. Nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/1985."),
+    "cell.date_range": Code(ERROR, "\"{label}\": ngày {value} không hợp lý. Hãy kiểm tra lại."),
+    "cell.bad_integer": Code(ERROR, "\"{label}\": \"{value}\" không phải số nguyên. Hãy nhập số nguyên."),
+    "cell.bad_number": Code(ERROR, "\"{label}\": \"{value}\" không phải số. Hãy nhập số."),
+    "cell.bad_choice": Code(
+        ERROR, "\"{label}\": \"{value}\" không có trong danh sách. Hãy chọn một giá trị trong danh sách thả xuống."),
+    "cell.too_long": Code(ERROR, "\"{label}\": nội dung dài quá {limit} ký tự. Hãy rút gọn."),
+    "cell.formula_text": Code(
+        WARNING, "\"{label}\": nội dung bắt đầu bằng dấu \"=\" đã được ghi nhận như văn bản, không phải công thức."),
+    # --- a row or several rows -----------------------------------------------------
+    "row.title_wrong_subject": Code(
+        ERROR, "\"{value}\" là danh hiệu/hình thức dành cho {expected}, không dùng cho {subject}. "
+        "Hãy chọn danh hiệu dành cho {subject}."),
+    "row.title_is_form": Code(
+        ERROR, "\"{value}\" là {actual}, không phải {expected}. Hãy ghi vào đúng cột \"{label}\"."),
+    "row.duplicate_in_unit": Code(
+        ERROR, "Trùng lặp: {what} đã có ở dòng {other_row}. Hãy xóa dòng trùng hoặc sửa cho đúng."),
+    "row.duplicate_across_units": Code(
+        WARNING, "{what} cũng được {other_unit} đăng ký. Một người chỉ đăng ký tại một đơn vị; "
+        "hãy thống nhất với đơn vị kia."),
+    "row.no_data": Code(WARNING, "Biểu mẫu chưa có dòng dữ liệu nào ở trang \"{sheet}\"."),
+    # --- campaign.xlsx -------------------------------------------------------------
+    "campaign.missing": Code(ERROR, "Không tìm thấy tệp cấu hình đợt thi đua {value}. Hãy chạy \"sheets-tools init\"."),
+    "campaign.sheet_missing": Code(ERROR, "campaign.xlsx thiếu trang tính \"{sheet}\"."),
+    "campaign.bad_value": Code(ERROR, "campaign.xlsx, \"{label}\": {detail}."),
+    "campaign.duplicate": Code(ERROR, "campaign.xlsx: \"{value}\" bị trùng (đã có ở dòng {other_row})."),
+    "campaign.unreadable": Code(ERROR, "Không đọc được campaign.xlsx: {detail}."),
+}
+
+
+@dataclass
+class Finding:
+    """One problem. ``cell`` is an A1 reference on ``sheet`` (None for file-level findings)."""
+
+    code: str
+    severity: str
+    message: str
+    file: str | None = None
+    unit: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    value: Any = None
+
+    def to_json(self) -> dict:
+        """The public JSON shape of a finding (issue contract)."""
+        d = asdict(self)
+        return {k: d[k] for k in ("code", "severity", "sheet", "cell", "field", "value", "message")}
+
+
+def message(code: str, **context: Any) -> str:
+    """Format the Vietnamese message of ``code`` with ``context``; missing keys render empty."""
+    return CATALOGUE[code].text.format_map(_Blank(context))
+
+
+def finding(code: str, *, sheet: str | None = None, cell: str | None = None, field: str | None = None,
+            value: Any = None, file: str | None = None, unit: str | None = None, **context: Any) -> Finding:
+    """Build a Finding from the catalogue. ``context`` fills the message placeholders."""
+    ctx = {"value": "" if value is None else value, "sheet": sheet or "", **context}
+    return Finding(code=code, severity=CATALOGUE[code].severity, message=message(code, **ctx),
+                   file=file, unit=unit, sheet=sheet, cell=cell, field=field, value=_jsonable(value))
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def status_of(findings: list[Finding]) -> str:
+    """accepted / accepted_with_warnings / rejected, from the findings of one file."""
+    if has_errors(findings):
+        return "rejected"
+    if findings:
+        return "accepted_with_warnings"
+    return "accepted"
+
+
+STATUS_LABELS = {
+    "accepted": "Hợp lệ",
+    "accepted_with_warnings": "Hợp lệ, có lưu ý",
+    "rejected": "Bị trả lại",
+    "missing": "Chưa nộp",
+}
+
+SEVERITY_LABELS = {ERROR: "Lỗi", WARNING: "Lưu ý"}
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

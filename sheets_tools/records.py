@@ -1,0 +1,56 @@
+"""The records passed between pipeline stages: intake -> validate -> ledger -> consolidate."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from .findings import Finding, status_of
+
+
+@dataclass
+class Incoming:
+    """One file taken in: a file on disk or an attachment of an e-mail."""
+
+    name: str  # the file's own name, as the unit sent it
+    data: bytes
+    source: str  # where it came from: a path, or "mail.eml » attachment.xlsx"
+    received_at: datetime  # e-mail Date header, else the file's modification time
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Row:
+    """One input row of a returned workbook."""
+
+    sheet: str  # the sheet's key in the form declaration (e.g. "individuals")
+    row: int  # the spreadsheet row number (as the unit sees it)
+    values: dict[str, Any]  # field -> value; validated values when ``valid``, else as read
+    valid: bool = True
+
+
+@dataclass
+class FileResult:
+    """What intake and validation made of one file."""
+
+    incoming: Incoming
+    form_id: str | None = None
+    form_version: int | None = None
+    unit_code: str | None = None
+    identified_by: str | None = None  # "hidden" (identification sheet/names) or "name" (unit name on sheet)
+    rows: list[Row] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    late: bool = False
+
+    @property
+    def status(self) -> str:
+        return status_of(self.findings)
+
+    def to_json(self) -> dict:
+        return {"file": self.incoming.source, "unit": self.unit_code, "form": self.form_id,
+                "status": self.status, "findings": [f.to_json() for f in self.findings]}

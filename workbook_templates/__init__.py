@@ -1,0 +1,1 @@
+"""Form declarations (*.toml) and the blank templates built from them (blank/)."""
