@@ -206,6 +206,19 @@ def create(directory: Path, sample: str | None = None) -> Path:
     return path
 
 
+def sample_campaign(name: str = "daklak-2024", directory: Path | None = None) -> Campaign:
+    """The built-in sample as a Campaign object, without writing campaign.xlsx."""
+    if name not in sample_data.SAMPLES:
+        raise ValueError(f"unknown sample {name!r}")
+    return Campaign(
+        dir=Path(directory or "."), info=Info.model_validate(sample_data.INFO),
+        units=[Unit(code=c, name=n, kind=k, block=b, email=e, contact=p) for c, n, k, b, e, p in sample_data.UNITS],
+        catalogue=[CatalogueItem(code=c, name=n, kind=k, subject=s, legal_basis=lb)
+                   for c, n, k, s, lb in sample_data.CATALOGUE],
+        movements=[Movement(code=c, name=n, period=p) for c, n, p in sample_data.MOVEMENTS],
+        deadlines=[Deadline(form=f, name=n, date=d) for f, n, d in sample_data.DEADLINES])
+
+
 # --- reading ------------------------------------------------------------------------------------
 def _cell_value(v: Any) -> Any:
     if isinstance(v, str):

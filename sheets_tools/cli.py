@@ -1,0 +1,207 @@
+"""The ``sheets-tools`` command: a thin layer over the library, one stage per command."""
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import campaign as campaign_mod
+from .files import CampaignBusy
+
+SAMPLE = "daklak-2024"
+
+
+def _load(directory: Path) -> campaign_mod.Campaign:
+    return campaign_mod.load(directory)
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _friendly(func):
+    """Turn the library's own exceptions into clear messages; --debug shows the traceback."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (campaign_mod.CampaignError, CampaignBusy) as exc:
+            if click.get_current_context().find_root().params.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from exc
+    return wrapper
+
+
+@click.group(epilog="Ví dụ: sheets-tools demo demo-2024   (chạy thử toàn bộ quy trình trên đợt mẫu)")
+@click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi kỹ thuật (traceback).")
+@click.version_option(package_name="sheets-tools")
+def main(debug: bool) -> None:
+    """sheets-tools: thu thập, kiểm tra và tổng hợp biểu mẫu thi đua, khen thưởng bằng Excel.
+
+    Quy trình: init -> issue (gửi biểu mẫu) -> collect (nhận, kiểm tra) -> consolidate (tổng hợp)
+    -> status (theo dõi).
+    """
+
+
+@main.command(epilog="Ví dụ: sheets-tools init dot-2024 --sample daklak-2024")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--sample", type=click.Choice([SAMPLE]), help="Tạo từ đợt mẫu có sẵn.")
+@_friendly
+def init(directory: Path, sample: str | None) -> None:
+    """Tạo thư mục đợt thi đua với campaign.xlsx (trống hoặc theo mẫu)."""
+    target = directory / campaign_mod.CAMPAIGN_FILE
+    if target.exists():
+        raise click.ClickException(f"{target} đã có; không ghi đè. Hãy chọn thư mục khác.")
+    path = campaign_mod.create(directory, sample=sample)
+    click.echo(f"Đã tạo {path}")
+    if not sample:
+        click.echo("Hãy mở campaign.xlsx, điền thông tin chung, thời hạn, danh sách đơn vị, rồi chạy "
+                   f"\"sheets-tools issue {directory}\".")
+
+
+@main.group()
+def templates() -> None:
+    """Biểu mẫu: tạo biểu mẫu trống, mô tả cấu trúc biểu mẫu."""
+
+
+@templates.command("build", epilog="Ví dụ: sheets-tools templates build dot-2024")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_friendly
+def templates_build(directory: Path) -> None:
+    """Ghi các biểu mẫu trống.
+
+    DIRECTORY là thư mục đợt thi đua (có campaign.xlsx): biểu mẫu ghi vào DIRECTORY/templates.
+    Nếu không có campaign.xlsx, dùng danh mục của đợt mẫu và ghi thẳng vào DIRECTORY.
+    """
+    from .build import build_blanks
+    camp, out = _campaign_or_sample(directory)
+    for path in build_blanks(out, camp):
+        click.echo(f"Đã ghi {path}")
+
+
+@templates.command("describe", epilog="Ví dụ: sheets-tools templates describe --json")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@click.option("--campaign", "campaign_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Lấy danh sách lựa chọn từ đợt thi đua này (mặc định: đợt mẫu).")
+@_friendly
+def templates_describe(as_json: bool, campaign_dir: Path | None) -> None:
+    """Mô tả các biểu mẫu: trang tính, dòng tiêu đề, vùng nhập, các cột."""
+    from .forms import describe
+    camp = _load(campaign_dir) if campaign_dir else _campaign_or_sample(None)[0]
+    data = {"forms": describe(camp)}
+    if as_json:
+        _print_json(data)
+        return
+    for form in data["forms"]:
+        click.echo(f"{form['id']} (phiên bản {form['version']}): {form['name']}")
+        for s in form["sheets"]:
+            click.echo(f"  Trang \"{s['name']}\": tiêu đề dòng {s['header_row']}, "
+                       f"nhập từ dòng {s['first_row']} đến {s['last_row']}")
+            for c in s["columns"]:
+                req = " (bắt buộc)" if c["required"] else ""
+                click.echo(f"    {c['column']}: {c['label']} [{c['type']}]{req}")
+
+
+@main.command("issue", epilog="Ví dụ: sheets-tools issue dot-2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--form", "form_ids", multiple=True, help="Chỉ gửi biểu mẫu này (mã biểu mẫu).")
+@_friendly
+def issue_cmd(directory: Path, form_ids: tuple[str, ...]) -> None:
+    """Ghi biểu mẫu điền sẵn và thư điện tử (.eml) cho từng đơn vị vào DIRECTORY/outbox."""
+    from .send import issue
+    result = issue(_load(directory), list(form_ids) or None)
+    click.echo(f"Đã ghi {len(result.files)} biểu mẫu và {len(result.drafts)} thư nháp vào "
+               f"{directory / 'outbox'}")
+    for note in result.skipped:
+        click.echo(f"Lưu ý: {note}")
+
+
+@main.command("collect", epilog="Ví dụ: sheets-tools collect dot-2024 hop-thu/ thu-don-vi.eml")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@click.option("--no-feedback", is_flag=True, help="Không ghi tệp phản hồi cho đơn vị.")
+@_friendly
+def collect_cmd(directory: Path, paths: tuple[Path, ...], as_json: bool, no_feedback: bool) -> None:
+    """Nhận các tệp đơn vị gửi về (tệp, thư mục, thư .eml): kiểm tra, ghi sổ, viết phản hồi."""
+    from .collect import collect
+    from .report import format_files
+    result = collect(_load(directory), list(paths), feedback=not no_feedback)
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else format_files(result))
+
+
+@main.command("validate", epilog="Ví dụ: sheets-tools validate bao-cao.xlsx --campaign dot-2024 --json")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--campaign", "campaign_dir", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path), help="Thư mục đợt thi đua.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@_friendly
+def validate_cmd(files: tuple[Path, ...], campaign_dir: Path, as_json: bool) -> None:
+    """Kiểm tra tệp mà không ghi nhận gì. Mã thoát 1 nếu có lỗi."""
+    from .collect import check
+    from .report import format_files
+    result = check(_load(campaign_dir), list(files))
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else format_files(result))
+    if result.has_errors:
+        sys.exit(1)
+
+
+@main.command("consolidate", epilog="Ví dụ: sheets-tools consolidate dot-2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_friendly
+def consolidate_cmd(directory: Path) -> None:
+    """Ghi bảng tổng hợp (master) vào DIRECTORY/master."""
+    from .consolidate import consolidate
+    from .files import campaign_lock
+    camp = _load(directory)
+    with campaign_lock(camp.dir, "consolidate"):
+        result = consolidate(camp)
+    if result.busy_target:
+        click.echo(f"Tệp {result.busy_target} đang được mở (Excel?); đã ghi bản mới bên cạnh: {result.path}")
+    else:
+        click.echo(f"Đã ghi bảng tổng hợp: {result.path}")
+
+
+@main.command("status", epilog="Ví dụ: sheets-tools status dot-2024 --json")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@_friendly
+def status_cmd(directory: Path, as_json: bool) -> None:
+    """Tình hình nộp: đơn vị nào đã gửi, gửi muộn, chưa gửi."""
+    from .ledger import Ledger
+    from .status import board
+    camp = _load(directory)
+    with Ledger(camp.dir) as ledger:
+        b = board(camp, ledger)
+    if as_json:
+        _print_json(b.to_json())
+    else:
+        click.echo(b.format_text())
+
+
+@main.command("demo", epilog="Ví dụ: sheets-tools demo demo-2024")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@_friendly
+def demo_cmd(directory: Path) -> None:
+    """Chạy thử cả quy trình trên đợt mẫu daklak-2024 với các tệp trả lời mô phỏng."""
+    from .demo import DemoError, run_demo
+    try:
+        result = run_demo(directory, echo=click.echo)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(result.status_text)
+    click.echo(f"\nBảng tổng hợp: {result.master}")
+
+
+def _campaign_or_sample(directory: Path | None):
+    """The campaign in ``directory`` if it has one, else the built-in sample's catalogue."""
+    if directory is not None and (directory / campaign_mod.CAMPAIGN_FILE).exists():
+        return _load(directory), directory / "templates"
+    return campaign_mod.sample_campaign(SAMPLE), directory
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

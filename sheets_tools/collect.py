@@ -1,0 +1,122 @@
+"""The collect stage: take returned workbooks in, check them, record them, answer each unit.
+
+intake (gather, sniff, identify, read) -> validate -> ledger (archive + record) -> feedback.
+A bad file never stops the run: it becomes a rejected result with findings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from .campaign import Campaign
+from .files import campaign_lock
+from .forms import load_forms
+from .intake import gather
+from .ledger import ARCHIVE_DIR, Ledger
+from .records import FileResult, Row
+from .validate import check_file, cross_unit_findings
+
+# folders of the campaign that collect must never take as returns
+INTERNAL_DIRS = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates")
+
+
+@dataclass
+class Collected:
+    """One file of a collect run and what became of it."""
+
+    result: FileResult
+    duplicate: bool = False  # the same content was taken before: nothing recorded again
+    feedback: Path | None = None
+
+    def to_json(self) -> dict:
+        out = self.result.to_json()
+        out["duplicate"] = self.duplicate
+        out["feedback"] = str(self.feedback) if self.feedback else None
+        return out
+
+
+@dataclass
+class CollectResult:
+    files: list[Collected] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(c.result.status == "rejected" for c in self.files)
+
+    def to_json(self) -> dict:
+        return {"files": [c.to_json() for c in self.files]}
+
+
+def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True) -> CollectResult:
+    """Take files, folders and .eml messages in; record them in the campaign's ledger."""
+    from .build import write_feedback  # openpyxl-heavy: only loaded when collect runs
+
+    out = CollectResult()
+    excluded = [(campaign.dir / d).resolve() for d in INTERNAL_DIRS]
+    with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
+        for item in gather(_outside(paths, excluded)):
+            if isinstance(item, FileResult):
+                result = item
+            else:
+                known = ledger.known(item.sha256)
+                if known is not None:
+                    out.files.append(_duplicate(item, known, ledger))
+                    continue
+                result = check_file(item, campaign)
+            ledger.record(result, collected_at=datetime.now())
+            collected = Collected(result)
+            if feedback and result.findings:
+                collected.feedback = write_feedback(campaign, result)
+            out.files.append(collected)
+        _add_cross_unit(campaign, ledger, out)
+    return out
+
+
+def check(campaign: Campaign, paths: Iterable[Path]) -> CollectResult:
+    """Check files without recording anything (``sheets-tools validate``)."""
+    out = CollectResult()
+    for item in gather(paths):
+        out.files.append(Collected(item if isinstance(item, FileResult) else check_file(item, campaign)))
+    return out
+
+
+def current_rows(ledger: Ledger, form_id: str) -> dict[str, list[Row]]:
+    """Per unit, the rows of its data submission for a form (what goes into the master)."""
+    return {unit: [Row(sheet=s, row=r, values=v) for s, r, v in ledger.rows(sub.id)]
+            for unit, sub in ledger.data_submission(form_id).items()}
+
+
+def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> None:
+    """Attach cross-unit findings (e.g. one person registered by two units) to this run's files."""
+    touched = {c.result.form_id for c in out.files if c.result.form_id and not c.duplicate}
+    forms = load_forms()
+    for form_id in touched & set(forms):
+        by_unit = cross_unit_findings(forms[form_id], current_rows(ledger, form_id), campaign)
+        for c in out.files:
+            r = c.result
+            if r.form_id == form_id and not c.duplicate and r.status != "rejected":
+                for f in by_unit.get(r.unit_code, []):
+                    f.file = r.incoming.source
+                    r.findings.append(f)
+
+
+def _duplicate(item, known, ledger: Ledger) -> Collected:
+    result = FileResult(incoming=item, form_id=known.form, unit_code=known.unit,
+                        identified_by=known.identified_by, late=known.late,
+                        findings=ledger.findings(known.id))
+    for f in result.findings:
+        f.file = item.source
+    return Collected(result, duplicate=True)
+
+
+def _outside(paths: Iterable[Path], excluded: list[Path]) -> list[Path]:
+    """Drop the campaign's own folders (archive, outbox, ...) from what to collect."""
+    kept = []
+    for p in paths:
+        rp = Path(p).resolve()
+        if any(rp == e or e in rp.parents for e in excluded):
+            continue
+        kept.append(Path(p))
+    return kept

@@ -1,0 +1,67 @@
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from sheets_tools import campaign
+from sheets_tools.findings import message
+
+
+def test_sample_follows_seed_000(tmp_path):
+    campaign.create(tmp_path, sample="daklak-2024")
+    camp = campaign.load(tmp_path)
+    assert camp.id == "daklak-2024"
+    assert camp.info.year == 2024
+    assert camp.deadline("registration") == date(2024, 1, 31)
+    assert camp.deadline("initiatives") == date(2024, 2, 28)
+    districts = [u for u in camp.units if u.kind == "Phòng Tư pháp cấp huyện"]
+    assert len(districts) == 15
+    assert camp.unit_by_name("Phòng Tư pháp huyện M'Drắk").code == "PTP-MD"
+    assert "Văn phòng Sở" in [u.name for u in camp.units]
+    assert "Chiến sĩ thi đua cơ sở" in camp.catalogue_names("title:individual")
+    assert "Tập thể lao động xuất sắc" in camp.catalogue_names("title:collective")
+    assert all(item.legal_basis for item in camp.catalogue)
+    assert len(camp.movements) >= 5
+
+
+def test_sample_campaign_object_equals_the_workbook(tmp_path):
+    campaign.create(tmp_path, sample="daklak-2024")
+    loaded = campaign.load(tmp_path)
+    built = campaign.sample_campaign("daklak-2024", tmp_path)
+    assert loaded.units == built.units
+    assert loaded.catalogue == built.catalogue
+    assert loaded.deadlines == built.deadlines
+
+
+def test_empty_campaign_reports_what_to_fill(tmp_path):
+    campaign.create(tmp_path)
+    with pytest.raises(campaign.CampaignError) as exc:
+        campaign.load(tmp_path)
+    cells = {(f.sheet, f.cell) for f in exc.value.findings}
+    assert ("Thông tin chung", "B2") in cells  # campaign id
+    assert ("Thời hạn", "C2") in cells  # registration deadline
+
+
+def test_mistakes_are_reported_by_sheet_and_cell(tmp_path):
+    campaign.create(tmp_path, sample="daklak-2024")
+    path = tmp_path / "campaign.xlsx"
+    wb = load_workbook(path)
+    wb["Đơn vị"]["E3"] = "khong-phai-email"
+    wb["Đơn vị"]["A5"] = "VP"  # duplicate code
+    wb["Danh hiệu - Hình thức"]["D2"] = "Cả hai"
+    wb["Thời hạn"]["C2"] = "ba mươi mốt tháng một"
+    wb.save(path)
+    with pytest.raises(campaign.CampaignError) as exc:
+        campaign.load(tmp_path)
+    found = {(f.code, f.sheet, f.cell) for f in exc.value.findings}
+    assert ("campaign.bad_value", "Đơn vị", "E3") in found
+    assert ("campaign.duplicate", "Đơn vị", "A5") in found
+    assert ("campaign.bad_value", "Danh hiệu - Hình thức", "D2") in found
+    assert ("campaign.bad_value", "Thời hạn", "C2") in found
+    assert "Đơn vị!E3" in str(exc.value)
+
+
+def test_missing_campaign_file(tmp_path):
+    with pytest.raises(campaign.CampaignError) as exc:
+        campaign.load(tmp_path)
+    assert exc.value.findings[0].message == message("campaign.missing", value=str(tmp_path / "campaign.xlsx"))
