@@ -82,7 +82,7 @@ def form_workbook(form: Form, campaign: Campaign | None, unit: Unit | None, *, r
     wb.security = WorkbookProtection(lockStructure=True)
     if password:
         wb.security.set_workbook_password(password)
-    wb.active = 0
+    _select_first(wb)
     return wb
 
 
@@ -104,9 +104,7 @@ def feedback_workbook(form: Form | None, campaign: Campaign, unit: Unit | None, 
     _errors_sheet(ws, campaign, unit, result, fixable=form is not None and unit is not None)
     password = campaign.settings.get("sheet_password") or None
     _protect(ws, password)
-    wb.active = 0
-    for other in wb.worksheets[1:]:
-        other.sheet_view.tabSelected = False
+    _select_first(wb)
     return wb
 
 
@@ -172,6 +170,13 @@ def _new_workbook() -> Workbook:
     return wb
 
 
+def _select_first(wb: Workbook) -> None:
+    """Open on the first sheet, with only that tab selected (several selected tabs = grouped sheets)."""
+    wb.active = 0
+    for i, ws in enumerate(wb.worksheets):
+        ws.sheet_view.tabSelected = i == 0
+
+
 def _text(ws: Worksheet, ref: str, value: Any, *, merge_to: str | None = None, align: str = "left",
           wrap: bool = False, **font) -> None:
     cell = ws[ref]
@@ -232,7 +237,6 @@ def _deadline_text(form: Form, campaign: Campaign | None) -> str:
 
 
 def _unit_cells(ws: Worksheet, sheet: TableSheet, unit: Unit | None) -> None:
-    last = get_column_letter(sheet.last_col)
     for row, label, value in ((UNIT_NAME_ROW, "Đơn vị:", unit.name if unit else None),
                               (UNIT_CODE_ROW, "Mã đơn vị:", unit.code if unit else None)):
         _text(ws, f"B{row}", label, bold=True, align="right")
@@ -247,8 +251,6 @@ def _unit_cells(ws: Worksheet, sheet: TableSheet, unit: Unit | None) -> None:
             if unit is None:
                 for c in range(UNIT_VALUE_COL + 1, sheet.last_col + 1):
                     ws.cell(row=row, column=c).border = Border(bottom=Side(style="dotted"))
-    ws[f"A{UNIT_NAME_ROW}"].font = _font()
-    del last
 
 
 def _header(ws: Worksheet, sheet: TableSheet) -> None:
@@ -327,8 +329,11 @@ class _ListSheet:
         return self.refs[key]
 
     def finish(self, password: str | None) -> None:
+        """Hide the list sheet, protect it and move it behind the input sheets."""
         self.ws.sheet_state = "hidden"
         _protect(self.ws, password)
+        wb = self.ws.parent
+        wb.move_sheet(self.ws, offset=len(wb.worksheets) - 1 - wb.worksheets.index(self.ws))
 
 
 def _validate(ws: Worksheet, sheet: TableSheet, column: Column, campaign: Campaign | None,
@@ -453,6 +458,11 @@ _ERROR_COLUMNS = (("STT", 6), ("Mức độ", 10), ("Trang tính", 16), ("Ô", 8
                   ("Vấn đề và cách sửa", 80))
 
 
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column (programs do not grow rows written by openpyxl)."""
+    return sum(max(1, -(-len(part) // max(1, int(width) - 2))) for part in text.split("\n"))
+
+
 def _errors_sheet(ws: Worksheet, campaign: Campaign, unit: Unit | None, result: FileResult, *,
                   fixable: bool) -> None:
     for i, (_, width) in enumerate(_ERROR_COLUMNS, start=1):
@@ -482,6 +492,7 @@ def _errors_sheet(ws: Worksheet, campaign: Campaign, unit: Unit | None, result: 
             put(cell, value)
             cell.font, cell.border = _font(color="C00000" if c == 2 and f.severity == "error" else None), _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+        ws.row_dimensions[top + n].height = 16 * max(_lines(str(v), w) for v, (_, w) in zip(values, _ERROR_COLUMNS))
         if fixable and f.sheet and f.cell:
             ws.cell(row=top + n, column=4).hyperlink = Hyperlink(
                 ref=f"D{top + n}", location=f"{quote_sheetname(f.sheet)}!{f.cell}")

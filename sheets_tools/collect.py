@@ -15,7 +15,7 @@ from .files import campaign_lock
 from .forms import load_forms
 from .intake import gather
 from .ledger import ARCHIVE_DIR, Ledger
-from .records import FileResult, Row
+from .records import FileResult
 from .validate import check_file, cross_unit_findings
 
 # folders of the campaign that collect must never take as returns
@@ -82,18 +82,12 @@ def check(campaign: Campaign, paths: Iterable[Path]) -> CollectResult:
     return out
 
 
-def current_rows(ledger: Ledger, form_id: str) -> dict[str, list[Row]]:
-    """Per unit, the rows of its data submission for a form (what goes into the master)."""
-    return {unit: [Row(sheet=s, row=r, values=v) for s, r, v in ledger.rows(sub.id)]
-            for unit, sub in ledger.data_submission(form_id).items()}
-
-
 def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> None:
     """Attach cross-unit findings (e.g. one person registered by two units) to this run's files."""
     touched = {c.result.form_id for c in out.files if c.result.form_id and not c.duplicate}
     forms = load_forms()
     for form_id in touched & set(forms):
-        by_unit = cross_unit_findings(forms[form_id], current_rows(ledger, form_id), campaign)
+        by_unit = cross_unit_findings(forms[form_id], ledger.data_rows(forms[form_id]), campaign)
         for c in out.files:
             r = c.result
             if r.form_id == form_id and not c.duplicate and r.status != "rejected":

@@ -68,6 +68,8 @@ CATALOGUE: dict[str, Code] = {
     "cell.date_range": Code(ERROR, "\"{label}\": ngày {value} không hợp lý. Hãy kiểm tra lại."),
     "cell.bad_integer": Code(ERROR, "\"{label}\": \"{value}\" không phải số nguyên. Hãy nhập số nguyên."),
     "cell.bad_number": Code(ERROR, "\"{label}\": \"{value}\" không phải số. Hãy nhập số."),
+    "cell.out_of_range": Code(
+        ERROR, "\"{label}\": {value} nằm ngoài khoảng cho phép{range}. Hãy kiểm tra lại."),
     "cell.bad_choice": Code(
         ERROR, "\"{label}\": \"{value}\" không có trong danh sách. Hãy chọn một giá trị trong danh sách thả xuống."),
     "cell.too_long": Code(ERROR, "\"{label}\": nội dung dài quá {limit} ký tự. Hãy rút gọn."),
@@ -122,7 +124,7 @@ def message(code: str, **context: Any) -> str:
 def finding(code: str, *, sheet: str | None = None, cell: str | None = None, field: str | None = None,
             value: Any = None, file: str | None = None, unit: str | None = None, **context: Any) -> Finding:
     """Build a Finding from the catalogue. ``context`` fills the message placeholders."""
-    ctx = {"value": "" if value is None else value, "sheet": sheet or "", **context}
+    ctx = {"value": "" if value is None else value, "sheet": sheet or "", "cell": cell or "", **context}
     return Finding(code=code, severity=CATALOGUE[code].severity, message=message(code, **ctx),
                    file=file, unit=unit, sheet=sheet, cell=cell, field=field, value=_jsonable(value))
 

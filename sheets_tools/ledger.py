@@ -16,7 +16,8 @@ from typing import Any, Iterator
 
 from .files import atomic_write_bytes
 from .findings import Finding
-from .records import FileResult
+from .forms import Form, TableSheet
+from .records import FileResult, Row
 
 LEDGER_FILE = "ledger.sqlite"
 ARCHIVE_DIR = "archive"
@@ -191,6 +192,13 @@ class Ledger:
         for sh, r, data in self.db.execute(sql + " ORDER BY rowid", args):
             yield sh, r, json.loads(data)
 
+    def data_rows(self, form: Form) -> dict[str, list[Row]]:
+        """Per unit, the rows of its data submission for ``form``, with dates as ``date`` again."""
+        sheets = {s.key: s for s in form.sheets}
+        return {unit: [Row(sheet=key, row=n, values=typed_values(sheets[key], v) if key in sheets else v)
+                       for key, n, v in self.rows(sub.id)]
+                for unit, sub in self.data_submission(form.id).items()}
+
     def findings(self, submission_id: int) -> list[Finding]:
         out = []
         for code, sev, sheet, cell, field, value, msg in self.db.execute(
@@ -199,6 +207,18 @@ class Ledger:
             out.append(Finding(code=code, severity=sev, message=msg, sheet=sheet, cell=cell, field=field,
                                value=json.loads(value) if value is not None else None))
         return out
+
+
+def typed_values(sheet: TableSheet, values: dict[str, Any]) -> dict[str, Any]:
+    """Row values as stored (JSON) with the date columns turned back into ``date``."""
+    out = dict(values)
+    for col in sheet.columns:
+        if col.type == "date" and isinstance(out.get(col.field), str):
+            try:
+                out[col.field] = date.fromisoformat(out[col.field][:10])
+            except ValueError:
+                pass
+    return out
 
 
 def _dumps(value: Any) -> str:

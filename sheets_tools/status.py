@@ -103,7 +103,6 @@ class FormStatus:
             if e.state != "missing":
                 c["sent"] += 1
         c["missing"] = c["units"] - c["sent"]
-        del c["pending"]
         return {k: c[k] for k in COUNT_KEYS}
 
     def to_json(self) -> dict:
@@ -148,7 +147,8 @@ class Board:
         """A plain-text table per form, in Vietnamese, for the terminal."""
         blocks = [_form_text(fs) for fs in self.forms]
         if not self.forms:
-            blocks.append("Chưa có biểu mẫu nào có hạn nộp trong đợt thi đua (xem trang \"Thời hạn\").")
+            blocks.append("Chưa có biểu mẫu nào có hạn nộp trong đợt thi đua "
+                          "(xem trang \"Thời hạn\" của campaign.xlsx).")
         if self.unidentified:
             blocks.append(_unidentified_text(self.unidentified))
         return "\n\n".join(blocks)

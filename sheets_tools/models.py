@@ -1,0 +1,282 @@
+"""Row models: one pydantic model per declared sheet, built from the form declaration.
+
+Spreadsheets hand over floats for integers (7.0), dates or datetimes, Excel serial numbers
+and text typed every which way. The ``coerce_*`` functions turn those into clean values or
+raise ``PydanticCustomError`` whose type is our finding code, so ``validate`` can map a
+pydantic error straight to a Finding (the error's ``ctx`` fills the message).
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Annotated, Any, Callable
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic_core import PydanticCustomError
+
+from .forms import Column, TableSheet, resolve_choices
+from .text import fold, normalize
+
+SUBJECT_WORDS = {"individual": "cá nhân", "collective": "tập thể"}
+KIND_WORDS = {"title": "danh hiệu thi đua", "form": "hình thức khen thưởng"}
+
+# Excel's 1900 date system: serial 1 is 01/01/1900 and serial 60 the phantom 29/02/1900,
+# so from serial 61 on, day 0 is 30/12/1899.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 61, 73415  # 01/03/1900 .. 31/12/2100
+_BARE_YEAR = range(1900, 2101)  # a number like 1985 in a date column is a year, not a serial
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_INTEGER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+def _error(code: str, **ctx: Any) -> PydanticCustomError:
+    return PydanticCustomError(code, code, ctx)
+
+
+def is_empty(value: Any) -> bool:
+    """None, "" and whitespace-only strings count as empty cells."""
+    if isinstance(value, str):
+        return not value[:1].isalnum() and not normalize(value)  # most text starts with a letter
+    return value is None
+
+
+def format_date(value: date) -> str:
+    """dd/mm/yyyy, the way dates are written in Vietnam."""
+    return value.strftime("%d/%m/%Y")
+
+
+# --- plain coercion functions (also hit directly by property tests) -------------------------------
+def coerce_text(value: Any) -> str | None:
+    """Any cell value as normalised text; 7.0 -> "7"; dates as dd/mm/yyyy; empty -> None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return format_date(value) if value.time() == datetime.min.time() else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return format_date(value)
+    return normalize(str(value)) or None
+
+
+def serial_to_date(serial: float) -> date:
+    """The date of an Excel serial number (1900 date system; the time part is dropped)."""
+    return _EXCEL_EPOCH + timedelta(days=math.floor(serial))
+
+
+def date_to_serial(value: date) -> int:
+    """The Excel serial number of a date from 01/03/1900 on (inverse of serial_to_date)."""
+    return (value - _EXCEL_EPOCH).days
+
+
+def coerce_date(value: Any) -> date | None:
+    """A date from a date/datetime, an Excel serial number or text (dd/mm/yyyy, yyyy-mm-dd, ...)."""
+    if is_empty(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if math.isfinite(value) and _SERIAL_MIN <= value <= _SERIAL_MAX and value not in _BARE_YEAR:
+            return serial_to_date(value)
+        raise _error("cell.bad_date")
+    if isinstance(value, str):
+        text = normalize(value)
+        if m := _DMY.match(text):
+            day, month, year = map(int, m.groups())
+        elif m := _YMD.match(text):
+            year, month, day = map(int, m.groups())
+        else:
+            raise _error("cell.bad_date")
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise _error("cell.bad_date") from None
+    raise _error("cell.bad_date")
+
+
+def coerce_integer(value: Any) -> int | None:
+    """7, 7.0, "7", " 7 ", "7,0" -> 7; 7.5 or "abc" -> cell.bad_integer."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise _error("cell.bad_integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        raise _error("cell.bad_integer")
+    text = normalize(str(value)).replace(" ", "")
+    if _INTEGER.match(text):
+        return int(re.split(r"[.,]", text)[0])
+    raise _error("cell.bad_integer")
+
+
+def coerce_number(value: Any) -> float | None:
+    """A number; text may use the Vietnamese decimal comma ("1,5") or a point ("1.5")."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise _error("cell.bad_number")
+    if isinstance(value, (int, float)):
+        if math.isfinite(value):
+            return float(value)
+        raise _error("cell.bad_number")
+    text = _decimal_point(normalize(str(value)).replace(" ", ""))
+    if _NUMBER.match(text):
+        return float(text)
+    raise _error("cell.bad_number")
+
+
+def _decimal_point(text: str) -> str:
+    """"1.234,5" and "1,234.5" -> "1234.5"; "1,5" -> "1.5"; "1.234.567" -> "1234567"."""
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        return text.replace(thousands, "").replace(decimal, ".")
+    for sep in (",", "."):
+        if text.count(sep) > 1:
+            return text.replace(sep, "")
+    return text.replace(",", ".")
+
+
+def coerce_choice(value: Any, choices: list[str] | dict[str, str]) -> str | None:
+    """The canonical spelling of a choice, matched case-insensitively; else cell.bad_choice.
+
+    ``choices`` is the list of allowed values, or a prepared {fold(choice): choice} table.
+    """
+    text = coerce_text(value)
+    if text is None:
+        return None
+    table = choices if isinstance(choices, dict) else choice_table(choices)
+    try:
+        return table[fold(text)]
+    except KeyError:
+        raise _error("cell.bad_choice") from None
+
+
+def choice_table(choices: list[str]) -> dict[str, str]:
+    """{fold(choice): choice}; the first spelling wins."""
+    table: dict[str, str] = {}
+    for choice in choices:
+        table.setdefault(fold(choice), choice)
+    return table
+
+
+# --- per-column validators ----------------------------------------------------------------------
+def _check_text(column: Column, value: Any) -> str | None:
+    text = coerce_text(value)
+    if text is not None and len(text) > column.max_length:
+        raise _error("cell.too_long", limit=column.max_length)
+    return text
+
+
+def _check_date(column: Column, year: int, value: Any) -> date | None:
+    day = coerce_date(value)
+    if day is None:
+        return None
+    too_early = column.min_date is not None and day < column.min_date
+    too_late = column.max_age_years is not None and day > date(year - column.max_age_years, 12, 31)
+    if too_early or too_late:
+        raise _error("cell.date_range", shown=format_date(day))
+    return day
+
+
+def _check_number(column: Column, coerce: Callable[[Any], float | int | None], value: Any) -> float | int | None:
+    number = coerce(value)
+    if number is None:
+        return None
+    if (column.minimum is not None and number < column.minimum) or (
+            column.maximum is not None and number > column.maximum):
+        raise _error("cell.out_of_range", range=_range_text(column.minimum, column.maximum))
+    return number
+
+
+def _range_text(minimum: float | None, maximum: float | None) -> str:
+    """" (từ 0 đến 2,5)", " (không nhỏ hơn 0)" or " (không lớn hơn 10)"."""
+    lo, hi = _plain(minimum), _plain(maximum)
+    if lo and hi:
+        return f" (từ {lo} đến {hi})"
+    return f" (không nhỏ hơn {lo})" if lo else f" (không lớn hơn {hi})"
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else str(number).replace(".", ",")
+
+
+def _check_choice(column: Column, choices: dict[str, str], wrong_place: Callable[[str], None],
+                  value: Any) -> str | None:
+    try:
+        return coerce_choice(value, choices)
+    except PydanticCustomError:
+        if column.catalogue:
+            wrong_place(coerce_text(value) or "")
+        raise
+
+
+def _catalogue_misplacement(sheet: TableSheet, column: Column, campaign: Any, text: str) -> None:
+    """Raise a row.* error when ``text`` names a catalogue item meant for another column."""
+    if not column.catalogue or column.catalogue == "movement":
+        return
+    item = campaign.catalogue_item(text)
+    if item is None:
+        return
+    kind, subject = column.catalogue.split(":")
+    if item.kind != kind:
+        right = next((c for c in sheet.columns if c.catalogue == f"{item.kind}:{subject}"), None)
+        raise _error("row.title_is_form", actual=KIND_WORDS[item.kind], expected=KIND_WORDS[kind],
+                     label=right.label if right else KIND_WORDS[item.kind])
+    if item.subject != subject:
+        raise _error("row.title_wrong_subject", expected=SUBJECT_WORDS[item.subject],
+                     subject=SUBJECT_WORDS[subject])
+
+
+def _required(column: Column, check: Callable[[Any], Any], value: Any) -> Any:
+    result = check(value)
+    if result is None and column.required:
+        raise _error("cell.required")
+    return result
+
+
+def column_validator(sheet: TableSheet, column: Column, campaign: Any) -> Callable[[Any], Any]:
+    """The function that turns one raw cell value of ``column`` into a clean value (or raises)."""
+    if column.type == "text":
+        check = partial(_check_text, column)
+    elif column.type == "date":
+        check = partial(_check_date, column, campaign.info.year)
+    elif column.type in ("integer", "number"):
+        check = partial(_check_number, column, coerce_integer if column.type == "integer" else coerce_number)
+    else:
+        choices = choice_table(resolve_choices(column, campaign) or [])
+        check = partial(_check_choice, column, choices, partial(_catalogue_misplacement, sheet, column, campaign))
+    return partial(_required, column, check)
+
+
+_PY_TYPES = {"text": str, "date": date, "integer": int, "number": float, "choice": str}
+_CACHE: dict[tuple, type[BaseModel]] = {}
+
+
+def row_model(sheet: TableSheet, campaign: Any) -> type[BaseModel]:
+    """The pydantic model of one row of ``sheet`` (cached per sheet declaration and campaign)."""
+    key = (sheet, campaign.id, campaign.info.year, tuple(campaign.catalogue), tuple(campaign.movements))
+    model = _CACHE.get(key)
+    if model is None:
+        fields = {
+            c.field: (Annotated[_PY_TYPES[c.type] | None, BeforeValidator(column_validator(sheet, c, campaign))],
+                      Field(default=None, validate_default=True))
+            for c in sheet.columns
+        }
+        model = create_model(f"Row_{sheet.key}", __config__=ConfigDict(extra="ignore"), **fields)
+        _CACHE[key] = model
+    return model

@@ -1,0 +1,175 @@
+"""Validate what intake read: each row through its pydantic model, then the rules that look
+at several rows (duplicates in a file, the same person in two units) and the deadline.
+
+Every problem becomes a Finding; nothing stops at the first error.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
+
+from . import intake
+from .campaign import Campaign
+from .findings import Finding, finding
+from .forms import FIRST_ROW, Column, Form, TableSheet, get_form, load_forms
+from .models import coerce_date, coerce_number, coerce_text, format_date, row_model
+from .records import FileResult, Incoming, Row
+from .text import fold
+
+
+def check_file(incoming: Incoming, campaign: Campaign) -> FileResult:
+    """Read and validate one file: what ``collect`` and ``sheets-tools validate`` use."""
+    result, raw = intake.read(incoming, campaign)
+    return validate(result, raw, campaign)
+
+
+def validate(result: FileResult, raw: dict, campaign: Campaign) -> FileResult:
+    """Validate the rows ``intake.read`` returned; add Rows and findings to ``result``."""
+    if result.form_id not in load_forms():
+        return result
+    form = get_form(result.form_id)
+    for sheet in form.sheets:
+        model = row_model(sheet, campaign)
+        for number, values in raw.get(sheet.key, []):
+            result.rows.append(_validate_row(result, sheet, model, number, values))
+        result.findings.extend(_duplicates(result, sheet))
+    if len(raw) == len(form.sheets) and not any(raw.values()):
+        result.findings.extend(_no_data(result, form))
+    _check_deadline(result, form, campaign)
+    return result
+
+
+def _validate_row(result: FileResult, sheet: TableSheet, model: type[BaseModel], number: int, values: dict) -> Row:
+    try:
+        validated = model.model_validate(values)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            column = sheet.column(str(err["loc"][0]))
+            result.findings.append(_cell_finding(result, sheet, column, number, values.get(column.field), err))
+        return Row(sheet=sheet.key, row=number, values=dict(values), valid=False)
+    return Row(sheet=sheet.key, row=number, values=validated.model_dump())
+
+
+def _cell_finding(result: FileResult, sheet: TableSheet, column: Column, number: int, raw: Any, err: dict) -> Finding:
+    ctx = dict(err.get("ctx") or {})
+    value = ctx.pop("shown", display(raw))
+    context = {"label": column.label, **ctx}
+    return finding(err["type"], sheet=sheet.name, cell=f"{column.letter}{number}", field=column.field, value=value,
+                   file=result.incoming.source, unit=result.unit_code, **context)
+
+
+def display(value: Any) -> Any:
+    """A raw cell value as a unit would recognise it in a message: dates dd/mm/yyyy, 7.0 as 7."""
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# --- rules over several rows -----------------------------------------------------------------
+def row_key(sheet: TableSheet, fields: tuple[str, ...], values: dict) -> tuple | None:
+    """A comparison key over ``fields`` (folded text, dates, numbers); None if any is empty."""
+    key = []
+    for name in fields:
+        part = _key_part(sheet.column(name), values.get(name))
+        if part is None:
+            return None
+        key.append(part)
+    return tuple(key)
+
+
+def _key_part(column: Column, value: Any) -> Any:
+    try:
+        if column.type == "date":
+            return coerce_date(value)
+        if column.type in ("integer", "number"):
+            return coerce_number(value)
+    except PydanticCustomError:
+        pass
+    text = coerce_text(value)
+    return fold(text) if text is not None else None
+
+
+def describe_row(sheet: TableSheet, values: dict) -> str:
+    """``sheet.what`` filled with the row's values (dates as dd/mm/yyyy)."""
+    shown = _Blank()
+    for column in sheet.columns:
+        value = values.get(column.field)
+        if column.type == "date":
+            try:
+                value = coerce_date(value)
+            except PydanticCustomError:
+                pass
+        shown[column.field] = "" if value is None else display(value)
+    return sheet.what.format_map(shown)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _duplicates(result: FileResult, sheet: TableSheet) -> list[Finding]:
+    rows = [r for r in result.rows if r.sheet == sheet.key]
+    out = []
+    for group in sheet.unique:
+        first_column = sheet.column(group[0])
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            key = row_key(sheet, group, row.values)
+            if key is None:
+                continue
+            if key in seen:
+                out.append(finding(
+                    "row.duplicate_in_unit", sheet=sheet.name, cell=f"{first_column.letter}{row.row}",
+                    field=first_column.field, value=display(row.values.get(first_column.field)),
+                    file=result.incoming.source, unit=result.unit_code,
+                    what=describe_row(sheet, row.values), other_row=seen[key]))
+            else:
+                seen[key] = row.row
+    return out
+
+
+def _no_data(result: FileResult, form: Form) -> list[Finding]:
+    return [finding("row.no_data", sheet=s.name, cell=f"{s.columns[0].letter}{FIRST_ROW}",
+                    file=result.incoming.source, unit=result.unit_code) for s in form.sheets]
+
+
+def _check_deadline(result: FileResult, form: Form, campaign: Campaign) -> None:
+    deadline = campaign.deadline(form.deadline)
+    received = result.incoming.received_at.date()
+    if deadline is not None and received > deadline:
+        result.late = True
+        result.findings.append(finding("file.late", file=result.incoming.source, unit=result.unit_code,
+                                       received=format_date(received), deadline=format_date(deadline)))
+
+
+def cross_unit_findings(form: Form, rows_by_unit: dict[str, list[Row]], campaign: Campaign
+                        ) -> dict[str, list[Finding]]:
+    """The same person (``unique_across_units``) registered by two units: a warning on each side."""
+    out: dict[str, list[Finding]] = {}
+    for sheet in form.sheets:
+        if not sheet.unique_across_units:
+            continue
+        by_key: dict[tuple, list[tuple[str, Row]]] = {}
+        for unit, rows in rows_by_unit.items():
+            for row in rows:
+                if row.sheet == sheet.key and (key := row_key(sheet, sheet.unique_across_units, row.values)):
+                    by_key.setdefault(key, []).append((unit, row))
+        for entries in by_key.values():
+            for unit, row in entries:
+                for other in dict.fromkeys(u for u, _ in entries if u != unit):
+                    out.setdefault(unit, []).append(_across(sheet, unit, row, other, campaign))
+    return out
+
+
+def _across(sheet: TableSheet, unit: str, row: Row, other: str, campaign: Campaign) -> Finding:
+    column = sheet.column(sheet.unique_across_units[0])
+    other_unit = campaign.unit(other)
+    return finding("row.duplicate_across_units", sheet=sheet.name, cell=f"{column.letter}{row.row}",
+                   field=column.field, value=display(row.values.get(column.field)), unit=unit,
+                   what=describe_row(sheet, row.values), other_unit=other_unit.name if other_unit else other)

@@ -1,0 +1,445 @@
+"""Intake: gathering files and e-mails, sniffing, identification and reading declared ranges."""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from datetime import date, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from workbooks import make_return
+
+from sheets_tools import campaign as campaign_mod
+from sheets_tools import intake
+from sheets_tools.findings import message
+from sheets_tools.forms import FIRST_ROW, HEADER_ROW, ID_SHEET, get_form
+from sheets_tools.records import FileResult, Incoming
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"
+ON_TIME = datetime(2024, 1, 20, 9, 0)
+XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+PERSON = {"family_name": "Nguyễn Văn", "given_name": "An", "birth_date": date(1985, 3, 15), "sex": "Nam",
+          "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}
+
+
+@pytest.fixture(scope="module")
+def camp(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("campaign")
+    campaign_mod.create(folder, sample="daklak-2024")
+    return campaign_mod.load(folder)
+
+
+def incoming_of(path: Path) -> Incoming:
+    return Incoming(name=path.name, data=path.read_bytes(), source=str(path), received_at=ON_TIME)
+
+
+def read_path(path: Path, camp):
+    return intake.read(incoming_of(path), camp)
+
+
+def read_bytes(data: bytes, camp, name: str = "x.xlsx"):
+    return intake.read(Incoming(name=name, data=data, source=name, received_at=ON_TIME), camp)
+
+
+def codes(result: FileResult) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+def only(result: FileResult, code: str):
+    found = [f for f in result.findings if f.code == code]
+    assert len(found) == 1, codes(result)
+    return found[0]
+
+
+def xlsx_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- gather ------------------------------------------------------------------------------------
+def test_gather_folder_skips_hidden_and_lock_files(tmp_path, camp):
+    (tmp_path / "b").mkdir()
+    for name in ("a.xlsx", "b/c.xlsx", "~$a.xlsx", ".~lock.a.xlsx#", ".hidden.xlsx", "b/notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.xlsx").write_bytes(b"x")
+    names = [item.name for item in intake.gather([tmp_path])]
+    assert names == ["a.xlsx", "c.xlsx", "notes.txt"]
+
+
+def test_gather_file_received_at_is_mtime(tmp_path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"data")
+    stamp = datetime(2024, 1, 30, 16, 45).timestamp()
+    os.utime(path, (stamp, stamp))
+    (item,) = intake.gather([path])
+    assert item.received_at == datetime(2024, 1, 30, 16, 45)
+    assert item.data == b"data" and item.source == str(path)
+
+
+def test_gather_missing_path_is_a_finding(tmp_path):
+    (item,) = intake.gather([tmp_path / "nope.xlsx"])
+    assert isinstance(item, FileResult)
+    assert codes(item) == ["file.unreadable"]
+    assert item.status == "rejected"
+
+
+def write_eml(path: Path, attachments: list[tuple[str, bytes]], date_header: str | None) -> Path:
+    msg = EmailMessage()
+    msg["From"] = "vp.stp@example.gov.vn"
+    msg["To"] = "vanphong.stp@example.gov.vn"
+    msg["Subject"] = "Đăng ký thi đua"
+    if date_header:
+        msg["Date"] = date_header
+    msg.set_content("Kính gửi Văn phòng Sở, đơn vị gửi biểu mẫu đăng ký thi đua.")
+    for name, data in attachments:
+        msg.add_attachment(data, maintype=XLSX_MIME[0], subtype=XLSX_MIME[1], filename=name)
+    path.write_bytes(msg.as_bytes())
+    return path
+
+
+def test_eml_attachments(tmp_path, camp):
+    data = make_return(tmp_path / "vp.xlsx", camp, "VP", {"individuals": [PERSON]}).read_bytes()
+    eml = write_eml(tmp_path / "mail.eml", [("Đăng ký thi đua - VP.xlsx", data), ("ghi chú.txt", b"hello")],
+                    "Wed, 31 Jan 2024 20:30:00 +0000")
+    items = list(intake.gather([eml]))
+    assert len(items) == 1
+    (item,) = items
+    assert item.name == "Đăng ký thi đua - VP.xlsx"
+    assert item.source == f"{eml} » Đăng ký thi đua - VP.xlsx"
+    assert item.data == data
+    assert item.received_at == datetime(2024, 2, 1, 3, 30)  # 20:30 UTC is 03:30 next day in Vietnam
+    result, raw = intake.read(item, camp)
+    assert result.unit_code == "VP" and len(raw["individuals"]) == 1
+
+
+def test_eml_attachment_found_by_content(tmp_path, camp):
+    data = make_return(tmp_path / "vp.xlsx", camp, "VP", {}).read_bytes()
+    eml = write_eml(tmp_path / "mail.eml", [("bieu-mau.dat", data)], None)
+    stamp = datetime(2024, 1, 10, 8, 0).timestamp()
+    os.utime(eml, (stamp, stamp))
+    (item,) = intake.gather([eml])
+    assert item.name == "bieu-mau.dat"
+    assert item.received_at == datetime(2024, 1, 10, 8, 0)  # no Date header: the file's time
+
+
+def test_eml_without_attachment(tmp_path):
+    eml = write_eml(tmp_path / "mail.eml", [("ghi chú.txt", b"hello")], "Wed, 31 Jan 2024 08:00:00 +0700")
+    (item,) = intake.gather([tmp_path])
+    assert isinstance(item, FileResult)
+    finding = only(item, "file.no_attachment")
+    assert finding.message == message("file.no_attachment")
+    assert item.incoming.received_at == datetime(2024, 1, 31, 8, 0)
+    assert item.incoming.source == str(eml)
+
+
+# --- sniff and file-level findings ---------------------------------------------------------------
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_sniff_kinds():
+    blank = xlsx_bytes(Workbook())
+    assert intake.sniff(blank) == "xlsx"
+    assert intake.sniff(zip_of({"xl/workbook.xml": b"", "xl/vbaProject.bin": b""})) == "xlsm"
+    assert intake.sniff(zip_of({"xl/workbook.bin": b""})) == "xlsb"
+    assert intake.sniff(zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})) == "ods"
+    assert intake.sniff(zip_of({"mimetype": b"application/vnd.oasis.opendocument.text"})) == "zip-other"
+    assert intake.sniff(zip_of({"word/document.xml": b"<w/>"})) == "zip-other"
+    assert intake.sniff(blank[: len(blank) // 2]) == "zip-broken"
+    assert intake.sniff(b"") == "empty"
+    assert intake.sniff(b"%PDF-1.7\n...") == "pdf"
+    assert intake.sniff(b"\xef\xbb\xbf<!DOCTYPE html><html><table></table></html>") == "html"
+    assert intake.sniff(b"<table><tr><td>1</td></tr></table>") == "html"
+    assert intake.sniff("Họ tên;Ngày sinh\nAn;15/03/1985\n".encode()) == "csv"
+    assert intake.sniff(b"\x00\x01\x02binary") == "unknown"
+    assert intake.sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100) == "unknown"  # damaged OLE2
+
+
+@pytest.mark.parametrize("data, code, context", [
+    (b"", "file.empty", {}),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "file.not_spreadsheet",
+     {"what": "trang web (HTML)"}),
+    (b"%PDF-1.4\n%...", "file.not_spreadsheet", {"what": "tài liệu PDF"}),
+    ("Họ tên,Ngày sinh\nAn,15/03/1985\n".encode(), "file.unsupported_format", {"what": "văn bản CSV (.csv)"}),
+    (zip_of({"word/document.xml": b"<w/>"}), "file.not_spreadsheet", {"what": "tài liệu Word hoặc tệp nén khác"}),
+    (zip_of({"xl/workbook.bin": b""}), "file.unsupported_format", {"what": "Excel nhị phân (.xlsb)"}),
+])
+def test_file_level_findings(camp, data, code, context):
+    result, raw = read_bytes(data, camp)
+    assert raw == {}
+    assert only(result, code).message == message(code, **context)
+    assert result.status == "rejected"
+    assert result.findings[0].file == "x.xlsx"
+
+
+def test_truncated_zip(tmp_path, camp):
+    data = make_return(tmp_path / "a.xlsx", camp, "VP", {}).read_bytes()
+    result, _ = read_bytes(data[:-200], camp)
+    assert only(result, "file.truncated").message == message(
+        "file.truncated", detail="cấu trúc tệp nén (zip) không trọn vẹn")
+
+
+def test_encrypted_ooxml(tmp_path, camp):
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml")
+    plain = make_return(tmp_path / "a.xlsx", camp, "VP", {})
+    out = io.BytesIO()
+    with plain.open("rb") as fh:
+        ooxml.OOXMLFile(fh).encrypt("matkhau", out)
+    assert intake.sniff(out.getvalue()) == "encrypted"
+    result, _ = read_bytes(out.getvalue(), camp)
+    assert only(result, "file.encrypted").message == message("file.encrypted")
+
+
+@pytest.mark.parametrize("name, code, kind", [
+    ("date.xls", "file.xls_legacy", "xls"),
+    ("any_sheets.ods", "file.unsupported_format", "ods"),
+    ("any_sheets.xlsb", "file.unsupported_format", "xlsb"),
+])
+def test_foreign_formats(camp, name, code, kind):
+    path = CORPUS / name
+    if not path.is_file():
+        pytest.skip(f"corpus file {path} absent")
+    assert intake.sniff(path.read_bytes()) == kind
+    result, _ = read_path(path, camp)
+    assert codes(result) == [code]
+
+
+def test_xlsm_is_read_with_a_warning(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON]})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/vbaProject.bin", b"\x00fake vba")
+    result, raw = read_bytes(buf.getvalue(), camp)
+    assert codes(result) == ["file.macros"]
+    assert result.status == "accepted_with_warnings"
+    assert len(raw["individuals"]) == 1
+
+
+def test_too_many_members(tmp_path, camp, monkeypatch):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {})
+    monkeypatch.setattr(intake, "MAX_MEMBERS", 3)
+    result, raw = read_path(path, camp)
+    assert codes(result) == ["file.too_large"] and raw == {}
+
+
+def test_too_large_uncompressed(tmp_path, camp, monkeypatch):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {})
+    monkeypatch.setattr(intake, "MAX_UNCOMPRESSED", 1000)
+    result, _ = read_path(path, camp)
+    assert codes(result) == ["file.too_large"]
+
+
+def test_far_away_cell_is_refused_not_a_crash(tmp_path, camp):
+    """A cell at XFD1048576 made calamine abort the whole process; it must become a finding."""
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON]},
+                       tweak=lambda wb: wb["Cá nhân"].cell(row=1048576, column=16384, value="x"))
+    result, raw = read_path(path, camp)
+    finding = only(result, "file.too_large")
+    assert "Cá nhân" in finding.message and raw == {}
+
+
+def test_unreadable_workbook(camp):
+    data = zip_of({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<not xml"})
+    result, raw = read_bytes(data, camp)
+    finding = only(result, "file.unreadable")
+    assert raw == {} and "Error" in finding.message  # the exception type is named
+
+
+# --- how calamine indexes rows --------------------------------------------------------------------
+def test_calamine_rows_start_at_row_one(tmp_path):
+    """With skip_empty_area=False, index i is spreadsheet row i+1 even when data starts lower."""
+    import python_calamine
+
+    wb = Workbook()
+    ws = wb.active
+    ws["C9"], ws["B12"] = 7, "x"
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(xlsx_bytes(wb)))
+    rows = book.get_sheet_by_name(ws.title).to_python(skip_empty_area=False, nrows=12)
+    assert len(rows) == 12
+    assert rows[8][2] == 7.0 and isinstance(rows[8][2], float)  # calamine: float for an int
+    assert rows[11][1] == "x"
+    assert rows[0] == ["", "", ""]
+
+
+def test_types_differ_between_calamine_and_openpyxl(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [{**PERSON, "note": 7}]})
+    _, raw = read_path(path, camp)
+    (number, values), = raw["individuals"]
+    assert number == FIRST_ROW
+    assert values["note"] == 7.0 and isinstance(values["note"], float)
+    assert type(values["birth_date"]) is date
+    ws = load_workbook(path)["Cá nhân"]
+    assert isinstance(ws["J9"].value, int) and isinstance(ws["D9"].value, datetime)
+
+
+# --- identification ------------------------------------------------------------------------------
+def test_identified_by_hidden_anchors(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "PTP-BMT", {"individuals": [PERSON]})
+    result, raw = read_path(path, camp)
+    assert (result.form_id, result.form_version, result.unit_code, result.identified_by) == (
+        "registration", 1, "PTP-BMT", "hidden")
+    assert result.findings == []
+    assert set(raw) == {"collectives", "individuals", "movements"}
+    assert raw["collectives"] == [] and raw["individuals"][0][1]["given_name"] == "An"
+
+
+@pytest.mark.parametrize("anchors", [("names",), ("properties",), ("names", "properties")])
+def test_id_sheet_removed_names_or_properties_identify(tmp_path, camp, anchors):
+    path = make_return(tmp_path / "a.xlsx", camp, "TTR", {}, identity=anchors)
+    result, _ = read_path(path, camp)
+    assert (result.unit_code, result.identified_by) == ("TTR", "hidden")
+    assert ID_SHEET not in load_workbook(path).sheetnames
+
+
+def test_all_hidden_anchors_removed_identified_by_name(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "TTR", {"individuals": [PERSON]}, identity=False,
+                       extra={"unit_name": "  thanh tra sở "})
+    result, raw = read_path(path, camp)
+    assert (result.form_id, result.unit_code, result.identified_by) == ("registration", "TTR", "name")
+    assert only(result, "ident.by_name").message == message("ident.by_name", value="thanh tra sở")
+    assert result.status == "accepted_with_warnings"
+    assert len(raw["individuals"]) == 1
+
+
+def test_identified_by_code_on_sheet(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "TTR", {}, identity=False, extra={"unit_name": ""})
+    result, _ = read_path(path, camp)
+    assert (result.unit_code, result.identified_by) == ("TTR", "name")
+    assert only(result, "ident.by_name").value == "TTR"
+
+
+def test_unknown_unit_on_sheet(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "TTR", {}, identity=False,
+                       extra={"unit_name": "Phòng Không Có", "unit_code": "ZZZ"})
+    result, _ = read_path(path, camp)
+    assert result.unit_code is None
+    assert only(result, "ident.unknown_unit").message == message(
+        "ident.unknown_unit", detail=" (trên biểu mẫu ghi \"Phòng Không Có\")")
+
+
+def test_unknown_unit_code(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "TTR", {}, extra={"unit": "NOPE"})
+    result, _ = read_path(path, camp)
+    assert only(result, "ident.unknown_unit").message == message(
+        "ident.unknown_unit", detail=" (mã \"NOPE\" không có trong danh sách đơn vị)")
+    assert result.status == "rejected"
+
+
+def test_unknown_form(camp):
+    wb = Workbook()
+    wb.active["A1"] = "Bảng lương tháng 1"
+    result, raw = read_bytes(xlsx_bytes(wb), camp)
+    assert codes(result) == ["ident.unknown_form"]
+    assert only(result, "ident.unknown_form").message == message("ident.unknown_form")
+    assert raw == {} and result.form_id is None
+
+
+def test_form_recognised_by_structure(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {}, identity=False)
+    result, _ = read_path(path, camp)
+    assert result.form_id == "registration" and result.unit_code == "VP"
+
+
+def test_other_campaign(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {}, extra={"campaign": "daklak-2023"})
+    result, _ = read_path(path, camp)
+    assert only(result, "ident.other_campaign").message == message(
+        "ident.other_campaign", value="daklak-2023", expected="daklak-2024")
+
+
+def test_old_version(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {}, extra={"version": "0"})
+    result, _ = read_path(path, camp)
+    assert only(result, "ident.old_version").message == message("ident.old_version", value="0", expected=1)
+    assert result.form_version == 0
+    assert result.status == "accepted_with_warnings"
+
+
+def test_unit_mismatch(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {}, extra={"unit_name": "Thanh tra Sở"})
+    result, _ = read_path(path, camp)
+    assert result.unit_code == "VP"
+    finding = only(result, "ident.unit_mismatch")
+    assert finding.message == message("ident.unit_mismatch", value="VP", detail="Thanh tra Sở")
+    assert finding.unit == "VP"
+
+
+# --- declared ranges ----------------------------------------------------------------------------
+def test_header_changed(tmp_path, camp):
+    def rename(wb):
+        wb["Cá nhân"]["C8"] = "Tên gọi"
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON]}, tweak=rename)
+    result, raw = read_path(path, camp)
+    finding = only(result, "sheet.header_changed")
+    assert (finding.sheet, finding.cell, finding.field) == ("Cá nhân", f"C{HEADER_ROW}", "given_name")
+    assert finding.message == message("sheet.header_changed", cell="C8", value="Tên gọi", expected="Tên")
+    assert "individuals" not in raw and "collectives" in raw
+
+
+def test_header_compare_is_folded(tmp_path, camp):
+    def shout(wb):
+        wb["Cá nhân"]["C8"] = "  TÊN "
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {}, tweak=shout)
+    result, _ = read_path(path, camp)
+    assert result.findings == []
+
+
+def test_sheet_missing(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {}, tweak=lambda wb: wb.remove(wb["Phong trào"]))
+    result, raw = read_path(path, camp)
+    assert only(result, "sheet.missing").message == message("sheet.missing", sheet="Phong trào")
+    assert only(result, "sheet.missing").sheet == "Phong trào"
+    assert "movements" not in raw
+
+
+def test_reads_only_declared_rows_and_columns(tmp_path, camp):
+    sheet = get_form("registration").sheet("collectives")
+
+    def scribble(wb):
+        ws = wb["Tập thể"]
+        ws.cell(row=sheet.last_row + 1, column=2, value="after the table")
+        ws.cell(row=FIRST_ROW, column=sheet.last_col + 1, value="beside the table")
+        ws.cell(row=FIRST_ROW + 3, column=1, value=4)  # STT only: a blank row
+    rows = [{"collective_name": "Văn phòng Sở", "title": "Tập thể lao động xuất sắc"}, {},
+            {"collective_name": "Thanh tra", "title": "Tập thể lao động tiên tiến"}]
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"collectives": rows}, tweak=scribble)
+    _, raw = read_path(path, camp)
+    assert [n for n, _ in raw["collectives"]] == [FIRST_ROW, FIRST_ROW + 2]
+    assert set(raw["collectives"][0][1]) == {c.field for c in sheet.columns}
+
+
+def test_read_never_raises(camp):
+    for data in (b"PK\x03\x04garbage", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1garbage", bytes(range(256)) * 12):
+        result, raw = read_bytes(data, camp)
+        assert result.status == "rejected" and raw == {}
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_resave_still_identified(tmp_path, camp):
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) not on PATH")
+    (tmp_path / "in").mkdir()
+    path = make_return(tmp_path / "in" / "a.xlsx", camp, "TTR", {"individuals": [{**PERSON, "note": 7}]},
+                       identity=("names", "properties"))
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(tmp_path / "out"), str(path)], check=True, capture_output=True, timeout=180)
+    result, raw = read_path(tmp_path / "out" / "a.xlsx", camp)
+    assert (result.unit_code, result.identified_by, result.findings) == ("TTR", "hidden", [])
+    (_, values), = raw["individuals"]
+    assert values["birth_date"] == date(1985, 3, 15) and values["note"] == 7.0

@@ -1,0 +1,72 @@
+"""Build returned workbooks in code for tests (openpyxl), laid out as forms.py declares.
+
+``make_return`` writes one input sheet per declared sheet (labels at HEADER_ROW from
+column B, values from FIRST_ROW, unit name and code in C6/C7) and the identification
+anchors: the hidden ``_id`` sheet, ``st_*`` defined names and ``sheets_tools_*`` properties.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.workbook.defined_name import DefinedName
+
+from sheets_tools import forms
+
+ANCHORS = ("sheet", "names", "properties")
+
+
+def make_return(path: Path, campaign, unit_code: str, rows_by_sheet_key: dict[str, list[dict]], *,
+                identity: bool | Iterable[str] = True, extra: dict[str, Any] | None = None,
+                form_id: str = "registration", tweak: Callable[[Workbook], None] | None = None) -> Path:
+    """Write a unit's returned workbook to ``path``.
+
+    identity: True (all anchors), False (none) or a subset of ANCHORS.
+    extra: overrides of the identification values ("form", "version", "campaign", "unit") and
+    of what is written on the sheets ("unit_name", "unit_code").
+    tweak: called with the workbook just before saving (to break it on purpose).
+    """
+    extra = dict(extra or {})
+    form = forms.get_form(form_id)
+    unit = campaign.unit(unit_code)
+    ident = {"form": form.id, "version": str(form.version), "campaign": campaign.id, "unit": unit_code}
+    ident.update({k: v for k, v in extra.items() if k in forms.ID_KEYS})
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in form.sheets:
+        ws = wb.create_sheet(sheet.name)
+        _cell(ws, forms.UNIT_NAME_ROW, forms.UNIT_VALUE_COL, extra.get("unit_name", unit.name if unit else ""))
+        _cell(ws, forms.UNIT_CODE_ROW, forms.UNIT_VALUE_COL, extra.get("unit_code", unit_code))
+        _cell(ws, forms.HEADER_ROW, 1, forms.ROW_NUMBER_LABEL)
+        for i, column in enumerate(sheet.columns):
+            _cell(ws, forms.HEADER_ROW, forms.FIRST_COL + i, column.label)
+        for r, values in enumerate(rows_by_sheet_key.get(sheet.key, []), start=forms.FIRST_ROW):
+            for i, column in enumerate(sheet.columns):
+                _cell(ws, r, forms.FIRST_COL + i, values.get(column.field))
+    anchors = set(ANCHORS if identity is True else () if identity is False else identity)
+    if "sheet" in anchors:
+        ws = wb.create_sheet(forms.ID_SHEET)
+        for r, (key, value) in enumerate(ident.items(), start=1):
+            _cell(ws, r, 1, key)
+            _cell(ws, r, 2, value)
+        ws.sheet_state = "hidden"
+    for key, value in ident.items():
+        if "names" in anchors:
+            name = forms.DEFINED_NAME_PREFIX + key
+            wb.defined_names[name] = DefinedName(name, attr_text='"' + value.replace('"', '""') + '"')
+        if "properties" in anchors:
+            wb.custom_doc_props.append(StringProperty(name=forms.PROPERTY_PREFIX + key, value=value))
+    if tweak:
+        tweak(wb)
+    wb.save(path)
+    return Path(path)
+
+
+def _cell(ws, row: int, col: int, value: Any) -> None:
+    if value is None:
+        return
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
