@@ -5,7 +5,6 @@ with pydantic and reports every mistake by sheet and cell (``CampaignError.findi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal

@@ -68,7 +68,7 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
     counts: dict[str, Any] = {}
     with Ledger(campaign.dir) as ledger:
         status = board(campaign, ledger, today)
-        cross = _cross_unit(campaign, ledger)
+        cross = {fs.form.id: fs.cross_unit for fs in status.forms}
         try:
             def write(tmp: Path) -> None:
                 _Master(tmp, campaign, ledger, counts).write(status, cross)
@@ -80,16 +80,6 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
 
 
 # --- data from the ledger -----------------------------------------------------------------------
-def _cross_unit(campaign: Campaign, ledger: Ledger) -> dict[str, dict[str, list[Finding]]]:
-    """Per form, per unit: cross-unit findings over the data in use (one call per form)."""
-    from .validate import cross_unit_findings
-
-    out = {}
-    for form in load_forms().values():
-        out[form.id] = cross_unit_findings(form, ledger.data_rows(form), campaign)
-    return out
-
-
 def _unit_codes(campaign: Campaign, extra: Any) -> list[str]:
     """The campaign's units in order, then codes known only to the ledger."""
     codes = [u.code for u in campaign.units]

@@ -12,7 +12,7 @@ import io
 import re
 import struct
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email import policy
 from email.message import Message
 from functools import cached_property
@@ -28,7 +28,7 @@ from .findings import finding
 from .forms import (DEFINED_NAME_PREFIX, FIRST_COL, FIRST_ROW, HEADER_ROW, ID_KEYS, ID_SHEET, PROPERTY_PREFIX,
                     UNIT_CODE_ROW, UNIT_NAME_ROW, UNIT_VALUE_COL, Form, TableSheet, load_forms)
 from .models import coerce_text, is_empty
-from .records import FileResult, Incoming
+from .records import OFFICE_TZ, FileResult, Incoming
 from .text import fold
 
 # Generous limits checked from the zip directory before anything is decompressed.
@@ -37,7 +37,6 @@ MAX_MEMBERS = 10_000
 # Largest cell area (rows x columns) a sheet may span before calamine allocates it. A sheet with
 # no cell beyond row 9,999 nor beyond column ZZ (702) spans at most 7 million cells.
 MAX_CELLS = 10_000_000
-OFFICE_TZ = timezone(timedelta(hours=7))  # the office is in Vietnam
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

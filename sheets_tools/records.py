@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any
 
 from .findings import Finding, status_of
+
+
+# The office's wall clock (Vietnam, no daylight saving). Received times are kept as naive
+# datetimes in this zone; an e-mail's Date header is converted to it.
+OFFICE_TZ = timezone(timedelta(hours=7))
 
 
 @dataclass
@@ -17,7 +22,7 @@ class Incoming:
     name: str  # the file's own name, as the unit sent it
     data: bytes
     source: str  # where it came from: a path, or "mail.eml » attachment.xlsx"
-    received_at: datetime  # e-mail Date header, else the file's modification time
+    received_at: datetime  # naive, office time: e-mail Date header, else the file's modification time
 
     @cached_property
     def sha256(self) -> str:

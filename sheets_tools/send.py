@@ -18,6 +18,7 @@ from .build import form_workbook, unit_file_name
 from .campaign import Campaign, Unit
 from .files import atomic_write_bytes
 from .forms import Form
+from .records import OFFICE_TZ
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 OUTBOX = "outbox"
@@ -41,7 +42,10 @@ def draft_email(*, sender: str, to: str, subject: str, body: str, attachments: l
     if to:
         msg["To"] = to
     msg["Subject"] = subject
-    msg["Date"] = format_datetime((date or datetime.now()).astimezone())
+    moment = date or datetime.now().astimezone()
+    if moment.tzinfo is None:  # a naive time is the office's wall clock
+        moment = moment.replace(tzinfo=OFFICE_TZ)
+    msg["Date"] = format_datetime(moment)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     msg["X-Unsent"] = "1"
     msg.set_content(body, charset="utf-8", cte="quoted-printable")  # 7-bit clean, still readable

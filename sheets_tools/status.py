@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .campaign import Campaign
-from .findings import ERROR, STATUS_LABELS, WARNING
+from .findings import ERROR, STATUS_LABELS, WARNING, Finding
 from .forms import Form, load_forms
 from .ledger import Ledger, Submission
 
@@ -91,6 +91,7 @@ class FormStatus:
     form: Form
     deadline: date
     entries: list[Entry]
+    cross_unit: dict[str, list[Finding]] = field(default_factory=dict)  # per unit, over the data in use
 
     @property
     def counts(self) -> dict[str, int]:
@@ -182,8 +183,11 @@ def counts_line(counts: dict[str, int]) -> str:
 
 # --- building -----------------------------------------------------------------------------------
 def _form_status(campaign: Campaign, ledger: Ledger, form: Form, deadline: date, today: date) -> FormStatus:
+    from .validate import cross_unit_findings
+
     current = ledger.current(form.id)
     data = ledger.data_submission(form.id)
+    cross = cross_unit_findings(form, ledger.data_rows(form), campaign)
     versions = Counter(s.unit for s in ledger.submissions(form=form.id) if s.unit)
     entries = []
     for unit in campaign.units:
@@ -193,8 +197,12 @@ def _form_status(campaign: Campaign, ledger: Ledger, form: Form, deadline: date,
         sub = current.get(unit.code)
         if sub is not None:
             _fill(entry, sub, data.get(unit.code), ledger)
+            if entry.data_submission_id == sub.id and cross.get(unit.code):
+                entry.warnings += len(cross[unit.code])
+                if entry.state == "accepted":
+                    entry.state = "accepted_with_warnings"
         entries.append(entry)
-    return FormStatus(form=form, deadline=deadline, entries=entries)
+    return FormStatus(form=form, deadline=deadline, entries=entries, cross_unit=cross)
 
 
 def _fill(entry: Entry, sub: Submission, data: Submission | None, ledger: Ledger) -> None:

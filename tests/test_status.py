@@ -25,8 +25,11 @@ def camp(tmp_path):
     return campaign.load(tmp_path)
 
 
-def send(camp, unit, received, findings=(), rows=(PERSON,), name=None, form="registration"):
-    """Record one received file in the campaign's ledger; returns the submission id."""
+def send(camp, unit, received, findings=(), rows=None, name=None, form="registration"):
+    """Record one received file in the campaign's ledger; returns the submission id.
+
+    By default each unit registers one person of its own (no cross-unit duplicates)."""
+    rows = rows if rows is not None else ({**PERSON, "given_name": f"Người của {unit}"},)
     inc = Incoming(name=name or f"{unit or 'x'}.xlsx", data=f"file {next(_serial)}".encode(),
                    source=f"inbox/{name or unit}.xlsx", received_at=received)
     result = FileResult(incoming=inc, form_id=form, unit_code=unit, findings=list(findings),
@@ -160,3 +163,12 @@ def test_text_table_is_vietnamese(camp):
     assert "Đã nộp 2/24 đơn vị (đúng hạn 1, muộn 1)" in lines[-1]
     # every row of the table is as wide as the header's columns say
     assert all(len(line) <= len(lines[2]) for line in lines[1:-1])
+
+
+def test_same_person_in_two_units_shows_as_a_warning_on_the_board(camp):
+    send(camp, "VP", datetime(2024, 1, 20, 9, 0), rows=(PERSON,))
+    send(camp, "TTR", datetime(2024, 1, 21, 9, 0), rows=(PERSON,))
+    b, entries = status_of(camp, today=date(2024, 2, 5))
+    for unit in ("VP", "TTR"):
+        assert (entries[unit].state, entries[unit].warnings) == ("accepted_with_warnings", 1)
+    assert {f.code for fs in b.forms for fl in fs.cross_unit.values() for f in fl} == {"row.duplicate_across_units"}
