@@ -6,6 +6,7 @@ with pydantic and reports every mistake by sheet and cell (``CampaignError.findi
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,12 +92,19 @@ class Campaign(BaseModel):
     def id(self) -> str:
         return self.info.campaign_id
 
+    @cached_property
+    def _by_code(self) -> dict[str, Unit]:
+        return {u.code: u for u in self.units}
+
+    @cached_property
+    def _by_name(self) -> dict[str, Unit]:
+        return {fold(u.name): u for u in self.units}
+
     def unit(self, code: str) -> Unit | None:
-        return next((u for u in self.units if u.code == code), None)
+        return self._by_code.get(code)
 
     def unit_by_name(self, name: str) -> Unit | None:
-        key = fold(name)
-        return next((u for u in self.units if fold(u.name) == key), None)
+        return self._by_name.get(fold(name))
 
     def deadline(self, form_id: str) -> date | None:
         return next((d.date for d in self.deadlines if d.form == form_id), None)

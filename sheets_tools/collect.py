@@ -87,7 +87,7 @@ def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> N
     touched = {c.result.form_id for c in out.files if c.result.form_id and not c.duplicate}
     forms = load_forms()
     for form_id in touched & set(forms):
-        by_unit = cross_unit_findings(forms[form_id], ledger.data_rows(forms[form_id]), campaign)
+        by_unit = cross_unit_findings(forms[form_id], ledger.shared_rows(forms[form_id]), campaign)
         for c in out.files:
             r = c.result
             if r.form_id == form_id and not c.duplicate and r.status != "rejected":

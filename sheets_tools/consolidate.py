@@ -21,7 +21,7 @@ from .campaign import Campaign
 from .files import TargetBusy, write_atomic
 from .findings import SEVERITY_LABELS, Finding
 from .forms import Column, Form, TableSheet, load_forms, resolve_choices
-from .ledger import Ledger, Submission, typed_values
+from .ledger import Ledger, Submission
 
 from .status import Board, board, counts_line, format_moment, local_naive
 
@@ -227,14 +227,9 @@ class _Master:
         """Counts of one unit's data: (sheet, field, value) per title choice, (sheet,) per row."""
         out: Counter = Counter()
         for sheet in form.sheets:
-            cols = [c for c in sheet.columns if _is_title(c)]
-            if not cols:
-                continue
-            for _, _, values in self.ledger.rows(sub.id, sheet.key):
-                out[(sheet.key,)] += 1
-                for col in cols:
-                    if values.get(col.field) not in (None, ""):
-                        out[(sheet.key, col.field, str(values[col.field]))] += 1
+            fields = [c.field for c in sheet.columns if _is_title(c)]
+            if fields:
+                out.update(self.ledger.tally(sub.id, sheet.key, fields))
         return out
 
     def _group_heading(self, ws: Worksheet, first: int, last: int, text: str) -> None:
@@ -250,25 +245,49 @@ class _Master:
                                                  for c in sheet.columns] + [10]
         ws = self._sheet(sheet.name, form.name)
         self._frame(ws, f"TỔNG HỢP {form.name.upper()} NĂM {self.year}", sheet.heading, widths, 2)
+        writers = [(c, col.field, self._writer(ws, col)) for c, col in enumerate(sheet.columns, start=2)]
+        # blank cells are left out: the table style draws the grid
+        cell, number, last = self.fmt["cell"], self.fmt["number"], len(labels) - 1
         r = HEADER
         for code in _unit_codes(self.campaign, data):
             if code not in data:
                 continue
             unit = self.campaign.unit(code)
+            name = unit.name if unit else ""
             for _, n, values in self.ledger.rows(data[code].id, sheet.key):
                 r += 1
-                values = typed_values(sheet, values)
-                self._put(ws, r, 0, code)
-                self._put(ws, r, 1, unit.name if unit else "")
-                for c, col in enumerate(sheet.columns, start=2):
-                    self._put(ws, r, c, _cell_value(col, values.get(col.field)))
-                self._put(ws, r, len(labels) - 1, n)
+                ws.write_string(r, 0, code, cell)
+                ws.write_string(r, 1, name, cell)
+                for c, key_field, write in writers:
+                    value = values.get(key_field)
+                    if value is not None and value != "":
+                        write(r, c, value)
+                ws.write_number(r, last, n, number)
         key = sheet.key if sheet.key not in self.counts["rows"] else f"{form.id}.{sheet.key}"
         self.counts["rows"][key] = r - HEADER
         self.tables += 1
-        ws.add_table(HEADER, 0, max(r, HEADER + 1), len(labels) - 1, {
+        ws.add_table(HEADER, 0, max(r, HEADER + 1), last, {
             "name": _table_name(self.tables, form, sheet), "style": "Table Style Light 9",
             "columns": [{"header": label, "header_format": self.fmt["header"]} for label in labels]})
+
+    def _writer(self, ws: Worksheet, column: Column):
+        """How one column's stored values are written: text always as text, dates as dates."""
+        if column.type == "date":
+            fmt = self.fmt["date"]
+
+            def write_date(r: int, c: int, value: Any) -> None:
+                parsed = _iso_date(value)
+                if parsed is None:
+                    ws.write_string(r, c, str(value), self.fmt["cell"])
+                else:
+                    ws.write_datetime(r, c, parsed, fmt)
+            return write_date
+        if column.type in ("integer", "number"):
+            fmt = self.fmt["number"]
+            return lambda r, c, v: (ws.write_number(r, c, v, fmt) if isinstance(v, (int, float))
+                                    else ws.write_string(r, c, str(v), fmt))
+        fmt = self.fmt["cell"]
+        return lambda r, c, v: ws.write_string(r, c, v if isinstance(v, str) else str(v), fmt)
 
     # --- 4. open problems --------------------------------------------------------------------
     def _problems(self, forms: list[Form], status: Board, cross: dict, data: dict) -> None:
@@ -351,10 +370,13 @@ def _summary_groups(form: Form, campaign: Campaign, tallies: Any) -> list[tuple[
     return groups
 
 
-def _cell_value(column: Column, value: Any) -> Any:
-    if column.type in ("text", "choice") and value is not None and not isinstance(value, str):
-        return str(value)
-    return value
+def _iso_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 def _distinct_labels(labels: list[str]) -> list[str]:

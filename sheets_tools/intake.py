@@ -15,7 +15,7 @@ import zipfile
 from datetime import datetime, timezone
 from email import policy
 from email.message import Message
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -263,7 +263,11 @@ def _check_zip(zf: zipfile.ZipFile) -> None:
 
 
 _CELL_REF = re.compile(rb'\br="([A-Z]{0,3})(\d{1,9})"')
-_FAR_CELL = re.compile(rb'\br="(?:[A-Z]{3}\d|[A-Z]{0,2}\d{5})')
+# A cell or row reference at column AAA or beyond, or at row 10,000 or beyond. The pattern starts
+# with a literal, which the regex engine scans for at C speed; the word boundary a leading \b
+# would check (and that makes every position a candidate) is checked on each match instead.
+_FAR_CELL = re.compile(rb'r="(?:[A-Z]{3}\d|[A-Z]{0,2}\d{5})')
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
@@ -309,7 +313,7 @@ class _Book:
         if not path or path not in self.members:
             return
         xml = self.zf.read(path)
-        if not _FAR_CELL.search(xml):  # the common case, decided at C speed
+        if not _has_far_reference(xml):  # the common case, decided at C speed
             return
         max_row = max_col = 0
         for letters, digits in _CELL_REF.findall(xml):
@@ -356,6 +360,15 @@ class _Book:
                 if value:
                     ident.setdefault(key, value)
         return ident
+
+
+def _has_far_reference(xml: bytes) -> bool:
+    """Whether an attribute ``r="..."`` (a row or a cell) reaches column AAA or row 10,000."""
+    for match in _FAR_CELL.finditer(xml):
+        start = match.start()
+        if start == 0 or xml[start - 1] not in _WORD_BYTES:  # what \b before "r" means in bytes
+            return True
+    return False
 
 
 def _column_number(letters: bytes) -> int:
@@ -477,18 +490,26 @@ def _header_changes(rows: list[list[Any]], sheet: TableSheet) -> list:
     out = []
     for i, column in enumerate(sheet.columns):
         actual = _text(_cell(rows, HEADER_ROW, FIRST_COL + i))
-        if fold(actual) != fold(column.label):
+        if fold(actual) != _folded_label(column.label):
             out.append(finding("sheet.header_changed", sheet=sheet.name, cell=f"{column.letter}{HEADER_ROW}",
                                field=column.field, value=actual, expected=column.label))
     return out
 
 
+@lru_cache(maxsize=1024)
+def _folded_label(label: str) -> str:
+    return fold(label)
+
+
 def _data_rows(rows: list[list[Any]], sheet: TableSheet) -> list[tuple[int, dict[str, Any]]]:
     out = []
-    columns = [(c.field, FIRST_COL - 1 + i) for i, c in enumerate(sheet.columns)]
+    fields = [c.field for c in sheet.columns]
+    first, width = FIRST_COL - 1, len(fields)
     for r in range(FIRST_ROW, min(sheet.last_row, len(rows)) + 1):
-        line = rows[r - 1]
-        values = {f: line[i] if i < len(line) and line[i] != "" else None for f, i in columns}
+        cells = rows[r - 1][first:first + width]
+        if len(cells) < width:  # a short row: the missing cells are empty
+            cells += [""] * (width - len(cells))
+        values = dict(zip(fields, [None if v == "" else v for v in cells]))
         if not all(is_empty(v) for v in values.values()):
             out.append((r, values))
     return out

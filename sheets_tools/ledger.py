@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, Iterator
 
 from .files import atomic_write_bytes
 from .findings import Finding
-from .forms import Form, TableSheet
+from .forms import Form, TableSheet, load_forms
 from .records import FileResult, Row
 
 LEDGER_FILE = "ledger.sqlite"
@@ -45,9 +46,11 @@ CREATE TABLE IF NOT EXISTS rows (
     submission_id INTEGER NOT NULL REFERENCES submissions(id),
     sheet TEXT NOT NULL,
     row INTEGER NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    key TEXT
 );
 CREATE INDEX IF NOT EXISTS rows_submission ON rows(submission_id);
+CREATE INDEX IF NOT EXISTS rows_key ON rows(key) WHERE key IS NOT NULL;
 CREATE TABLE IF NOT EXISTS findings (
     submission_id INTEGER NOT NULL REFERENCES submissions(id),
     code TEXT NOT NULL,
@@ -111,8 +114,8 @@ class Ledger:
         inc = result.incoming
         safe = "".join(ch if ch not in '<>:"/\\|?*' and ord(ch) >= 32 else "_" for ch in inc.name)[-80:]
         path = self.archive_dir / inc.sha256[:2] / f"{inc.sha256[:16]}-{safe}"
-        if not path.exists():
-            atomic_write_bytes(path, inc.data)
+        if not path.exists():  # the ledger row is committed after this; a copy is never half written
+            atomic_write_bytes(path, inc.data, durable=False)
         return path
 
     def record(self, result: FileResult, collected_at: datetime | None = None) -> int:
@@ -134,8 +137,9 @@ class Ledger:
                  result.form_id, result.form_version, result.unit_code, result.identified_by,
                  inc.received_at.isoformat(), collected_at.isoformat(), result.status, int(result.late)))
             sid = cur.lastrowid
-            cur.executemany("INSERT INTO rows (submission_id, sheet, row, data) VALUES (?,?,?,?)",
-                            [(sid, r.sheet, r.row, _dumps(r.values)) for r in result.rows if r.valid])
+            cur.executemany("INSERT INTO rows (submission_id, sheet, row, data, key) VALUES (?,?,?,?,?)",
+                            [(sid, r.sheet, r.row, _dumps(r.values), _key(result.form_id, r))
+                             for r in result.rows if r.valid])
             cur.executemany(
                 "INSERT INTO findings (submission_id, code, severity, sheet, cell, field, value, message)"
                 " VALUES (?,?,?,?,?,?,?,?)",
@@ -192,12 +196,42 @@ class Ledger:
         for sh, r, data in self.db.execute(sql + " ORDER BY rowid", args):
             yield sh, r, json.loads(data)
 
-    def data_rows(self, form: Form) -> dict[str, list[Row]]:
-        """Per unit, the rows of its data submission for ``form``, with dates as ``date`` again."""
+    def tally(self, submission_id: int, sheet: str, fields: list[str]) -> Counter:
+        """Counts over one submission's rows of ``sheet``: (sheet,) rows, (sheet, field, value) per value."""
+        out: Counter = Counter()
+        for (n,) in self.db.execute("SELECT COUNT(*) FROM rows WHERE submission_id = ? AND sheet = ?",
+                                    (submission_id, sheet)):
+            if n:
+                out[(sheet,)] = n
+        for field in fields:
+            for value, n in self.db.execute(
+                    "SELECT json_extract(data, ?), COUNT(*) FROM rows WHERE submission_id = ? AND sheet = ?"
+                    " GROUP BY 1", (f'$."{field}"', submission_id, sheet)):
+                if value not in (None, ""):
+                    out[(sheet, field, str(value))] += n
+        return out
+
+    def shared_rows(self, form: Form) -> dict[str, list[Row]]:
+        """Per unit, the rows of its data submission whose key (e.g. a person) two units or more use.
+
+        The grouping runs in SQLite over the stored keys, so a campaign of thousands of files
+        does not have to be read back for the cross-unit check.
+        """
+        ids = json.dumps([s.id for s in self.data_submission(form.id).values()])
         sheets = {s.key: s for s in form.sheets}
-        return {unit: [Row(sheet=key, row=n, values=typed_values(sheets[key], v) if key in sheets else v)
-                       for key, n, v in self.rows(sub.id)]
-                for unit, sub in self.data_submission(form.id).items()}
+        out: dict[str, list[Row]] = {}
+        for unit, sheet, n, data, key in self.db.execute(
+                "SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r JOIN submissions s ON s.id = r.submission_id"
+                " WHERE r.submission_id IN (SELECT value FROM json_each(?1)) AND r.key IN ("
+                "  SELECT r2.key FROM rows r2 JOIN submissions s2 ON s2.id = r2.submission_id"
+                "  WHERE r2.submission_id IN (SELECT value FROM json_each(?1)) AND r2.key IS NOT NULL"
+                "  GROUP BY r2.key HAVING COUNT(DISTINCT s2.unit) > 1)"
+                " ORDER BY r.rowid", (ids,)):
+            values = json.loads(data)
+            out.setdefault(unit, []).append(
+                Row(sheet=sheet, row=n, values=typed_values(sheets[sheet], values) if sheet in sheets else values,
+                    key=key))
+        return out
 
     def findings(self, submission_id: int) -> list[Finding]:
         out = []
@@ -207,6 +241,15 @@ class Ledger:
             out.append(Finding(code=code, severity=sev, message=msg, sheet=sheet, cell=cell, field=field,
                                value=json.loads(value) if value is not None else None))
         return out
+
+
+def _key(form_id: str | None, row: Row) -> str | None:
+    """The row's cross-unit key: as validate set it, or worked out here for rows built elsewhere."""
+    if row.key is not None or form_id not in load_forms():
+        return row.key
+    from .validate import identity_key
+    sheet = next((s for s in load_forms()[form_id].sheets if s.key == row.sheet), None)
+    return identity_key(sheet, row.values) if sheet else None
 
 
 def typed_values(sheet: TableSheet, values: dict[str, Any]) -> dict[str, Any]:

@@ -53,6 +53,8 @@ def format_date(value: date) -> str:
 # --- plain coercion functions (also hit directly by property tests) -------------------------------
 def coerce_text(value: Any) -> str | None:
     """Any cell value as normalised text; 7.0 -> "7"; dates as dd/mm/yyyy; empty -> None."""
+    if type(value) is str:  # the common case first: exactly what the last line does for a str
+        return normalize(value) or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -173,13 +175,6 @@ def choice_table(choices: list[str]) -> dict[str, str]:
 
 
 # --- per-column validators ----------------------------------------------------------------------
-def _check_text(column: Column, value: Any) -> str | None:
-    text = coerce_text(value)
-    if text is not None and len(text) > column.max_length:
-        raise _error("cell.too_long", limit=column.max_length)
-    return text
-
-
 def _check_date(column: Column, year: int, value: Any) -> date | None:
     day = coerce_date(value)
     if day is None:
@@ -249,27 +244,94 @@ def _required(column: Column, check: Callable[[Any], Any], value: Any) -> Any:
     return result
 
 
+# Choice values repeat (the same few titles, "Nam"/"Nữ"...): remember the answer per raw text.
+_MEMO_LIMIT = 4096
+
+
+def _text_validator(column: Column) -> Callable[[Any], Any]:
+    """A text cell: normalised, not longer than the column allows, present if required."""
+    limit, required = column.max_length, column.required
+
+    def check(value: Any) -> str | None:
+        text = (normalize(value) or None) if type(value) is str else coerce_text(value)
+        if text is None:
+            if required:
+                raise _error("cell.required")
+            return None
+        if len(text) > limit:
+            raise _error("cell.too_long", limit=limit)
+        return text
+    return check
+
+
+def _date_validator(column: Column, year: int) -> Callable[[Any], Any]:
+    """_required(_check_date) in one frame, with a fast path for a cell that already is a date."""
+    try:
+        latest = date(year - column.max_age_years, 12, 31) if column.max_age_years is not None else None
+    except ValueError:  # an absurd year: keep the per-cell computation and its error
+        return partial(_required, column, partial(_check_date, column, year))
+    earliest, required = column.min_date, column.required
+
+    def check(value: Any) -> date | None:
+        day = value if type(value) is date else coerce_date(value)
+        if day is None:
+            if required:
+                raise _error("cell.required")
+            return None
+        if (earliest is not None and day < earliest) or (latest is not None and day > latest):
+            raise _error("cell.date_range", shown=format_date(day))
+        return day
+    return check
+
+
+def _choice_validator(column: Column, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``slow`` (the full check) with its successes remembered per raw string.
+
+    Only accepted values are remembered: an empty or wrong value takes the full path every time,
+    so every error (required, bad choice, misplaced catalogue item) is raised exactly as before.
+    """
+    memo: dict[str, Any] = {}
+
+    def check(value: Any) -> Any:
+        if type(value) is str:
+            known = memo.get(value)
+            if known is not None:
+                return known
+            result = slow(value)
+            if result is not None and len(memo) < _MEMO_LIMIT:
+                memo[value] = result
+            return result
+        return slow(value)
+    return check
+
+
 def column_validator(sheet: TableSheet, column: Column, campaign: Any) -> Callable[[Any], Any]:
     """The function that turns one raw cell value of ``column`` into a clean value (or raises)."""
     if column.type == "text":
-        check = partial(_check_text, column)
-    elif column.type == "date":
-        check = partial(_check_date, column, campaign.info.year)
-    elif column.type in ("integer", "number"):
+        return _text_validator(column)
+    if column.type == "date":
+        return _date_validator(column, campaign.info.year)
+    if column.type in ("integer", "number"):
         check = partial(_check_number, column, coerce_integer if column.type == "integer" else coerce_number)
-    else:
-        choices = choice_table(resolve_choices(column, campaign) or [])
-        check = partial(_check_choice, column, choices, partial(_catalogue_misplacement, sheet, column, campaign))
-    return partial(_required, column, check)
+        return partial(_required, column, check)
+    choices = choice_table(resolve_choices(column, campaign) or [])
+    check = partial(_check_choice, column, choices, partial(_catalogue_misplacement, sheet, column, campaign))
+    return _choice_validator(column, partial(_required, column, check))
 
 
 _PY_TYPES = {"text": str, "date": date, "integer": int, "number": float, "choice": str}
 _CACHE: dict[tuple, type[BaseModel]] = {}
+# In front of _CACHE: hashing the key (frozen pydantic objects) costs more than comparing it with the
+# key last used for the same objects, which tuple equality does by identity first.
+_RECENT: dict[tuple[int, int], tuple[tuple, type[BaseModel]]] = {}
 
 
 def row_model(sheet: TableSheet, campaign: Any) -> type[BaseModel]:
     """The pydantic model of one row of ``sheet`` (cached per sheet declaration and campaign)."""
     key = (sheet, campaign.id, campaign.info.year, tuple(campaign.catalogue), tuple(campaign.movements))
+    recent = _RECENT.get((id(sheet), id(campaign)))
+    if recent is not None and recent[0] == key:
+        return recent[1]
     model = _CACHE.get(key)
     if model is None:
         fields = {
@@ -279,4 +341,7 @@ def row_model(sheet: TableSheet, campaign: Any) -> type[BaseModel]:
         }
         model = create_model(f"Row_{sheet.key}", __config__=ConfigDict(extra="ignore"), **fields)
         _CACHE[key] = model
+    if len(_RECENT) >= 64:
+        _RECENT.clear()
+    _RECENT[(id(sheet), id(campaign))] = (key, model)
     return model

@@ -37,6 +37,7 @@ class Row:
     row: int  # the spreadsheet row number (as the unit sees it)
     values: dict[str, Any]  # field -> value; validated values when ``valid``, else as read
     valid: bool = True
+    key: str | None = None  # identity across units (e.g. a person), for sheets that declare one
 
 
 @dataclass

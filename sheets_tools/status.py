@@ -187,7 +187,7 @@ def _form_status(campaign: Campaign, ledger: Ledger, form: Form, deadline: date,
 
     current = ledger.current(form.id)
     data = ledger.data_submission(form.id)
-    cross = cross_unit_findings(form, ledger.data_rows(form), campaign)
+    cross = cross_unit_findings(form, ledger.shared_rows(form), campaign)
     versions = Counter(s.unit for s in ledger.submissions(form=form.id) if s.unit)
     entries = []
     for unit in campaign.units:

@@ -50,7 +50,15 @@ def _validate_row(result: FileResult, sheet: TableSheet, model: type[BaseModel],
             column = sheet.column(str(err["loc"][0]))
             result.findings.append(_cell_finding(result, sheet, column, number, values.get(column.field), err))
         return Row(sheet=sheet.key, row=number, values=dict(values), valid=False)
-    return Row(sheet=sheet.key, row=number, values=validated.model_dump())
+    row = Row(sheet=sheet.key, row=number, values=validated.model_dump())
+    row.key = identity_key(sheet, row.values)
+    return row
+
+
+def identity_key(sheet: TableSheet, values: dict) -> str | None:
+    """The text key of a row across units (``unique_across_units``), stored in the ledger."""
+    key = row_key(sheet, sheet.unique_across_units, values) if sheet.unique_across_units else None
+    return None if key is None else sheet.key + "\x1f" + "\x1f".join(map(str, key))
 
 
 def _cell_finding(result: FileResult, sheet: TableSheet, column: Column, number: int, raw: Any, err: dict) -> Finding:
@@ -150,7 +158,10 @@ def _check_deadline(result: FileResult, form: Form, campaign: Campaign) -> None:
 
 def cross_unit_findings(form: Form, rows_by_unit: dict[str, list[Row]], campaign: Campaign
                         ) -> dict[str, list[Finding]]:
-    """The same person (``unique_across_units``) registered by two units: a warning on each side."""
+    """The same person (``unique_across_units``) registered by two units: a warning on each side.
+
+    ``rows_by_unit`` may be all rows in use or only those whose key is shared (Ledger.shared_rows).
+    """
     out: dict[str, list[Finding]] = {}
     for sheet in form.sheets:
         if not sheet.unique_across_units:
@@ -161,15 +172,20 @@ def cross_unit_findings(form: Form, rows_by_unit: dict[str, list[Row]], campaign
                 if row.sheet == sheet.key and (key := row_key(sheet, sheet.unique_across_units, row.values)):
                     by_key.setdefault(key, []).append((unit, row))
         for entries in by_key.values():
-            for unit, row in entries:
-                for other in dict.fromkeys(u for u, _ in entries if u != unit):
-                    out.setdefault(unit, []).append(_across(sheet, unit, row, other, campaign))
+            units = list(dict.fromkeys(u for u, _ in entries))
+            if len(units) < 2:
+                continue
+            for unit, row in entries:  # one finding per row, naming the other units (linear, not pairwise)
+                others = [u for u in units if u != unit]
+                out.setdefault(unit, []).append(_across(sheet, unit, row, others, campaign))
     return out
 
 
-def _across(sheet: TableSheet, unit: str, row: Row, other: str, campaign: Campaign) -> Finding:
+def _across(sheet: TableSheet, unit: str, row: Row, others: list[str], campaign: Campaign) -> Finding:
     column = sheet.column(sheet.unique_across_units[0])
-    other_unit = campaign.unit(other)
+    names = [(campaign.unit(o).name if campaign.unit(o) else o) for o in others[:3]]
+    if len(others) > 3:
+        names.append(f"{len(others) - 3} đơn vị khác")
     return finding("row.duplicate_across_units", sheet=sheet.name, cell=f"{column.letter}{row.row}",
                    field=column.field, value=display(row.values.get(column.field)), unit=unit,
-                   what=describe_row(sheet, row.values), other_unit=other_unit.name if other_unit else other)
+                   what=describe_row(sheet, row.values), other_unit=", ".join(names))

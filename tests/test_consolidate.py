@@ -86,7 +86,8 @@ def filled(camp, cross_calls):
                       person(HOSTILE[2], family=HOSTILE[3], note=HOSTILE[4])],
          collectives=[collective("Văn phòng Sở", "Tập thể lao động xuất sắc")])
     send(camp, "TTR", datetime(2024, 1, 20, 9, 0), individuals=[person(n) for n in ("Cúc", "Dũng", "Em")])
-    send(camp, "TTR", datetime(2024, 1, 22, 9, 0), individuals=[person("Giang", born="1990-12-01")],
+    send(camp, "TTR", datetime(2024, 1, 22, 9, 0),
+         individuals=[person("Giang", born="1990-12-01"), person("An", note="also registered by VP")],
          findings=[finding("file.macros")])
     send(camp, "XDKT", datetime(2024, 1, 20, 9, 0), individuals=[person("Hà")],
          collectives=[collective("Phòng XDKT")])
@@ -141,11 +142,11 @@ def test_only_the_data_in_use_goes_into_the_master(filled):
     for r in rows:
         by_unit.setdefault(r[0], []).append(r[3])  # given name
     # TTR's second file supersedes its first; XDKT's rejected latest leaves its earlier data in use
-    assert by_unit == {"VP": ["An", "Bình", HOSTILE[2]], "TTR": ["Giang"], "XDKT": ["Hà"]}
-    assert filled.counts["rows"] == {"collectives": 2, "individuals": 5, "movements": 0}
+    assert by_unit == {"VP": ["An", "Bình", HOSTILE[2]], "TTR": ["Giang", "An"], "XDKT": ["Hà"]}
+    assert filled.counts["rows"] == {"collectives": 2, "individuals": 6, "movements": 0}
     assert filled.counts["units_with_data"] == 3
     [table] = ws.tables.values()
-    assert table.ref == f"A{HEAD}:L{HEAD + 5}"
+    assert table.ref == f"A{HEAD}:L{HEAD + 6}"
     assert rows[0][1] == "Văn phòng Sở" and rows[0][-1] == 9
 
 
@@ -176,7 +177,7 @@ def test_summary_numbers(filled, camp):
     assert (rows["XDKT"]["Số cá nhân"], rows["XDKT"]["Tập thể lao động tiên tiến"]) == (1, 1)
     assert rows["PBGD"]["Số cá nhân"] is None  # nothing received: blank, not zero
     total = rows["Tổng cộng"]
-    assert (total["Số cá nhân"], total["Số tập thể"], total["Lao động tiên tiến"]) == (5, 2, 4)
+    assert (total["Số cá nhân"], total["Số tập thể"], total["Lao động tiên tiến"]) == (6, 2, 5)
 
 
 def test_status_sheet_lists_every_unit(filled, camp):
@@ -216,13 +217,14 @@ def test_problems_sheet(filled, cross_calls):
     assert len(rows) == 4 == filled.counts["problems"]
 
 
-def test_cross_unit_check_runs_once_per_form_on_the_data_in_use(filled, cross_calls):
+def test_cross_unit_check_runs_once_per_form_on_the_shared_rows_in_use(filled, cross_calls):
     assert [form_id for form_id, _ in cross_calls] == ["registration"]
     rows_by_unit = cross_calls[0][1]
-    assert sorted(rows_by_unit) == ["TTR", "VP", "XDKT"]
-    [giang] = rows_by_unit["TTR"]
-    assert isinstance(giang, Row) and giang.sheet == "individuals" and giang.row == 9
-    assert giang.values["birth_date"] == date(1990, 12, 1)
+    assert sorted(rows_by_unit) == ["TTR", "VP"]  # only the person both units registered
+    [an] = rows_by_unit["TTR"]
+    assert isinstance(an, Row) and an.sheet == "individuals" and an.row == 10
+    assert an.values["given_name"] == "An" and an.values["birth_date"] == date(1985, 3, 15)
+    assert [r.values["given_name"] for r in rows_by_unit["VP"]] == ["An"]
 
 
 def test_unit_text_never_becomes_a_formula(filled):
