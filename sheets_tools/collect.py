@@ -10,16 +10,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from .campaign import Campaign
+from .campaign import CAMPAIGN_FILE, Campaign
 from .files import campaign_lock
 from .forms import load_forms
 from .intake import gather
-from .ledger import ARCHIVE_DIR, Ledger
+from .ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
 from .records import FileResult
 from .validate import check_file, cross_unit_findings
 
-# folders of the campaign that collect must never take as returns
-INTERNAL_DIRS = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates")
+# what collect must never take as a return when it is given the campaign folder itself
+INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", CAMPAIGN_FILE, LEDGER_FILE,
+            LEDGER_FILE + "-wal", LEDGER_FILE + "-shm")
 
 
 @dataclass
@@ -54,9 +55,8 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
     from .build import write_feedback  # openpyxl-heavy: only loaded when collect runs
 
     out = CollectResult()
-    excluded = [(campaign.dir / d).resolve() for d in INTERNAL_DIRS]
     with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
-        for item in gather(_outside(paths, excluded)):
+        for item in gather(paths, exclude=[campaign.dir / name for name in INTERNAL]):
             if isinstance(item, FileResult):
                 result = item
             else:
@@ -103,14 +103,3 @@ def _duplicate(item, known, ledger: Ledger) -> Collected:
     for f in result.findings:
         f.file = item.source
     return Collected(result, duplicate=True)
-
-
-def _outside(paths: Iterable[Path], excluded: list[Path]) -> list[Path]:
-    """Drop the campaign's own folders (archive, outbox, ...) from what to collect."""
-    kept = []
-    for p in paths:
-        rp = Path(p).resolve()
-        if any(rp == e or e in rp.parents for e in excluded):
-            continue
-        kept.append(Path(p))
-    return kept

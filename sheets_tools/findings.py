@@ -39,7 +39,6 @@ CATALOGUE: dict[str, Code] = {
     "file.too_large": Code(ERROR, "Tệp vượt giới hạn cho phép: {detail}. Hãy gửi đúng biểu mẫu, không chèn thêm dữ liệu lớn."),
     "file.macros": Code(WARNING, "Tệp có chứa macro (VBA); chỉ đọc giá trị, không chạy macro."),
     "file.duplicate": Code(WARNING, "Tệp này đã được nhận trước đó (trùng nội dung); không ghi nhận lại."),
-    "file.superseded": Code(WARNING, "Tệp này đã được thay thế bằng tệp gửi sau của đơn vị."),
     "file.late": Code(WARNING, "Nộp muộn: nhận ngày {received}, hạn nộp {deadline}."),
     "file.no_attachment": Code(ERROR, "Thư điện tử không có tệp Excel đính kèm. Hãy gửi lại thư kèm biểu mẫu đã điền."),
     # --- identification ------------------------------------------------------------
@@ -73,8 +72,6 @@ CATALOGUE: dict[str, Code] = {
     "cell.bad_choice": Code(
         ERROR, "\"{label}\": \"{value}\" không có trong danh sách. Hãy chọn một giá trị trong danh sách thả xuống."),
     "cell.too_long": Code(ERROR, "\"{label}\": nội dung dài quá {limit} ký tự. Hãy rút gọn."),
-    "cell.formula_text": Code(
-        WARNING, "\"{label}\": nội dung bắt đầu bằng dấu \"=\" đã được ghi nhận như văn bản, không phải công thức."),
     # --- a row or several rows -----------------------------------------------------
     "row.title_wrong_subject": Code(
         ERROR, "\"{value}\" là danh hiệu/hình thức dành cho {expected}, không dùng cho {subject}. "

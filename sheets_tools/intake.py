@@ -54,16 +54,26 @@ FILE_LEVEL = {"empty": "file.empty", "xls": "file.xls_legacy", "encrypted": "fil
 
 
 # --- gather -----------------------------------------------------------------------------------
-def gather(paths: Iterable[Path]) -> Iterator[Incoming | FileResult]:
+def gather(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Incoming | FileResult]:
     """Every file under ``paths`` (files, folders, .eml messages) as Incoming, or a FileResult
-    carrying a file-level finding when there is nothing to read."""
+    carrying a file-level finding when there is nothing to read. Paths in or under ``exclude``
+    (e.g. the campaign's own folders) are left out."""
+    excluded = [Path(e).resolve() for e in exclude]
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for child in _walk(path):
-                yield from _from_path(child)
-        else:
+                if not _within(child, excluded):
+                    yield from _from_path(child)
+        elif not _within(path, excluded):
             yield from _from_path(path)
+
+
+def _within(path: Path, excluded: list[Path]) -> bool:
+    if not excluded:
+        return False
+    resolved = path.resolve()
+    return any(resolved == e or e in resolved.parents for e in excluded)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -283,12 +293,12 @@ class _Book:
 
     @cached_property
     def _workbook_xml(self):
-        return ElementTree.fromstring(self.zf.read("xl/workbook.xml"))
+        return _parse_xml(self.zf.read("xl/workbook.xml"))
 
     @cached_property
     def sheet_paths(self) -> dict[str, str]:
         """Sheet name -> its XML member in the zip."""
-        rels = ElementTree.fromstring(self.zf.read("xl/_rels/workbook.xml.rels"))
+        rels = _parse_xml(self.zf.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind(".//{*}Relationship")}
         out = {}
         for sheet in self._workbook_xml.iterfind(".//{*}sheet"):
@@ -344,7 +354,7 @@ class _Book:
         if "docProps/custom.xml" not in self.members:
             return {}
         out = {}
-        for prop in ElementTree.fromstring(self.zf.read("docProps/custom.xml")).iterfind(".//{*}property"):
+        for prop in _parse_xml(self.zf.read("docProps/custom.xml")).iterfind(".//{*}property"):
             key = (prop.get("name") or "").removeprefix(PROPERTY_PREFIX)
             if prop.get("name", "").startswith(PROPERTY_PREFIX) and key in ID_KEYS and len(prop):
                 out[key] = _text(prop[0].text or "")
@@ -360,6 +370,11 @@ class _Book:
                 if value:
                     ident.setdefault(key, value)
         return ident
+
+
+def _parse_xml(data: bytes) -> Any:
+    """An XML member of the zip as an element tree; defusedxml rejects entity and external-reference attacks."""
+    return ElementTree.fromstring(data)
 
 
 def _has_far_reference(xml: bytes) -> bool:

@@ -1,7 +1,7 @@
 """Plain-text reports for the terminal (Vietnamese)."""
 from __future__ import annotations
 
-from .findings import SEVERITY_LABELS, STATUS_LABELS
+from .findings import SEVERITY_LABELS, STATUS_LABELS, message
 
 
 def format_files(result) -> str:
@@ -14,7 +14,7 @@ def format_files(result) -> str:
                                     f"biểu mẫu {r.form_id}" if r.form_id else "") if x)
         lines.append(head + (f" ({who})" if who else ""))
         if c.duplicate:
-            lines.append("    Tệp này đã được nhận trước đó; không ghi nhận lại.")
+            lines.append("    " + message("file.duplicate"))
         for f in r.findings:
             where = "!".join(x for x in (f.sheet, f.cell) if x)
             lines.append(f"    - {SEVERITY_LABELS[f.severity]}" + (f" tại {where}" if where else "") + f": {f.message}")

@@ -53,3 +53,44 @@ def test_describe_json():
     cols = form["sheets"][1]["columns"]
     assert cols[0] == {"column": "B", "field": "family_name", "label": "Họ và tên đệm", "type": "text",
                        "required": True, "choices": None}
+
+
+def test_templates_build_issue_and_consolidate_commands(tmp_path):
+    runner = CliRunner()
+    camp_dir = tmp_path / "dot"
+    assert runner.invoke(main, ["init", str(camp_dir), "--sample", "daklak-2024"]).exit_code == 0
+    built = runner.invoke(main, ["templates", "build", str(camp_dir)])
+    assert built.exit_code == 0, built.output
+    assert (camp_dir / "templates" / "registration.xlsx").exists()
+    loose = runner.invoke(main, ["templates", "build", str(tmp_path / "blanks")])  # no campaign: sample lists
+    assert loose.exit_code == 0 and (tmp_path / "blanks" / "registration.xlsx").exists()
+    issued = runner.invoke(main, ["issue", str(camp_dir)])
+    assert issued.exit_code == 0, issued.output
+    units = campaign.load(camp_dir).units
+    assert len(list((camp_dir / "outbox").rglob("*.xlsx"))) == len(units)
+    assert len(list((camp_dir / "outbox").rglob("*.eml"))) == len(units)
+    done = runner.invoke(main, ["consolidate", str(camp_dir)])
+    assert done.exit_code == 0, done.output
+    assert "Đã ghi bảng tổng hợp" in done.output
+    assert len(list((camp_dir / "master").glob("*.xlsx"))) == 1
+
+
+def test_collect_on_the_campaign_folder_itself_takes_nothing_of_its_own(tmp_path):
+    runner = CliRunner()
+    camp_dir = tmp_path / "dot"
+    runner.invoke(main, ["init", str(camp_dir), "--sample", "daklak-2024"])
+    runner.invoke(main, ["issue", str(camp_dir)])
+    runner.invoke(main, ["consolidate", str(camp_dir)])
+    result = runner.invoke(main, ["collect", str(camp_dir), str(camp_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["files"] == []
+
+
+def test_collect_refuses_a_second_run_at_once(tmp_path):
+    runner = CliRunner()
+    camp_dir = tmp_path / "dot"
+    runner.invoke(main, ["init", str(camp_dir), "--sample", "daklak-2024"])
+    (camp_dir / ".sheets-tools.lock").write_text(f"collect pid={__import__('os').getpid()}", encoding="utf-8")
+    result = runner.invoke(main, ["collect", str(camp_dir), str(tmp_path)])
+    assert result.exit_code == 1
+    assert "đang được xử lý bởi một lệnh khác" in result.output

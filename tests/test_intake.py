@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from workbooks import make_return
 
@@ -247,6 +250,97 @@ def test_far_away_cell_is_refused_not_a_crash(tmp_path, camp):
     result, raw = read_path(path, camp)
     finding = only(result, "file.too_large")
     assert "Cá nhân" in finding.message and raw == {}
+
+
+def rewrite_member(data: bytes, member: str, change) -> bytes:
+    """The same zip with ``member`` replaced by ``change(its bytes)``."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info, change(body) if info.filename == member else body)
+    return buf.getvalue()
+
+
+def sheet_member(data: bytes, name: str) -> str:
+    """The zip member holding sheet ``name`` (openpyxl numbers them in creation order)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        workbook = zf.read("xl/workbook.xml").decode()
+    titles = [part.split('"')[0] for part in workbook.split('<sheet name="')[1:]]
+    return f"xl/worksheets/sheet{titles.index(name) + 1}.xml"
+
+
+def test_far_cell_behind_a_lying_dimension_is_refused(tmp_path, camp):
+    """The <dimension> element says A1:G9 but a cell sits at XFD1048576: still refused, no crash."""
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON]})
+    data = path.read_bytes()
+    member = sheet_member(data, "Cá nhân")
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+
+    def lie(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:G9"/>', xml)
+        assert b'<dimension ref="A1:G9"/>' in xml
+        return xml.replace(b"</sheetData>", far)
+    result, raw = read_bytes(rewrite_member(data, member, lie), camp)
+    finding = only(result, "file.too_large")
+    assert "Cá nhân" in finding.message and raw == {}
+
+
+def test_huge_dimension_alone_is_read(tmp_path, camp):
+    """Only real cells count: calamine sizes a sheet by its cells, not by <dimension>."""
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON]})
+    data = path.read_bytes()
+    member = sheet_member(data, "Cá nhân")
+    data = rewrite_member(data, member, lambda xml: re.sub(
+        rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml))
+    result, raw = read_bytes(data, camp)
+    assert codes(result) == [] and len(raw["individuals"]) == 1
+
+
+OLD_FAR_CELL = re.compile(rb'\br="(?:[A-Z]{3}\d|[A-Z]{0,2}\d{5})')
+
+
+@pytest.mark.parametrize("xml, far", [
+    (b'<c r="XFD1048576">', True), (b'<row r="10000">', True), (b'r="AAA1"', True),
+    (b'<c\tr="ZZZ7"/>', True), (b'<c r="ZZ9999"/><row r="9999">', False),
+    (b'<c xr="AAA1"/><c _r="B99999"/>', False), (b'<c xr="AAA1"/><c r="AAB2"/>', True),
+    (b'<c r="aaa1"/>', False), (b'', False),
+])
+def test_far_reference_scan(xml, far):
+    assert intake._has_far_reference(xml) is far
+    assert bool(OLD_FAR_CELL.search(xml)) is far  # the same answer as a scan with a leading \b
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b'r="', b"AAA", b"ZZ", b"B", b"1", b"99999", b"x", b" ", b"<c ", b'"', b"_"]),
+                max_size=12))
+def test_far_reference_scan_matches_word_boundary_scan(parts):
+    xml = b"".join(parts)
+    assert intake._has_far_reference(xml) is bool(OLD_FAR_CELL.search(xml))
+
+
+BOMB = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e "boom">]><workbook>&e;</workbook>'
+
+
+@pytest.mark.parametrize("data", [BOMB, BOMB.decode().replace("1.0\"", "1.0\" encoding=\"UTF-16\"").encode("utf-16")])
+def test_xml_with_entities_is_refused(data):
+    from defusedxml import EntitiesForbidden
+
+    with pytest.raises(EntitiesForbidden):
+        intake._parse_xml(data)
+
+
+def test_plain_xml_is_parsed():
+    root = intake._parse_xml(b'<?xml version="1.0"?><workbook><sheet name="A &amp; B"/></workbook>')
+    assert root.find("sheet").get("name") == "A & B"
+
+
+def test_workbook_xml_with_entities_is_unreadable(tmp_path, camp):
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON]})
+    data = rewrite_member(path.read_bytes(), "xl/workbook.xml", lambda xml: re.sub(
+        rb"^(<\?xml[^>]*\?>)?", rb'\1<!DOCTYPE workbook [<!ENTITY e "x">]>', xml, count=1))
+    result, raw = read_bytes(data, camp)
+    assert codes(result) == ["file.unreadable"] and raw == {}
 
 
 def test_unreadable_workbook(camp):
