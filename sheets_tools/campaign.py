@@ -118,6 +118,19 @@ class Campaign(BaseModel):
     def catalogue_names(self, ref: str) -> list[str]:
         return [c.name for c in self.catalogue_items(ref)]
 
+    @cached_property
+    def limits(self) -> Limits:
+        """The intake limits: defaults, overridden by the "Cài đặt" sheet (checked in ``load``)."""
+        return Limits.model_validate({k: v for k, v in self.settings.items() if k in Limits.model_fields and v})
+
+    def password(self, unit_code: str | None) -> str | None:
+        """The password the office holds for a unit's encrypted files (setting ``password.<code>``)."""
+        return self.settings.get(f"password.{unit_code}") or None if unit_code else None
+
+    def passwords(self) -> list[str]:
+        """Every unit password in the settings (an encrypted file does not say which unit sent it)."""
+        return [v for k, v in self.settings.items() if k.startswith("password.") and v]
+
     def catalogue_item(self, name: str) -> CatalogueItem | None:
         key = fold(name)
         return next((c for c in self.catalogue if fold(c.name) == key), None)
@@ -163,7 +176,27 @@ VOCAB = {
 }
 DEFAULT_SETTINGS = [
     ("sheet_password", "", "Mật khẩu khóa trang tính của biểu mẫu (để trống: khóa không mật khẩu)"),
+    ("max_file_mb", 25, "Giới hạn dung lượng một tệp nhận về (MB)"),
+    ("max_zip_members", 2000, "Số thành phần tối đa bên trong một tệp .xlsx/.ods"),
+    ("max_uncompressed_mb", 200, "Tổng dung lượng tối đa khi giải nén một tệp (MB)"),
+    ("max_compression_ratio", 200, "Tỷ lệ nén tối đa của một thành phần (chống \"bom nén\")"),
+    ("max_sheet_cells", 2000000, "Số ô tối đa một trang tính được khai báo hoặc chứa"),
+    ("parse_timeout_s", 60, "Thời gian tối đa đọc một tệp .xls/.ods/.xlsb (giây)"),
+    ("parse_memory_mb", 1024, "Bộ nhớ tối đa khi đọc một tệp .xls/.ods/.xlsb (MB)"),
+    ("password.MA_DON_VI", "", "Mật khẩu mở tệp của đơn vị có mã MA_DON_VI (thay MA_DON_VI bằng mã đơn vị; "
+     "để trống nếu không dùng)"),
 ]
+
+
+class Limits(BaseModel):
+    """Bounds checked before a received file is parsed (settings of campaign.xlsx)."""
+    max_file_mb: float = Field(25, gt=0)
+    max_zip_members: int = Field(2000, gt=0)
+    max_uncompressed_mb: float = Field(200, gt=0)
+    max_compression_ratio: float = Field(200, gt=1)
+    max_sheet_cells: int = Field(2_000_000, gt=0)
+    parse_timeout_s: float = Field(60, gt=0)
+    parse_memory_mb: int = Field(1024, gt=64)
 
 
 def load(directory: Path) -> Campaign:
@@ -179,7 +212,7 @@ def load(directory: Path) -> Campaign:
     problems: list[Finding] = []
     info = _read_info(wb, problems)
     tables = {key: _read_table(wb, key, problems) for key in TABLES}
-    settings = _read_settings(wb)
+    settings = _read_settings(wb, problems)
     if problems:
         raise CampaignError(problems)
     return Campaign(dir=directory, info=info, settings=settings, **tables)
@@ -312,13 +345,23 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
     return items
 
 
-def _read_settings(wb) -> dict[str, str]:
+def _read_settings(wb, problems: list[Finding]) -> dict[str, str]:
     if SETTINGS_SHEET not in wb.sheetnames:
         return {}
-    out = {}
-    for row in wb[SETTINGS_SHEET].iter_rows(min_row=2, max_col=2, values_only=True):
-        if row[0]:
-            out[str(row[0]).strip()] = "" if row[1] is None else str(_cell_value(row[1]))
+    out, cells = {}, {}
+    for row in wb[SETTINGS_SHEET].iter_rows(min_row=2, max_col=2):
+        if row[0].value:
+            key = str(row[0].value).strip()
+            out[key] = "" if row[1].value is None else str(_cell_value(row[1].value))
+            cells[key] = row[1].coordinate
+    try:
+        Limits.model_validate({k: v for k, v in out.items() if k in Limits.model_fields and v})
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0])
+            problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells.get(key, "B2"),
+                                    field=key, value=out.get(key), label=key,
+                                    detail="phải là một số dương hợp lệ"))
     return out
 
 

@@ -65,3 +65,21 @@ def test_missing_campaign_file(tmp_path):
     with pytest.raises(campaign.CampaignError) as exc:
         campaign.load(tmp_path)
     assert exc.value.findings[0].message == message("campaign.missing", value=str(tmp_path / "campaign.xlsx"))
+
+
+def test_limits_come_from_the_settings_sheet(tmp_path):
+    campaign.create(tmp_path, sample="daklak-2024")
+    path = tmp_path / "campaign.xlsx"
+    wb = load_workbook(path)
+    ws = wb["Cài đặt"]
+    ws.append(["max_file_mb", 5])
+    ws.append(["password.VP", "bi-mat"])
+    wb.save(path)
+    camp = campaign.load(tmp_path)
+    assert camp.limits.max_file_mb == 5
+    assert camp.password("VP") == "bi-mat" and camp.passwords() == ["bi-mat"]
+    ws.append(["max_zip_members", "nhiều lắm"])
+    wb.save(path)
+    with pytest.raises(campaign.CampaignError) as exc:
+        campaign.load(tmp_path)
+    assert [(f.sheet, f.field) for f in exc.value.findings] == [("Cài đặt", "max_zip_members")]
