@@ -56,6 +56,7 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
 
     out = CollectResult()
     with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
+        ledger.sweep()
         for item in gather(paths, exclude=[campaign.dir / name for name in INTERNAL]):
             if isinstance(item, FileResult):
                 result = item

@@ -103,6 +103,15 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
+    def sweep(self) -> int:
+        """Remove temporary files a killed run left in the archive (call under the campaign lock)."""
+        removed = 0
+        if self.archive_dir.is_dir():
+            for tmp in self.archive_dir.rglob(".tmp-*"):
+                tmp.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     # --- taking files in -----------------------------------------------------------------
     def known(self, sha256: str) -> Submission | None:
         """The submission recorded for this exact content, if it was taken before."""
