@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -384,7 +384,7 @@ def _num(value: float) -> str:
 # --- rows and marks (feedback) -------------------------------------------------------------------
 def _write_row(wb: Workbook, form: Form, row: Row) -> None:
     sheet = next((s for s in form.sheets if s.key == row.sheet), None)
-    if sheet is None or row.row < FIRST_ROW:
+    if sheet is None or not FIRST_ROW <= row.row <= sheet.last_row:  # a row the unit typed outside the table
         return
     ws = wb[sheet.name]
     for field, value in row.values.items():
@@ -394,6 +394,8 @@ def _write_row(wb: Workbook, form: Form, row: Row) -> None:
 
 
 def _mark(cell, text: str) -> None:
+    if isinstance(cell, MergedCell):  # a finding on a cell the template merges (e.g. the note row under the table)
+        return
     cell.fill = _MARK_FILL
     comment = Comment(text, AUTHOR)
     comment.width, comment.height = 320, 40 + 18 * (len(text) // 45 + text.count("\n") + 1)

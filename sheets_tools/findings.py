@@ -25,11 +25,15 @@ CATALOGUE: dict[str, Code] = {
     "file.unreadable": Code(ERROR, "Không đọc được tệp: {detail}. Hãy gửi lại tệp."),
     "file.not_spreadsheet": Code(
         ERROR, "Tệp không phải bảng tính Excel (nhận diện là: {what}). Hãy gửi tệp .xlsx theo biểu mẫu."),
-    "file.xls_legacy": Code(
-        ERROR, "Tệp là định dạng Excel 97-2003 (.xls). Hãy mở bằng Excel và lưu lại dạng .xlsx "
-        "(Tệp > Lưu thành > Excel Workbook), rồi gửi lại."),
-    "file.unsupported_format": Code(
-        ERROR, "Định dạng {what} chưa được hỗ trợ. Hãy lưu lại dạng .xlsx rồi gửi lại."),
+    "file.converted_format": Code(
+        WARNING, "Tệp định dạng {what} đã được đọc; lần sau hãy gửi tệp .xlsx theo biểu mẫu gốc."),
+    "file.parse_failed": Code(
+        ERROR, "Không đọc được tệp: trình đọc bảng tính dừng bất thường ({detail}). Hãy mở tệp bằng Excel, "
+        "lưu lại dạng .xlsx (Tệp > Lưu thành > Excel Workbook) rồi gửi lại."),
+    "file.ignored_parts": Code(
+        WARNING, "Tệp có {what}; các phần này đã được bỏ qua, chỉ đọc giá trị trong bảng."),
+    "file.decrypted": Code(
+        WARNING, "Tệp có mật khẩu đã được mở bằng mật khẩu đơn vị đăng ký; lần sau hãy gửi tệp không đặt mật khẩu."),
     "file.encrypted": Code(
         ERROR, "Tệp được đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu (Tệp > Thông tin > "
         "Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu, xóa mật khẩu) rồi gửi lại."),
@@ -61,6 +65,47 @@ CATALOGUE: dict[str, Code] = {
         ERROR, "Thiếu trang tính \"{sheet}\" của biểu mẫu. Hãy dùng biểu mẫu gốc, không xóa hay đổi tên trang tính."),
     "sheet.header_changed": Code(
         ERROR, "Tiêu đề cột {cell} đã bị sửa (\"{value}\", đúng là \"{expected}\"). Không sửa, chèn hay xóa cột của bảng."),
+    # --- a template the unit altered (layout.py) -------------------------------------
+    "sheet.renamed": Code(
+        WARNING, "Trang tính \"{value}\" đã được hiểu là trang \"{expected}\" của biểu mẫu (tên trang đã bị đổi); "
+        "đã đọc bình thường. Lần sau không đổi tên trang tính."),
+    "sheet.header_moved": Code(
+        WARNING, "Trang \"{sheet}\": dòng tiêu đề của bảng nằm ở dòng {row} (biểu mẫu gốc: dòng {expected}) do có "
+        "dòng bị chèn hoặc xóa phía trên; đã đọc theo vị trí mới. Lần sau không chèn, xóa dòng phía trên bảng."),
+    "sheet.header_not_found": Code(
+        ERROR, "Trang \"{sheet}\": không tìm thấy dòng tiêu đề của bảng (các cột {expected}); trang này chưa được "
+        "đọc. Hãy dùng biểu mẫu gốc, không sửa hay xóa dòng tiêu đề."),
+    "sheet.columns_moved": Code(
+        WARNING, "Trang \"{sheet}\": các cột không ở vị trí như biểu mẫu gốc: {value}; đã đọc theo tiêu đề cột. "
+        "Lần sau không di chuyển, chèn hay xóa cột."),
+    "sheet.column_renamed": Code(
+        WARNING, "Tiêu đề cột {cell} là \"{value}\" (biểu mẫu gốc: \"{expected}\"); đã hiểu là cột \"{expected}\". "
+        "Lần sau không sửa tiêu đề cột."),
+    "sheet.extra_column": Code(
+        WARNING, "Cột {cell} (\"{value}\") không có trong biểu mẫu; giá trị trong cột này không được đọc. "
+        "Nếu đó là thông tin cần gửi, hãy chuyển vào đúng cột của biểu mẫu."),
+    "sheet.column_missing": Code(
+        ERROR, "Trang \"{sheet}\" thiếu cột bắt buộc \"{expected}\"; trang này chưa được đọc. "
+        "Hãy thêm lại cột (hoặc dùng biểu mẫu gốc) rồi gửi lại."),
+    "sheet.optional_column_missing": Code(
+        WARNING, "Trang \"{sheet}\" thiếu cột \"{expected}\" (không bắt buộc); cột này được coi là để trống."),
+    "sheet.rows_below_table": Code(
+        WARNING, "Trang \"{sheet}\": có dữ liệu ở {value}, bên dưới dòng cuối của bảng (dòng {expected}); "
+        "đã đọc cả các dòng này. Lần sau hãy chèn thêm dòng trong bảng."),
+    "sheet.data_below_footer": Code(
+        ERROR, "Trang \"{sheet}\": có dữ liệu ở {value}, bên dưới phần ghi chú và ký tên; các dòng này chưa được "
+        "đọc. Hãy chèn thêm dòng trong bảng (phía trên dòng ghi chú) và chuyển dữ liệu vào đó."),
+    "sheet.rows_beyond_limit": Code(
+        ERROR, "Trang \"{sheet}\": bảng vẫn còn dữ liệu ở dòng {value}, vượt quá số dòng được đọc; các dòng sau "
+        "đó chưa được đọc. Hãy tách bớt dữ liệu sang tệp khác hoặc liên hệ Văn phòng."),
+    "cell.merged": Code(
+        WARNING, "Các ô {range} đã bị gộp (merge); chỉ lấy giá trị ở ô đầu tiên, các ô còn lại được coi là trống. "
+        "Hãy bỏ gộp ô và nhập giá trị cho từng ô."),
+    "cell.formula": Code(
+        WARNING, "Ô {cell} chứa công thức; đã lấy giá trị đã tính (\"{value}\"). Nên nhập trực tiếp giá trị."),
+    "cell.formula_no_value": Code(
+        ERROR, "Ô {cell} chứa công thức nhưng chưa có giá trị đã tính (tệp chưa được mở và lưu lại bằng Excel); "
+        "không đọc được giá trị. Hãy nhập trực tiếp giá trị vào ô."),
     # --- a single cell -------------------------------------------------------------
     "cell.required": Code(ERROR, "Chưa nhập \"{label}\". Hãy nhập giá trị cho ô này."),
     "cell.bad_date": Code(ERROR, "\"{label}\": \"{value}\" không phải ngày hợp lệ. Nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/1985."),
@@ -72,6 +117,12 @@ CATALOGUE: dict[str, Code] = {
     "cell.bad_choice": Code(
         ERROR, "\"{label}\": \"{value}\" không có trong danh sách. Hãy chọn một giá trị trong danh sách thả xuống."),
     "cell.too_long": Code(ERROR, "\"{label}\": nội dung dài quá {limit} ký tự. Hãy rút gọn."),
+    "cell.legacy_font": Code(
+        WARNING, "\"{label}\": chữ gõ bằng phông {font} (bảng mã {encoding}) đã được chuyển sang Unicode: "
+        "\"{value}\". Hãy kiểm tra lại; lần sau dùng phông Unicode (ví dụ Times New Roman)."),
+    "cell.mojibake": Code(
+        WARNING, "\"{label}\": chữ bị lỗi bảng mã (\"{original}\") đã được sửa thành \"{value}\". "
+        "Hãy kiểm tra lại; lần sau lưu tệp bằng bảng mã Unicode (UTF-8)."),
     # --- a row or several rows -----------------------------------------------------
     "row.title_wrong_subject": Code(
         ERROR, "\"{value}\" là danh hiệu/hình thức dành cho {expected}, không dùng cho {subject}. "

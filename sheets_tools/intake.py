@@ -15,28 +15,35 @@ import zipfile
 from datetime import datetime, timezone
 from email import policy
 from email.message import Message
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterable, Iterator
 
+import msoffcrypto
 import olefile
 import python_calamine
 from defusedxml import ElementTree
+from msoffcrypto.exceptions import DecryptionError, FileFormatError, ParseError
 
-from .campaign import Campaign
+from openpyxl.utils import column_index_from_string
+
+from . import layout, legacy, sandbox
+from .campaign import Campaign, Limits
 from .findings import finding
-from .forms import (DEFINED_NAME_PREFIX, FIRST_COL, FIRST_ROW, HEADER_ROW, ID_KEYS, ID_SHEET, PROPERTY_PREFIX,
-                    UNIT_CODE_ROW, UNIT_NAME_ROW, UNIT_VALUE_COL, Form, TableSheet, load_forms)
-from .models import coerce_text, is_empty
-from .records import OFFICE_TZ, FileResult, Incoming
+from .forms import DEFINED_NAME_PREFIX, HEADER_ROW, ID_KEYS, ID_SHEET, PROPERTY_PREFIX, Form, TableSheet, load_forms
+from .models import coerce_text
+from .records import OFFICE_TZ, FileResult, Incoming, Placement
 from .text import fold
 
-# Generous limits checked from the zip directory before anything is decompressed.
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_MEMBERS = 10_000
-# Largest cell area (rows x columns) a sheet may span before calamine allocates it. A sheet with
-# no cell beyond row 9,999 nor beyond column ZZ (702) spans at most 7 million cells.
-MAX_CELLS = 10_000_000
+# The limits themselves are campaign settings (campaign.Limits). Members smaller than this are not
+# checked for their compression ratio: whatever their ratio, they cannot hold much.
+RATIO_FLOOR = 1 << 20
+# Deflate expands at most about 1,032 times: a member whose compressed size times this cannot pass
+# its declared size by much is not decompressed just to check that the zip directory told the truth.
+DEFLATE_MAX_RATIO = 1032
+# How many rows of each sheet a child process sends back at once (more are asked for when needed).
+CHILD_ROWS = 10_000
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -49,8 +56,15 @@ NOT_SPREADSHEET = {
     "ole-other": "tài liệu Office 97-2003 không phải Excel (Word, PowerPoint...)",
     "unknown": "không rõ định dạng",
 }
-UNSUPPORTED = {"xlsb": "Excel nhị phân (.xlsb)", "ods": "OpenDocument (.ods)", "csv": "văn bản CSV (.csv)"}
-FILE_LEVEL = {"empty": "file.empty", "xls": "file.xls_legacy", "encrypted": "file.encrypted"}
+# Read through a child process (they cannot be bounded before parsing), with a warning naming them.
+CONVERTED = {"xls": ".xls (Excel 97-2003)", "ods": ".ods (OpenDocument, LibreOffice/OpenOffice)",
+             "xlsb": ".xlsb (Excel nhị phân)"}
+# Text exports of other systems, often named .xls: recognised by content and rejected.
+EXPORTS = {"html": "trang web (HTML)", "csv": "văn bản CSV"}
+FILE_LEVEL = {"empty": "file.empty", "encrypted": "file.encrypted"}
+# Parts of an xlsx/xlsm that are never run nor read: (member prefix, what it is).
+IGNORED_PARTS = (("xl/activeX/", "điều khiển ActiveX"), ("xl/embeddings/", "đối tượng nhúng (OLE)"),
+                 ("xl/externalLinks/", "liên kết tới tệp khác"))
 
 
 # --- gather -----------------------------------------------------------------------------------
@@ -177,8 +191,16 @@ def _sniff_zip(zf: zipfile.ZipFile) -> str:
     if "mimetype" in names:
         with zf.open("mimetype") as fh:
             if fh.read(len(ODS_MIMETYPE) + 8).strip() == ODS_MIMETYPE:
-                return "ods"
+                return "encrypted" if _ods_encrypted(zf, names) else "ods"
     return "zip-other"
+
+
+def _ods_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether an OpenDocument file is password-protected (its manifest lists encryption data)."""
+    if "META-INF/manifest.xml" not in names:
+        return False
+    with zf.open("META-INF/manifest.xml") as fh:
+        return b"encryption-data" in fh.read(1 << 20)
 
 
 def _sniff_ole(data: bytes) -> str:
@@ -214,7 +236,11 @@ def _sniff_text(data: bytes) -> str:
 
 # --- read -------------------------------------------------------------------------------------
 class _TooLarge(Exception):
-    """A sheet or the zip is beyond the limits; the message is the Vietnamese detail."""
+    """A limit is passed; the message is the Vietnamese detail (which limit, which setting)."""
+
+
+class _Encrypted(Exception):
+    """The reader says the workbook needs a password."""
 
 
 def read(incoming: Incoming, campaign: Campaign) -> tuple[FileResult, dict]:
@@ -229,6 +255,12 @@ def read(incoming: Incoming, campaign: Campaign) -> tuple[FileResult, dict]:
     except _TooLarge as exc:
         result.findings.append(finding("file.too_large", detail=str(exc)))
         raw = {}
+    except sandbox.ChildFailed as exc:
+        result.findings.append(_child_finding(exc, campaign.limits))
+        raw = {}
+    except zipfile.BadZipFile as exc:  # a member whose data does not match the zip directory
+        result.findings.append(finding("file.truncated", detail=f"tệp nén (zip) bị hỏng: {str(exc)[:200]}"))
+        raw = {}
     except Exception as exc:  # per-file boundary: any reader failure becomes a finding naming its type
         result.findings.append(finding("file.unreadable", detail=f"{type(exc).__name__}: {str(exc)[:200]}"))
         raw = {}
@@ -239,37 +271,153 @@ def read(incoming: Incoming, campaign: Campaign) -> tuple[FileResult, dict]:
 
 
 def _read(incoming: Incoming, campaign: Campaign, result: FileResult) -> dict:
-    kind, zf = _classify(incoming.data)
-    if kind not in ("xlsx", "xlsm"):
-        result.findings.append(_format_finding(kind))
+    book = _open(incoming.data, incoming.name, campaign, result)
+    if book is None:
         return {}
-    _check_zip(zf)
-    if kind == "xlsm":
-        result.findings.append(finding("file.macros"))
-    book = _Book(incoming.data, zf)
     form = _identify(book, campaign, result)
     if form is None:
         return {}
     return _read_sheets(book, form, result)
 
 
-def _format_finding(kind: str):
+def _open(data: bytes, name: str, campaign: Campaign, result: FileResult, decrypted: bool = False):
+    """The workbook in ``data`` ready to read (a _Book), or None with a file-level finding."""
+    limits = campaign.limits
+    _check_size(len(data), limits)  # before anything else, even sniffing
+    kind, zf = _classify(data)
+    try:
+        if kind in ("xlsx", "xlsm"):
+            _check_zip(zf, limits)
+            result.findings.extend(_zip_warnings(zf))
+            return _Book(data, zf, limits)
+        if kind in CONVERTED:
+            return _open_converted(data, zf, kind, limits, result)
+    except _Encrypted:
+        kind = "encrypted"
+    if kind == "encrypted" and not decrypted:
+        plain = _decrypt(data, name, campaign)
+        if plain is not None:
+            result.findings.append(finding("file.decrypted"))
+            return _open(plain, name, campaign, result, decrypted=True)
+    result.findings.append(_format_finding(kind, name))
+    return None
+
+
+def _open_converted(data: bytes, zf: zipfile.ZipFile | None, kind: str, limits: Limits, result: FileResult):
+    """An .xls, .ods or .xlsb workbook, parsed in a child process bounded in memory and time."""
+    if zf is not None:
+        _check_zip(zf, limits)
+        result.findings.extend(_zip_warnings(zf))
+    book = _ChildBook(data, limits)
+    result.findings.append(finding("file.converted_format", what=CONVERTED[kind]))
+    return book
+
+
+def _format_finding(kind: str, name: str = ""):
     if kind in FILE_LEVEL:
         return finding(FILE_LEVEL[kind])
     if kind == "zip-broken":
         return finding("file.truncated", detail="cấu trúc tệp nén (zip) không trọn vẹn")
-    if kind in UNSUPPORTED:
-        return finding("file.unsupported_format", what=UNSUPPORTED[kind])
+    if kind in EXPORTS:
+        suffix = Path(name).suffix.lower()
+        renamed = suffix in SPREADSHEET_EXTENSIONS and suffix != f".{kind}"
+        return finding("file.not_spreadsheet", what=EXPORTS[kind] + (f" đổi đuôi thành {suffix}" if renamed else ""))
     return finding("file.not_spreadsheet", what=NOT_SPREADSHEET.get(kind, NOT_SPREADSHEET["unknown"]))
 
 
-def _check_zip(zf: zipfile.ZipFile) -> None:
+def _child_finding(exc: sandbox.ChildFailed, limits: Limits):
+    """The finding for a child process that gave no result."""
+    if exc.kind == "timeout":
+        return finding("file.too_large", detail=f"đọc tệp mất quá {_num(limits.parse_timeout_s)} giây "
+                                                f"(cài đặt parse_timeout_s)")
+    if exc.kind == "memory":
+        return finding("file.too_large", detail=f"đọc tệp cần quá {limits.parse_memory_mb} MB bộ nhớ "
+                                                f"(cài đặt parse_memory_mb)")
+    if exc.kind == "crash":
+        return finding("file.parse_failed", detail=exc.detail)
+    if "Cell limit exceeded" in exc.detail:  # calamine's own cap on a sheet's cells
+        return finding("file.too_large", detail=f"trang tính có quá nhiều ô ({exc.detail[:200]})")
+    return finding("file.unreadable", detail=exc.detail[:200])
+
+
+def _num(value: float) -> str:
+    """A number the Vietnamese way (decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _mb(size: int) -> str:
+    mb = size / 2**20
+    return (f"{mb:.1f}" if mb >= 1 else f"{mb:.3f}").replace(".", ",")
+
+
+def _check_size(size: int, limits: Limits) -> None:
+    if size > limits.max_file_mb * 2**20:
+        raise _TooLarge(f"dung lượng {_mb(size)} MB, tối đa {_num(limits.max_file_mb)} MB (cài đặt max_file_mb)")
+
+
+def _check_zip(zf: zipfile.ZipFile, limits: Limits) -> None:
+    """Member count, total and per-member sizes from the zip directory, then that the directory
+    tells the truth for members that could hide much more than they declare."""
     infos = zf.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise _TooLarge(f"{len(infos)} thành phần trong tệp (tối đa {MAX_MEMBERS})")
+    if len(infos) > limits.max_zip_members:
+        raise _TooLarge(f"{len(infos)} thành phần bên trong tệp, tối đa {limits.max_zip_members} "
+                        f"(cài đặt max_zip_members)")
     total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED:
-        raise _TooLarge(f"{total // 2**20} MB khi giải nén (tối đa {MAX_UNCOMPRESSED // 2**20} MB)")
+    if total > limits.max_uncompressed_mb * 2**20:
+        raise _TooLarge(f"{_mb(total)} MB khi giải nén, tối đa {_num(limits.max_uncompressed_mb)} MB "
+                        f"(cài đặt max_uncompressed_mb)")
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > limits.max_compression_ratio * max(info.compress_size, 1):
+            raise _TooLarge(f"thành phần \"{info.filename}\" nén {info.file_size // max(info.compress_size, 1)} lần "
+                            f"(bom nén), tối đa {_num(limits.max_compression_ratio)} lần (cài đặt max_compression_ratio)")
+    _check_declared_sizes(zf, infos)
+
+
+def _check_declared_sizes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Decompress (in bounded chunks) each member that could hold over RATIO_FLOOR more than it
+    declares. Python's zipfile stops at the declared size and then finds the CRC wrong
+    (BadZipFile); calamine would decompress it all. Sheets are skipped: _Book._guard reads each
+    sheet the same way before calamine may load it."""
+    for info in infos:
+        if (info.compress_type == zipfile.ZIP_STORED or info.filename.startswith("xl/worksheets/")
+                or info.compress_size * DEFLATE_MAX_RATIO <= info.file_size + RATIO_FLOOR):
+            continue
+        with zf.open(info) as fh:
+            while fh.read(1 << 20):
+                pass
+
+
+def _zip_warnings(zf: zipfile.ZipFile) -> list:
+    """Macros, ActiveX controls, embedded objects and external links: never run nor read."""
+    names = zf.namelist()
+    out = [finding("file.macros")] if "xl/vbaProject.bin" in names else []
+    found = [what for prefix, what in IGNORED_PARTS if any(n.startswith(prefix) for n in names)]
+    if found:
+        out.append(finding("file.ignored_parts", what=", ".join(found)))
+    return out
+
+
+def _decrypt(data: bytes, name: str, campaign: Campaign) -> bytes | None:
+    """``data`` decrypted with one of the campaign's unit passwords (those of units whose code is in
+    the file name first), or None when there is none or none opens it."""
+    lowered = name.lower()
+    first = [campaign.password(u.code) for u in campaign.units if u.code.lower() in lowered]
+    passwords = list(dict.fromkeys(p for p in first + campaign.passwords() if p))
+    if not passwords:
+        return None
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+    except (FileFormatError, ParseError, DecryptionError, OSError, ValueError, KeyError, IndexError, struct.error):
+        return None  # a format msoffcrypto cannot decrypt (e.g. an OpenDocument password)
+    for password in passwords:
+        out = io.BytesIO()
+        try:
+            office.load_key(password=password)
+            office.decrypt(out)
+        except (DecryptionError, ParseError, OSError, ValueError, KeyError, IndexError, struct.error):
+            continue
+        return out.getvalue()
+    return None
 
 
 _CELL_REF = re.compile(rb'\br="([A-Z]{0,3})(\d{1,9})"')
@@ -277,6 +425,9 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{0,3})(\d{1,9})"')
 # with a literal, which the regex engine scans for at C speed; the word boundary a leading \b
 # would check (and that makes every position a candidate) is checked on each match instead.
 _FAR_CELL = re.compile(rb'r="(?:[A-Z]{3}\d|[A-Z]{0,2}\d{5})')
+# A cell reference at column AA or beyond (two letters and a digit).
+_WIDE_CELL = re.compile(rb'r="[A-Z]{2}\d')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?)"')
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
@@ -284,12 +435,14 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 class _Book:
     """One workbook opened once: the calamine reader, the zip directory and a sheet cache."""
 
-    def __init__(self, data: bytes, zf: zipfile.ZipFile):
+    def __init__(self, data: bytes, zf: zipfile.ZipFile, limits: Limits | None = None):
         self.zf = zf
+        self.limits = limits or Limits()
         self.workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         self.sheet_names = set(self.workbook.sheet_names)
         self.members = set(zf.namelist())
         self._rows: dict[str, tuple[int, list[list[Any]]]] = {}  # name -> (rows asked, rows)
+        self.legacy: legacy.WorkbookLegacy | None = None  # legacy-font styles, scanned on first use
 
     @cached_property
     def _workbook_xml(self):
@@ -318,20 +471,26 @@ class _Book:
         return cached[1]
 
     def _guard(self, name: str) -> None:
-        """Refuse sheets whose cells span an area calamine would choke on (it aborts the process)."""
+        """Refuse a sheet whose declared dimension or whose cells span more than max_sheet_cells
+        cells, before calamine allocates it (it has aborted the process on such sheets)."""
         path = self.sheet_paths.get(name)
         if not path or path not in self.members:
             return
-        xml = self.zf.read(path)
-        if not _has_far_reference(xml):  # the common case, decided at C speed
+        xml = self.zf.read(path)  # bounded by the zip checks; a lying directory raises BadZipFile
+        limit = self.limits.max_sheet_cells
+        declared = _DIMENSION.search(xml, 0, 8192)
+        if declared and _area(declared) > limit:
+            raise _TooLarge(f"trang tính \"{name}\" khai báo vùng {declared[1].decode()} ({_int(_area(declared))} ô), "
+                            f"tối đa {_int(limit)} ô (cài đặt max_sheet_cells)")
+        if not _may_exceed(xml, limit):  # the common case, decided at C speed
             return
         max_row = max_col = 0
         for letters, digits in _CELL_REF.findall(xml):
             max_row = max(max_row, int(digits))
             if letters:
                 max_col = max(max_col, _column_number(letters))
-        if max_row * max(max_col, 1) > MAX_CELLS:
-            raise _TooLarge(f"trang tính \"{name}\" trải tới dòng {max_row}, cột {max_col}")
+        if max_row * max(max_col, 1) > limit:
+            raise _TooLarge(_extent(name, max_row, max(max_col, 1), limit))
 
     def id_sheet(self) -> dict[str, str]:
         rows = self.rows(ID_SHEET, 50) or []
@@ -377,9 +536,103 @@ def _parse_xml(data: bytes) -> Any:
     return ElementTree.fromstring(data)
 
 
-def _has_far_reference(xml: bytes) -> bool:
-    """Whether an attribute ``r="..."`` (a row or a cell) reaches column AAA or row 10,000."""
-    for match in _FAR_CELL.finditer(xml):
+class _ChildBook(_Book):
+    """An .xls, .ods or .xlsb workbook parsed by calamine in a child process bounded in memory and
+    time (sandbox.py). Only values and merged ranges are known: no zip, defined names or document
+    properties (those anchors exist in xlsx only); the hidden _id sheet is read like any sheet."""
+
+    def __init__(self, data: bytes, limits: Limits):
+        self.zf, self.members, self.sheet_paths = None, set(), {}
+        self.data, self.limits = data, limits
+        self._rows = {}
+        self.legacy = None
+        self.merged: dict[str, list] = {}  # sheet name -> calamine's merged ranges
+        self.errors: dict[str, str] = {}  # sheet name -> why calamine could not read it
+        got = self._fetch(None, CHILD_ROWS)
+        self.sheet_names = set(got["sheet_names"])
+        self.workbook = _ChildSheets(got["sheet_names"], self.merged)
+
+    def _fetch(self, names: list[str] | None, nrows: int) -> dict:
+        try:
+            got = sandbox.run(sandbox.read_sheets, self.data, names, nrows, self.limits.max_sheet_cells,
+                              timeout_s=self.limits.parse_timeout_s, memory_mb=self.limits.parse_memory_mb)
+        except sandbox.ChildFailed as exc:
+            if exc.error_type == "PasswordError":
+                raise _Encrypted() from None
+            raise
+        if got["too_large"]:
+            name, height, width = got["too_large"]
+            raise _TooLarge(_extent(name, height, width, self.limits.max_sheet_cells))
+        for name, rows in got["rows"].items():
+            self._rows[name] = (nrows, rows)
+        self.merged.update(got["merged"])
+        self.errors.update(got["errors"])
+        return got
+
+    def rows(self, name: str, nrows: int) -> list[list[Any]] | None:
+        """The first ``nrows`` rows of sheet ``name`` (row n at index n-1), None if absent."""
+        if name not in self.sheet_names:
+            return None
+        if name in self.errors:
+            raise sandbox.ChildFailed("error", self.errors[name])
+        asked, rows = self._rows.get(name, (0, []))
+        if asked < nrows and len(rows) >= asked:  # the sheet may have more rows than were sent
+            self._fetch([name], nrows)
+            asked, rows = self._rows[name]
+        return rows[:nrows]
+
+    def defined_names(self) -> dict[str, str]:
+        return {}
+
+    def custom_properties(self) -> dict[str, str]:
+        return {}
+
+
+class _ChildSheets:
+    """What the parent knows of a child-parsed workbook, with the two parts of calamine's
+    CalamineWorkbook API the readers use: ``sheet_names`` (in order) and, per sheet,
+    ``merged_cell_ranges``."""
+
+    def __init__(self, sheet_names: list[str], merged: dict[str, list]):
+        self.sheet_names, self._merged = sheet_names, merged
+
+    def get_sheet_by_name(self, name: str) -> SimpleNamespace:
+        return SimpleNamespace(name=name, merged_cell_ranges=self._merged.get(name) or None)
+
+
+def _extent(name: str, rows: int, cols: int, limit: int) -> str:
+    return (f"trang tính \"{name}\" trải tới dòng {_int(rows)}, cột {_int(cols)} ({_int(rows * cols)} ô), "
+            f"tối đa {_int(limit)} ô (cài đặt max_sheet_cells)")
+
+
+def _int(n: int) -> str:
+    """A whole number the Vietnamese way (dot between thousands)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _area(dimension: re.Match) -> int:
+    """Cells in a ``<dimension ref="A1:G9">`` range."""
+    c1, r1, c2, r2 = dimension.group(2, 3, 4, 5)
+    if not c2:
+        return 1
+    return (abs(int(r2) - int(r1)) + 1) * (abs(_column_number(c2) - _column_number(c1)) + 1)
+
+
+def _may_exceed(xml: bytes, limit: int) -> bool:
+    """Whether the cells of a sheet's XML may span more than ``limit`` cells. With no reference at
+    row 10,000 or beyond nor at column AAA or beyond, a sheet spans at most 9,999 x 702 cells; with
+    none at column AA or beyond either, at most 9,999 x 26 (both scans run at C speed)."""
+    if _has_far_reference(xml):
+        return True
+    if limit >= 9_999 * 702:
+        return False
+    return limit < 9_999 * 26 or _has_far_reference(xml, _WIDE_CELL)
+
+
+def _has_far_reference(xml: bytes, pattern: re.Pattern = None) -> bool:
+    """Whether an attribute ``r="..."`` (a row or a cell) reaches column AAA or row 10,000
+    (or matches ``pattern``)."""
+    for match in (pattern or _FAR_CELL).finditer(xml):
         start = match.start()
         if start == 0 or xml[start - 1] not in _WORD_BYTES:  # what \b before "r" means in bytes
             return True
@@ -395,20 +648,6 @@ def _column_number(letters: bytes) -> int:
 
 def _text(value: Any) -> str:
     return coerce_text(None if value == "" else value) or ""
-
-
-def _cell(rows: list[list[Any]], row: int, col: int) -> Any:
-    """The value at 1-based (row, col); '' (calamine's empty) becomes None."""
-    if row > len(rows) or col > len(rows[row - 1]):
-        return None
-    value = rows[row - 1][col - 1]
-    return None if value == "" else value
-
-
-def _nrows(sheet_name: str) -> int:
-    """How many rows to read from a sheet of this name: enough for every form declaring it."""
-    rows = [s.last_row for f in load_forms().values() for s in f.sheets if s.name == sheet_name]
-    return max(rows, default=HEADER_ROW)
 
 
 # --- identify ---------------------------------------------------------------------------------
@@ -438,16 +677,31 @@ def _version(value: str | None) -> int | None:
 
 
 def _guess_form(book: _Book, forms: dict[str, Form]) -> Form | None:
-    """A declared form whose sheet names are all present and at least half its labels match."""
+    """A declared form whose sheets are all found (by name or by their header) and at least half
+    of whose labels match."""
     for form in forms.values():
-        if not all(s.name in book.sheet_names for s in form.sheets):
+        found = _sheets(book, form)
+        if len(found) < len(form.sheets):
             continue
         total = sum(len(s.columns) for s in form.sheets)
-        matching = sum(len(s.columns) - len(_header_changes(book.rows(s.name, _nrows(s.name)), s))
-                       for s in form.sheets)
+        matching = sum(layout.header_score(book.rows(found[s.key], _depth()) or [], s)[1] for s in form.sheets)
         if matching * 2 >= total:
             return form
     return None
+
+
+def _sheets(book: _Book, form: Form) -> dict[str, str]:
+    """Declared sheet key -> the sheet of the file holding it (see layout.resolve_sheets)."""
+    calamine = getattr(book, "workbook", None)
+    names = list(getattr(calamine, "sheet_names", None) or sorted(book.sheet_names))
+    return layout.resolve_sheets(form.sheets, names, lambda name: book.rows(name, _depth()))
+
+
+def _depth() -> int:
+    """How many rows of an input sheet are read: the deepest declared table and ROWS_BELOW more,
+    for rows inserted above or inside it and data typed below it. The sheet's cell area is bounded
+    before parsing (the limits), so this bounds the rows only."""
+    return max(s.last_row for f in load_forms().values() for s in f.sheets) + layout.ROWS_BELOW
 
 
 def _identify_unit(book: _Book, form: Form, campaign: Campaign, code: str | None, result: FileResult) -> None:
@@ -474,13 +728,14 @@ def _identify_unit(book: _Book, form: Form, campaign: Campaign, code: str | None
 
 
 def _unit_on_sheet(book: _Book, form: Form) -> tuple[str, str]:
-    """The unit name (C6) and code (C7) written on the first of the form's sheets that has them."""
+    """The unit name (C6) and code (C7) written on the first of the form's sheets that has them
+    (found by their labels, or moved with the header when rows were inserted above it)."""
+    found = _sheets(book, form)
     for sheet in form.sheets:
-        rows = book.rows(sheet.name, _nrows(sheet.name))
+        rows = book.rows(found[sheet.key], _depth()) if sheet.key in found else None
         if rows is None:
             continue
-        name = _text(_cell(rows, UNIT_NAME_ROW, UNIT_VALUE_COL))
-        code = _text(_cell(rows, UNIT_CODE_ROW, UNIT_VALUE_COL))
+        name, code = layout.unit_cells(rows, layout.find_header(rows, sheet) or HEADER_ROW)
         if name or code:
             return name, code
     return "", ""
@@ -488,43 +743,58 @@ def _unit_on_sheet(book: _Book, form: Form) -> tuple[str, str]:
 
 # --- read the declared ranges -----------------------------------------------------------------
 def _read_sheets(book: _Book, form: Form, result: FileResult) -> dict:
+    """Each declared table, found where the unit left it (layout.locate), into ``raw``; where it is
+    goes to ``result.placements`` so findings name the real cells. A table whose columns cannot be
+    mapped is not read (its values would land in the wrong fields): its findings say why."""
     raw: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    found = _sheets(book, form)
     for sheet in form.sheets:
-        rows = book.rows(sheet.name, _nrows(sheet.name))
-        if rows is None:
+        name = found.get(sheet.key)
+        if name is None:
             result.findings.append(finding("sheet.missing", sheet=sheet.name))
             continue
-        changes = _header_changes(rows, sheet)
-        result.findings.extend(changes)
-        if not changes:  # with a column moved, every value would land in the wrong field
-            raw[sheet.key] = _data_rows(rows, sheet)
+        if name != sheet.name:
+            result.findings.append(finding("sheet.renamed", sheet=name, value=name, expected=sheet.name))
+        table = _header_changes(book, sheet, name)
+        result.findings.extend(table.findings)
+        if table.readable:
+            raw[sheet.key] = _legacy_text(book, sheet, name, table, result)
+            result.placements[sheet.key] = Placement(name, table.header_row + 1, table.letters)
     return raw
 
 
-def _header_changes(rows: list[list[Any]], sheet: TableSheet) -> list:
-    out = []
-    for i, column in enumerate(sheet.columns):
-        actual = _text(_cell(rows, HEADER_ROW, FIRST_COL + i))
-        if fold(actual) != _folded_label(column.label):
-            out.append(finding("sheet.header_changed", sheet=sheet.name, cell=f"{column.letter}{HEADER_ROW}",
-                               field=column.field, value=actual, expected=column.label))
-    return out
+def _legacy_text(book: _Book, sheet: TableSheet, name: str, table: layout.Table, result: FileResult) -> list:
+    """Text typed with TCVN3/VNI fonts (xlsx: by the cell's font) or mis-decoded UTF-8, made Unicode,
+    each conversion reported as a warning. Runs before any normalisation (TCVN3 "ư" is U+00AD)."""
+    columns = {f: column_index_from_string(letter) for f, letter in table.letters.items()}
+    rows, conversions = table.rows, []
+    zf = getattr(book, "zf", None)
+    path = book.sheet_paths.get(name) if zf is not None else None
+    if path is not None:
+        if book.legacy is None:
+            book.legacy = legacy.scan_workbook(zf)
+        rows, conversions = legacy.fix_sheet(zf, path, rows, columns, book.legacy)
+    rows, repaired = legacy.fix_mojibake(rows, columns)
+    for c in conversions + repaired:
+        result.findings.append(legacy.conversion_finding(c, name, sheet.column(c.field).label))
+    return rows
 
 
-@lru_cache(maxsize=1024)
-def _folded_label(label: str) -> str:
-    return fold(label)
+def _header_changes(book: _Book, sheet: TableSheet, name: str) -> layout.Table:
+    """The table of ``sheet`` on the file's sheet ``name``, with what the unit changed in it."""
+    xml = _sheet_xml(book, name)
+    if xml is not None:
+        merges, formulas = layout.merges_from_xml(xml), layout.formula_cells(xml)
+    else:  # not an xlsx: calamine knows the merges (xls; None for ods), formulas are not seen
+        merges, formulas = layout.merges_from_calamine(book.workbook.get_sheet_by_name(name).merged_cell_ranges), {}
+    rows = book.rows(name, _depth()) or []
+    return layout.locate(rows, sheet, name, merges=merges, formulas=formulas, limit=_depth())
 
 
-def _data_rows(rows: list[list[Any]], sheet: TableSheet) -> list[tuple[int, dict[str, Any]]]:
-    out = []
-    fields = [c.field for c in sheet.columns]
-    first, width = FIRST_COL - 1, len(fields)
-    for r in range(FIRST_ROW, min(sheet.last_row, len(rows)) + 1):
-        cells = rows[r - 1][first:first + width]
-        if len(cells) < width:  # a short row: the missing cells are empty
-            cells += [""] * (width - len(cells))
-        values = dict(zip(fields, [None if v == "" else v for v in cells]))
-        if not all(is_empty(v) for v in values.values()):
-            out.append((r, values))
-    return out
+def _sheet_xml(book: _Book, name: str) -> bytes | None:
+    """The XML part of sheet ``name`` when the book is an xlsx/xlsm zip, else None."""
+    zf = getattr(book, "zf", None)
+    if zf is None:
+        return None
+    path = book.sheet_paths.get(name)
+    return zf.read(path) if path and path in book.members else None

@@ -41,6 +41,15 @@ class Row:
 
 
 @dataclass
+class Placement:
+    """Where a declared sheet's table really is in a returned workbook (the unit may have moved it)."""
+
+    sheet: str  # the sheet's name in the file
+    first_row: int  # the spreadsheet row just below the header
+    letters: dict[str, str]  # field -> the column letter in the file
+
+
+@dataclass
 class FileResult:
     """What intake and validation made of one file."""
 
@@ -52,6 +61,7 @@ class FileResult:
     rows: list[Row] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     late: bool = False
+    placements: dict[str, Placement] = field(default_factory=dict)  # sheet key -> where intake found it
 
     @property
     def status(self) -> str:

@@ -65,8 +65,18 @@ def _cell_finding(result: FileResult, sheet: TableSheet, column: Column, number:
     ctx = dict(err.get("ctx") or {})
     value = ctx.pop("shown", display(raw))
     context = {"label": column.label, **ctx}
-    return finding(err["type"], sheet=sheet.name, cell=f"{column.letter}{number}", field=column.field, value=value,
+    name, letter = placed(result, sheet, column)
+    return finding(err["type"], sheet=name, cell=f"{letter}{number}", field=column.field, value=value,
                    file=result.incoming.source, unit=result.unit_code, **context)
+
+
+def placed(result: FileResult, sheet: TableSheet, column: Column) -> tuple[str, str]:
+    """The sheet name and column letter of ``column`` in the unit's file (intake found them,
+    the unit may have renamed the sheet or moved the column); the declared ones otherwise."""
+    where = result.placements.get(sheet.key)
+    if where is None:
+        return sheet.name, column.letter
+    return where.sheet, where.letters.get(column.field, column.letter)
 
 
 def display(value: Any) -> Any:
@@ -132,8 +142,9 @@ def _duplicates(result: FileResult, sheet: TableSheet) -> list[Finding]:
             if key is None:
                 continue
             if key in seen:
+                name, letter = placed(result, sheet, first_column)
                 out.append(finding(
-                    "row.duplicate_in_unit", sheet=sheet.name, cell=f"{first_column.letter}{row.row}",
+                    "row.duplicate_in_unit", sheet=name, cell=f"{letter}{row.row}",
                     field=first_column.field, value=display(row.values.get(first_column.field)),
                     file=result.incoming.source, unit=result.unit_code,
                     what=describe_row(sheet, row.values), other_row=seen[key]))
@@ -143,8 +154,13 @@ def _duplicates(result: FileResult, sheet: TableSheet) -> list[Finding]:
 
 
 def _no_data(result: FileResult, form: Form) -> list[Finding]:
-    return [finding("row.no_data", sheet=s.name, cell=f"{s.columns[0].letter}{FIRST_ROW}",
-                    file=result.incoming.source, unit=result.unit_code) for s in form.sheets]
+    out = []
+    for s in form.sheets:
+        name, letter = placed(result, s, s.columns[0])
+        first = result.placements[s.key].first_row if s.key in result.placements else FIRST_ROW
+        out.append(finding("row.no_data", sheet=name, cell=f"{letter}{first}", file=result.incoming.source,
+                           unit=result.unit_code))
+    return out
 
 
 def _check_deadline(result: FileResult, form: Form, campaign: Campaign) -> None:

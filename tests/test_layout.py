@@ -1,0 +1,518 @@
+"""Altered templates: a declared table found where the unit left it (layout.py through intake and
+validate), and the layout functions on plain lists of values."""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from workbooks import make_return
+
+from sheets_tools import build, forms, intake, layout
+from sheets_tools import campaign as campaign_mod
+from sheets_tools import validate as validate_mod
+from sheets_tools.findings import ERROR, WARNING, message
+from sheets_tools.forms import FIRST_ROW, HEADER_ROW, Column, Form, TableSheet, get_form
+from sheets_tools.records import FileResult, Incoming
+from sheets_tools.validate import check_file
+
+ON_TIME = datetime(2024, 1, 20, 9, 0)
+FORM = get_form("registration")
+INDIVIDUALS = FORM.sheet("individuals")
+PERSON = {"family_name": "Nguyễn Văn", "given_name": "An", "birth_date": date(1985, 3, 15), "sex": "Nam",
+          "position": "Chuyên viên", "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}
+OTHER = {**PERSON, "family_name": "Trần Thị", "given_name": "Bình", "sex": "Nữ", "birth_date": date(1990, 7, 2)}
+THIRD = {**PERSON, "family_name": "Lê", "given_name": "Cường", "birth_date": date(1979, 1, 30)}
+
+
+@pytest.fixture(scope="module")
+def camp(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("campaign")
+    campaign_mod.create(folder, sample="daklak-2024")
+    return campaign_mod.load(folder)
+
+
+def check(path: Path, camp) -> FileResult:
+    return check_file(Incoming(name=path.name, data=path.read_bytes(), source=str(path), received_at=ON_TIME), camp)
+
+
+def returned(tmp_path, camp, rows, tweak=None, unit="VP") -> FileResult:
+    return check(make_return(tmp_path / "a.xlsx", camp, unit, rows, tweak=tweak), camp)
+
+
+def where(result: FileResult) -> list[tuple]:
+    return [(f.code, f.sheet, f.cell) for f in result.findings]
+
+
+def only(result: FileResult, code: str):
+    found = [f for f in result.findings if f.code == code]
+    assert len(found) == 1, where(result)
+    return found[0]
+
+
+def people(result: FileResult) -> list[tuple[int, str, str]]:
+    return [(r.row, r.values["family_name"], r.values["given_name"]) for r in result.rows if r.sheet == "individuals"]
+
+
+# --- rows inserted or deleted ------------------------------------------------------------------------
+def test_rows_inserted_above_the_table(tmp_path, camp):
+    def insert(wb):
+        for name in ("Tập thể", "Cá nhân", "Phong trào"):
+            wb[name].insert_rows(1, 2)
+    result = returned(tmp_path, camp, {"individuals": [PERSON, {**OTHER, "birth_date": "31/02/1990"}]}, insert)
+    assert result.unit_code == "VP" and result.identified_by == "hidden"
+    moved = [f for f in result.findings if f.code == "sheet.header_moved"]
+    assert [(f.sheet, f.severity) for f in moved] == [("Tập thể", WARNING), ("Cá nhân", WARNING), ("Phong trào", WARNING)]
+    assert moved[1].message == message("sheet.header_moved", sheet="Cá nhân", row=HEADER_ROW + 2, expected=HEADER_ROW)
+    assert people(result) == [(FIRST_ROW + 2, "Nguyễn Văn", "An"), (FIRST_ROW + 3, "Trần Thị", "Bình")]
+    assert only(result, "cell.bad_date").cell == f"D{FIRST_ROW + 3}"  # the real row, not the declared one
+
+
+def test_rows_deleted_from_the_header_block(tmp_path, camp):
+    def delete(wb):
+        for name in ("Tập thể", "Cá nhân", "Phong trào"):
+            wb[name].delete_rows(2, 3)
+    result = returned(tmp_path, camp, {"individuals": [PERSON]}, delete, unit="TTR")
+    assert result.unit_code == "TTR"
+    assert people(result) == [(FIRST_ROW - 3, "Nguyễn Văn", "An")]
+    assert {f.code for f in result.findings} == {"sheet.header_moved"}
+
+
+def test_unit_found_by_name_when_the_header_moved(tmp_path, camp):
+    def insert(wb):
+        for name in ("Tập thể", "Cá nhân", "Phong trào"):
+            wb[name].insert_rows(3, 4)
+    path = make_return(tmp_path / "a.xlsx", camp, "TTR", {"individuals": [PERSON]}, identity=False, tweak=insert)
+    result = check(path, camp)
+    assert (result.unit_code, result.identified_by) == ("TTR", "name")
+
+
+def test_rows_inserted_and_deleted_inside_the_table(tmp_path, camp):
+    def edit(wb):
+        ws = wb["Cá nhân"]
+        ws.insert_rows(FIRST_ROW + 1, 3)  # three blank rows after the first person
+        ws.delete_rows(FIRST_ROW + 5)  # the third person's row is gone, the fourth moves up
+    result = returned(tmp_path, camp, {"individuals": [PERSON, OTHER, THIRD, {**THIRD, "given_name": "Dũng"}]}, edit)
+    assert result.findings == []
+    assert people(result) == [(FIRST_ROW, "Nguyễn Văn", "An"), (FIRST_ROW + 4, "Trần Thị", "Bình"),
+                              (FIRST_ROW + 5, "Lê", "Dũng")]
+
+
+def test_blank_rows_in_the_middle_keep_real_row_numbers(tmp_path, camp):
+    rows = [PERSON, {}, {}, {**OTHER, "sex": None}]
+    result = returned(tmp_path, camp, {"individuals": rows})
+    assert people(result) == [(FIRST_ROW, "Nguyễn Văn", "An"), (FIRST_ROW + 3, "Trần Thị", "Bình")]
+    assert only(result, "cell.required").cell == f"E{FIRST_ROW + 3}"
+
+
+def test_data_typed_below_the_last_row(tmp_path, camp):
+    below = INDIVIDUALS.last_row + 3
+
+    def type_below(wb):
+        ws = wb["Cá nhân"]
+        for i, column in enumerate(INDIVIDUALS.columns):
+            value = {**OTHER, "sex": "nữ"}.get(column.field)
+            if value is not None:
+                ws.cell(row=below, column=forms.FIRST_COL + i, value=value)
+        ws.cell(row=below + 1, column=2, value="Phạm")  # an unfinished row: reported, not dropped
+    result = returned(tmp_path, camp, {"individuals": [PERSON]}, type_below)
+    finding = only(result, "sheet.rows_below_table")
+    assert finding.severity == WARNING and finding.sheet == "Cá nhân"
+    assert finding.message == message("sheet.rows_below_table", sheet="Cá nhân",
+                                      value=f"dòng {below}-{below + 1}", expected=INDIVIDUALS.last_row)
+    assert [n for n, *_ in people(result)] == [FIRST_ROW, below, below + 1]
+    assert result.rows[1].values["sex"] == "Nữ" and result.rows[1].valid
+    assert {f.cell for f in result.findings if f.code == "cell.required"} >= {f"C{below + 1}", f"D{below + 1}"}
+
+
+# --- the real template: its note row and signature block are not data ---------------------------------
+def _template(camp, unit="VP"):
+    return build.form_workbook(FORM, camp, camp.unit(unit))
+
+
+def _fill(ws, row: int, values: dict) -> None:
+    for column in INDIVIDUALS.columns:
+        if values.get(column.field) is not None:
+            ws[f"{column.letter}{row}"] = values[column.field]
+
+
+def _save(wb, path: Path) -> Path:
+    wb.save(path)
+    return path
+
+
+def test_built_template_footer_is_not_data(tmp_path, camp):
+    wb = _template(camp)
+    _fill(wb["Cá nhân"], FIRST_ROW, PERSON)
+    result = check(_save(wb, tmp_path / "a.xlsx"), camp)
+    assert result.findings == [] and people(result) == [(FIRST_ROW, "Nguyễn Văn", "An")]
+
+
+def test_built_template_rows_inserted_inside_the_table(tmp_path, camp):
+    wb = _template(camp)
+    ws = wb["Cá nhân"]
+    _fill(ws, FIRST_ROW, PERSON)
+    ws.insert_rows(INDIVIDUALS.last_row, 5)  # the table grows; the note and signature move down
+    for merged in list(ws.merged_cells.ranges):  # openpyxl leaves merges behind: move those below
+        if merged.min_row >= INDIVIDUALS.last_row:
+            merged.shift(row_shift=5)
+    _fill(ws, INDIVIDUALS.last_row + 4, OTHER)
+    result = check(_save(wb, tmp_path / "a.xlsx"), camp)
+    assert result.findings == []
+    assert people(result) == [(FIRST_ROW, "Nguyễn Văn", "An"), (INDIVIDUALS.last_row + 4, "Trần Thị", "Bình")]
+
+
+def test_built_template_data_below_the_signature_is_reported(tmp_path, camp):
+    wb = _template(camp)
+    ws = wb["Cá nhân"]
+    _fill(ws, FIRST_ROW, PERSON)
+    signer = INDIVIDUALS.last_row + 7
+    ws[f"A{signer}"] = "Nguyễn Thị Lập"  # the signer's name is not data
+    _fill(ws, signer + 3, OTHER)
+    result = check(_save(wb, tmp_path / "a.xlsx"), camp)
+    finding = only(result, "sheet.data_below_footer")
+    assert finding.severity == ERROR
+    assert finding.message == message("sheet.data_below_footer", sheet="Cá nhân", value=f"dòng {signer + 3}")
+    assert people(result) == [(FIRST_ROW, "Nguyễn Văn", "An")]
+
+
+# --- columns moved, inserted, renamed, missing ------------------------------------------------------
+def test_columns_moved(tmp_path, camp):
+    def swap(wb):
+        ws = wb["Cá nhân"]
+        ws.move_range("B8:B12", cols=20)
+        ws.move_range("C8:C12", cols=-1)
+        ws.move_range("V8:V12", cols=-19)
+    result = returned(tmp_path, camp, {"individuals": [PERSON, {**OTHER, "given_name": None}]}, swap)
+    finding = only(result, "sheet.columns_moved")
+    assert finding.message == message("sheet.columns_moved", sheet="Cá nhân",
+                                      value="\"Họ và tên đệm\" (nay ở cột C), \"Tên\" (nay ở cột B)")
+    assert people(result)[0] == (FIRST_ROW, "Nguyễn Văn", "An")
+    required = only(result, "cell.required")
+    assert (required.cell, required.field) == (f"B{FIRST_ROW + 1}", "given_name")  # the real column
+
+
+def test_extra_column_inserted(tmp_path, camp):
+    def insert(wb):
+        ws = wb["Cá nhân"]
+        ws.insert_cols(4)
+        ws["D8"] = "Quê quán"
+        ws["D9"] = "Đắk Lắk"
+    result = returned(tmp_path, camp, {"individuals": [PERSON, {**OTHER, "birth_date": "1990"}]}, insert)
+    extra = only(result, "sheet.extra_column")
+    assert (extra.cell, extra.severity) == ("D8", WARNING)
+    assert extra.message == message("sheet.extra_column", cell="D8", value="Quê quán")
+    assert "\"Ngày sinh\" (nay ở cột E)" in only(result, "sheet.columns_moved").message
+    assert result.rows[0].values["birth_date"] == date(1985, 3, 15)
+    assert "Đắk Lắk" not in result.rows[0].values.values()
+    assert only(result, "cell.bad_date").cell == f"E{FIRST_ROW + 1}"
+
+
+@pytest.mark.parametrize("cell, label", [("D8", "Ngày sinh (dd/mm/yyyy)"), ("C8", "Tên gọi"),
+                                         ("J8", "Ghi chú khác"), ("G8", "Xếp loại năm trước (2023)")])
+def test_column_renamed_slightly(tmp_path, camp, cell, label):
+    def rename(wb):
+        wb["Cá nhân"][cell] = label
+    result = returned(tmp_path, camp, {"individuals": [PERSON]}, rename)
+    finding = only(result, "sheet.column_renamed")
+    column = next(c for c in INDIVIDUALS.columns if c.letter == cell[0])
+    assert (finding.cell, finding.field, finding.severity) == (cell, column.field, WARNING)
+    assert finding.message == message("sheet.column_renamed", cell=cell, value=label, expected=column.label)
+    assert result.rows[0].valid and result.rows[0].values["given_name"] == "An"
+
+
+def test_case_and_spaces_in_labels_are_not_a_change(tmp_path, camp):
+    def shout(wb):
+        wb["Cá nhân"]["B8"] = "HỌ VÀ TÊN ĐỆM "
+    assert returned(tmp_path, camp, {"individuals": [PERSON]}, shout).findings == []
+
+
+def test_label_changed_beyond_recognition(tmp_path, camp):
+    def rename(wb):
+        wb["Cá nhân"]["C8"] = "Quê quán"
+    result = returned(tmp_path, camp, {"individuals": [PERSON]}, rename)
+    finding = only(result, "sheet.header_changed")
+    assert (finding.cell, finding.field, finding.severity) == ("C8", "given_name", ERROR)
+    assert finding.message == message("sheet.header_changed", cell="C8", value="Quê quán", expected="Tên")
+    assert people(result) == []  # never read into the wrong fields
+
+
+def test_ambiguous_renames_are_not_guessed(tmp_path, camp):
+    def rename(wb):
+        wb["Cá nhân"]["H8"] = "Đăng ký"
+        wb["Cá nhân"]["I8"] = "Nội dung đăng ký"
+    result = returned(tmp_path, camp, {"individuals": [PERSON]}, rename)
+    assert [(f.code, f.cell) for f in result.findings] == [("sheet.header_changed", "H8"),
+                                                            ("sheet.header_changed", "I8")]
+
+
+def test_optional_column_deleted(tmp_path, camp):
+    result = returned(tmp_path, camp, {"individuals": [{**PERSON, "note": "x"}]},
+                      lambda wb: wb["Cá nhân"].delete_cols(6))  # Chức vụ
+    missing = only(result, "sheet.optional_column_missing")
+    assert (missing.severity, missing.field) == (WARNING, "position")
+    assert missing.message == message("sheet.optional_column_missing", sheet="Cá nhân", expected="Chức vụ")
+    assert result.rows[0].valid and result.rows[0].values["note"] == "x" and result.rows[0].values["position"] is None
+
+
+def test_required_column_deleted(tmp_path, camp):
+    result = returned(tmp_path, camp, {"individuals": [PERSON]}, lambda wb: wb["Cá nhân"].delete_cols(3))
+    missing = only(result, "sheet.column_missing")
+    assert (missing.severity, missing.field, missing.sheet) == (ERROR, "given_name", "Cá nhân")
+    assert missing.message == message("sheet.column_missing", sheet="Cá nhân", expected="Tên")
+    assert people(result) == [] and result.status == "rejected"
+
+
+# --- sheets renamed or reordered --------------------------------------------------------------------
+def test_sheet_renamed(tmp_path, camp):
+    def rename(wb):
+        wb["Cá nhân"].title = "DS cán bộ 2024"
+    result = returned(tmp_path, camp, {"individuals": [PERSON, {**OTHER, "sex": "X"}]}, rename)
+    finding = only(result, "sheet.renamed")
+    assert (finding.sheet, finding.severity) == ("DS cán bộ 2024", WARNING)
+    assert finding.message == message("sheet.renamed", value="DS cán bộ 2024", expected="Cá nhân")
+    assert len(people(result)) == 2
+    bad = only(result, "cell.bad_choice")
+    assert (bad.sheet, bad.cell) == ("DS cán bộ 2024", f"E{FIRST_ROW + 1}")
+
+
+def test_sheet_name_in_decomposed_unicode(tmp_path, camp):
+    decomposed = unicodedata.normalize("NFD", "Cá nhân")
+    result = returned(tmp_path, camp, {"individuals": [PERSON]}, lambda wb: setattr(wb["Cá nhân"], "title", decomposed))
+    assert only(result, "sheet.renamed").value == decomposed and len(people(result)) == 1
+
+
+def test_sheets_reordered(tmp_path, camp):
+    result = returned(tmp_path, camp, {"individuals": [PERSON]}, lambda wb: wb.move_sheet("Phong trào", offset=-2))
+    assert result.findings == [] and len(people(result)) == 1
+
+
+def test_renamed_sheets_still_identify_the_form(tmp_path, camp):
+    def rename(wb):
+        wb["Cá nhân"].title = "Sheet2"
+        wb["Tập thể"].title = "Sheet1"
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON]}, identity=False, tweak=rename)
+    result = check(path, camp)
+    assert (result.form_id, result.unit_code) == ("registration", "VP")
+    assert [f.value for f in result.findings if f.code == "sheet.renamed"] == ["Sheet1", "Sheet2"]
+    assert len(people(result)) == 1
+
+
+# --- merged cells and formulas ------------------------------------------------------------------------
+def test_merged_cells_in_the_table(tmp_path, camp):
+    result = returned(tmp_path, camp, {"individuals": [PERSON, OTHER]},
+                      lambda wb: wb["Cá nhân"].merge_cells(f"B{FIRST_ROW}:B{FIRST_ROW + 1}"))
+    merged = only(result, "cell.merged")
+    assert (merged.cell, merged.severity) == (f"B{FIRST_ROW}", WARNING)  # a cell; the message names the range
+    assert merged.message == message("cell.merged", range=f"B{FIRST_ROW}:B{FIRST_ROW + 1}")
+    assert people(result)[0] == (FIRST_ROW, "Nguyễn Văn", "An")
+    required = only(result, "cell.required")
+    assert required.cell == f"B{FIRST_ROW + 1}"
+
+
+def _with_cached_values(path: Path, values: dict[str, str]) -> Path:
+    """Write cached results into formula cells, as a spreadsheet program does on save."""
+    data = io.BytesIO(path.read_bytes())
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            for ref, value in values.items():
+                body = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)<v\s*/>',
+                              rb"\1<v>" + value.encode() + rb"</v>", body)
+            zout.writestr(info, body)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_formulas_in_input_cells(tmp_path, camp):
+    def formulas(wb):
+        ws = wb["Cá nhân"]
+        ws[f"J{FIRST_ROW}"] = "=1+1"
+        ws[f"J{FIRST_ROW + 1}"] = "=2+2"
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON, OTHER]}, tweak=formulas)
+    result = check(_with_cached_values(path, {f"J{FIRST_ROW}": "2"}), camp)
+    warned = only(result, "cell.formula")
+    assert (warned.cell, warned.severity, warned.field) == (f"J{FIRST_ROW}", WARNING, "note")
+    assert warned.message == message("cell.formula", cell=f"J{FIRST_ROW}", value=2)
+    no_value = only(result, "cell.formula_no_value")
+    assert (no_value.cell, no_value.severity) == (f"J{FIRST_ROW + 1}", ERROR)
+    assert result.rows[0].values["note"] == "2"
+
+
+# --- values the models already coerce, proven through intake and validate -------------------------------
+@pytest.mark.parametrize("written, expected", [("15/03/1985", date(1985, 3, 15)), (31121, date(1985, 3, 15)),
+                                               ("1985-03-15", date(1985, 3, 15))])
+def test_dates_typed_as_text_or_serials(tmp_path, camp, written, expected):
+    result = returned(tmp_path, camp, {"individuals": [{**PERSON, "birth_date": written}]})
+    assert result.findings == [] and result.rows[0].values["birth_date"] == expected
+
+
+def test_values_pasted_over_dropdowns(tmp_path, camp):
+    rows = [{**PERSON, "sex": " nam", "title": "lao động tiên tiến"}, {**OTHER, "sex": "Female"}]
+    result = returned(tmp_path, camp, {"individuals": rows})
+    assert result.rows[0].valid and (result.rows[0].values["sex"], result.rows[0].values["title"]) == (
+        "Nam", "Lao động tiên tiến")
+    bad = only(result, "cell.bad_choice")
+    assert (bad.cell, bad.value) == (f"E{FIRST_ROW + 1}", "Female")
+
+
+SCORES = Form(id="scores", version=1, name="Chấm điểm", title="BẢNG CHẤM ĐIỂM {year}", deadline="yearend",
+              sheets=(TableSheet(key="scores", name="Điểm", heading="Chấm điểm", rows=10, columns=(
+                  Column(field="criterion", label="Tiêu chí", type="text", required=True),
+                  Column(field="count", label="Số văn bản", type="integer", minimum=0),
+                  Column(field="score", label="Điểm tự chấm", type="number", minimum=0, maximum=2),
+              )),))
+
+
+def test_numbers_stored_as_text(tmp_path, camp, monkeypatch):
+    for module in (intake, validate_mod):
+        monkeypatch.setattr(module, "load_forms", lambda: {"scores": SCORES})
+    monkeypatch.setattr(validate_mod, "get_form", lambda form_id: SCORES)
+    monkeypatch.setattr(forms, "get_form", lambda form_id: SCORES)
+    rows = [{"criterion": "1.1", "count": "12", "score": "1,75"}, {"criterion": "1.2", "count": "12 văn bản"}]
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"scores": rows}, form_id="scores")
+    result = check(path, camp)
+    assert result.rows[0].values == {"criterion": "1.1", "count": 12, "score": 1.75}
+    assert only(result, "cell.bad_integer").cell == f"C{FIRST_ROW + 1}"
+
+
+# --- layout functions on plain lists ----------------------------------------------------------------------
+def _sheet_rows(header_at: int = HEADER_ROW, labels=None, data=(), width: int = 11) -> list[list]:
+    labels = labels or ["STT"] + [c.label for c in INDIVIDUALS.columns]
+    rows = [[""] * width for _ in range(header_at + len(data))]
+    rows[header_at - 1][:len(labels)] = labels
+    for i, values in enumerate(data):
+        rows[header_at + i][:len(values)] = values
+    return rows
+
+
+def test_similar_labels():
+    assert layout.similar("Ngày sinh (dd/mm/yyyy)", "Ngày sinh")
+    assert layout.similar("Họ và tên đệm:", "Họ và tên đệm")
+    assert layout.similar("Danh hieu thi dua dang ky", "Danh hiệu thi đua đăng ký")  # typed without diacritics
+    assert layout.similar("Xếp loai năm trước", "Xếp loại năm trước")
+    assert not layout.similar("Quê quán", "Tên")
+    assert not layout.similar("T", "Tên")
+
+
+def test_find_header_and_score():
+    rows = _sheet_rows(header_at=12)
+    assert layout.find_header(rows, INDIVIDUALS) == 12
+    assert layout.header_score(rows, INDIVIDUALS) == (12, len(INDIVIDUALS.columns))
+    assert layout.find_header([["x"]] * 50, INDIVIDUALS) is None
+    assert layout.find_header(_sheet_rows(header_at=45), INDIVIDUALS) is None  # beyond the scan
+
+
+def test_match_labels_exact_then_similar_and_extra():
+    labels = ["STT", "Tên", "Họ và tên", "Ngày sinh", "Ghi chú", "Ảnh"]
+    match = layout.match_labels(labels, INDIVIDUALS)
+    assert match.columns == {"given_name": 2, "birth_date": 4, "note": 5, "family_name": 3}
+    assert match.renamed == {"family_name": "Họ và tên"}
+    assert match.others == {6: "Ảnh"}
+
+
+def test_map_columns_findings():
+    labels = ["STT", "Họ và tên đệm", "Tên", "Ngày sinh", "Giới tính", "Xếp loại năm trước", "Chức vụ",
+              "Danh hiệu thi đua đăng ký", "Hình thức khen thưởng đăng ký"]
+    columns, found = layout.map_columns(_sheet_rows(labels=labels), INDIVIDUALS, HEADER_ROW, "Cá nhân")
+    assert columns["position"] == 7 and columns["last_rating"] == 6
+    assert [(f.code, f.field) for f in found] == [("sheet.optional_column_missing", "note"),
+                                                   ("sheet.columns_moved", None)]
+    assert found[1].value == "\"Chức vụ\" (nay ở cột G), \"Xếp loại năm trước\" (nay ở cột F)"
+
+
+def test_read_rows_stops_at_footer_and_blank_run():
+    sheet = FORM.sheet("movements")
+    rows = _sheet_rows(labels=["STT", "Phong trào thi đua", "Nội dung, chỉ tiêu đăng ký", "Ghi chú"],
+                       data=[[1, "A"], [2, ""], [3, "B"]])
+    columns = {"movement": 2, "commitment": 3, "note": 4}
+    out, found, end = layout.read_rows(rows, sheet, HEADER_ROW, columns, "Phong trào")
+    assert [r for r, _ in out] == [9, 11] and found == [] and end == 11
+    footer = rows + [["Ghi chú: cột có tiêu đề tô màu cam là bắt buộc nhập", "", "", ""], ["", "Sau", "ký", ""]]
+    out, found, end = layout.read_rows(footer, sheet, HEADER_ROW, columns, "Phong trào")
+    assert [r for r, _ in out] == [9, 11] and end == 11
+    assert [f.message for f in found] == [message("sheet.data_below_footer", sheet="Phong trào", value="dòng 13")]
+    far = rows + [[""] * 4 for _ in range(sheet.rows + layout.BLANK_RUN)] + [["", "lost?", "", ""]]
+    out, found, _ = layout.read_rows(far, sheet, HEADER_ROW, columns, "Phong trào")
+    assert [r for r, _ in out] == [9, 11]  # a run of blank rows past the table's end ends the data
+    near = rows + [[""] * 4 for _ in range(sheet.rows)] + [["", "typed below", "", ""]]
+    out, found, _ = layout.read_rows(near, sheet, HEADER_ROW, columns, "Phong trào", limit=len(near))
+    assert out[-1] == (len(near), {"movement": "typed below", "commitment": None, "note": None})
+    assert [f.code for f in found] == ["sheet.rows_below_table", "sheet.rows_beyond_limit"]
+
+
+def test_formula_cells_and_merges_from_xml():
+    xml = (b'<sheetData><row r="9"><c r="B9" t="s"><v>0</v></c><c r="D9"><f>1+1</f><v>2</v></c>'
+           b'<c r="E9"/><c r="F9"><f>A1</f><v /></c><c r="G9" t="str"><f>""</f><v></v></c>'
+           b'<c r="H10"><f t="shared" si="0"/></c></row></sheetData>'
+           b'<mergeCells count="2"><mergeCell ref="B9:C10"/><mergeCell ref="AA1"/></mergeCells>')
+    assert layout.formula_cells(xml) == {(9, 4): True, (9, 6): False, (9, 7): True, (10, 8): False}
+    assert layout.formula_cells(b'<c r="A1"><v>1</v></c>') == {}
+    assert layout.merges_from_xml(xml) == [(9, 2, 10, 3), (1, 27, 1, 27)]
+    assert layout.merges_from_calamine([((8, 1), (9, 2))]) == [(9, 2, 10, 3)]
+    assert layout.merges_from_calamine(None) == []
+
+
+def test_unit_cells_by_label_or_shifted_position():
+    rows = [[""] * 5 for _ in range(10)]
+    rows[6][1:3] = ["Đơn vị:", "Văn phòng Sở"]
+    rows[7][1:4] = ["Mã đơn vị:", "", "VP"]
+    assert layout.unit_cells(rows, 10) == ("Văn phòng Sở", "VP")
+    shifted = [[""] * 4 for _ in range(3)] + [["", "", "Thanh tra", ""], ["", "", "TTR", ""]]
+    assert layout.unit_cells(shifted, HEADER_ROW - 2) == ("Thanh tra", "TTR")
+
+
+def test_resolve_sheets():
+    sheets = {"Cá nhân": _sheet_rows(), "Khác": [["x"]], "Bảng 2": _sheet_rows(header_at=9)}
+    names = ["_id", "Khác", "Bảng 2", "tập thể"]
+    found = layout.resolve_sheets(FORM.sheets, names, sheets.get)
+    assert found == {"collectives": "tập thể", "individuals": "Bảng 2"}
+    assert layout.resolve_sheets(FORM.sheets, list(sheets), sheets.get)["individuals"] == "Cá nhân"
+
+
+def test_feedback_of_an_altered_file_is_built(tmp_path, camp):
+    """Findings at real positions (rows below the table, merges, a moved header) never break the
+    feedback workbook, which is a fresh template: what does not fit it is left to the list of findings."""
+    def alter(wb):
+        ws = wb["Cá nhân"]
+        ws.cell(row=INDIVIDUALS.last_row + 1, column=2, value="Lê")
+        ws.cell(row=INDIVIDUALS.last_row + 2, column=3, value="Bình")
+        wb["Tập thể"].insert_rows(1, 3)
+        wb["Phong trào"].merge_cells(f"B{FIRST_ROW}:C{FIRST_ROW + 1}")
+        wb["Phong trào"].title = "PT"
+    path = make_return(tmp_path / "a.xlsx", camp, "VP", {"individuals": [PERSON], "movements": [{"movement": "x"}]},
+                       tweak=alter)
+    result = check(path, camp)
+    assert {"sheet.rows_below_table", "sheet.header_moved", "cell.merged", "sheet.renamed"} <= {
+        f.code for f in result.findings}
+    wb = build.feedback_workbook(FORM, camp, camp.unit("VP"), result)
+    assert wb["Cá nhân"][f"B{FIRST_ROW}"].value == "Nguyễn Văn"
+
+
+def test_locate_on_plain_lists():
+    sheet = FORM.sheet("movements")
+    labels = ["STT", "Phong trào thi đua", "Nội dung, chỉ tiêu đăng ký", "Ghi chú"]
+    rows = _sheet_rows(header_at=6, labels=labels, data=[[1, "A", "x", "y"], [2, "", "z", ""]], width=4)
+    table = layout.locate(rows, sheet, "PT", merges=[(7, 2, 8, 2), (1, 1, 1, 4)], formulas={(8, 3): False},
+                          limit=1000)
+    assert (table.readable, table.header_row, table.letters) == (True, 6, {"movement": "B", "commitment": "C",
+                                                                             "note": "D"})
+    assert table.rows == [(7, {"movement": "A", "commitment": "x", "note": "y"}),
+                          (8, {"movement": None, "commitment": "z", "note": None})]
+    assert [(f.code, f.cell) for f in table.findings] == [
+        ("sheet.header_moved", "A6"), ("cell.merged", "B7"), ("cell.formula_no_value", "C8")]
+
+
+def test_header_not_found():
+    sheet = FORM.sheet("movements")
+    table = layout.locate([["Bảng kê"], ["", "Phong trào"]], sheet, "Phong trào")
+    assert not table.readable and table.rows == []
+    (found,) = table.findings
+    assert (found.code, found.severity) == ("sheet.header_not_found", ERROR)
+    assert found.message == message("sheet.header_not_found", sheet="Phong trào",
+                                    expected="\"Phong trào thi đua\", \"Nội dung, chỉ tiêu đăng ký\", \"Ghi chú\"")
