@@ -94,18 +94,42 @@ def feedback_workbook(form: Form | None, campaign: Campaign, unit: Unit | None, 
     if form is None or unit is None:
         wb = _new_workbook()
     else:
-        marks: dict[tuple[str, str], str] = {}
-        for f in result.findings:
-            if f.sheet and f.cell:
-                key = (f.sheet, f.cell)
-                marks[key] = marks[key] + "\n" + f.message if key in marks else f.message
-        wb = form_workbook(form, campaign, unit, rows=result.rows, marks=marks)
+        rows, marks = _on_template(form, result)
+        wb = form_workbook(form, campaign, unit, rows=rows, marks=marks)
     ws = wb.create_sheet(ERRORS_SHEET, 0)
     _errors_sheet(ws, campaign, unit, result, fixable=form is not None and unit is not None)
     password = campaign.settings.get("sheet_password") or None
     _protect(ws, password)
     _select_first(wb)
     return wb
+
+
+def _on_template(form: Form, result: FileResult) -> tuple[list[Row], dict[tuple[str, str], str]]:
+    """The unit's rows and the marked cells moved from where the unit left them (a renamed sheet,
+    a moved header or columns: ``result.placements``) to their places in a fresh template."""
+    where: dict[str, tuple[str, int, dict[str, str]]] = {}  # real sheet name -> (template name, shift, letters)
+    shift: dict[str, int] = {}  # sheet key -> rows the unit's table moved down
+    for sheet in form.sheets:
+        p = result.placements.get(sheet.key)
+        if p is None:
+            where[sheet.name] = (sheet.name, 0, {c.letter: c.letter for c in sheet.columns})
+            continue
+        shift[sheet.key] = p.first_row - sheet.first_row
+        letters = {p.letters[c.field]: c.letter for c in sheet.columns if c.field in p.letters}
+        where[p.sheet] = (sheet.name, shift[sheet.key], letters)
+    rows = [Row(sheet=r.sheet, row=r.row - shift.get(r.sheet, 0), values=r.values, valid=r.valid)
+            for r in result.rows]
+    marks: dict[tuple[str, str], str] = {}
+    for f in result.findings:
+        match = re.fullmatch(r"([A-Z]{1,3})(\d+)", f.cell or "")
+        if not (f.sheet in where and match):
+            continue
+        name, offset, letters = where[f.sheet]
+        if match.group(1) not in letters:
+            continue  # a column the template does not have: the list of problems names it
+        key = (name, f"{letters[match.group(1)]}{int(match.group(2)) - offset}")
+        marks[key] = marks[key] + "\n" + f.message if key in marks else f.message
+    return rows, marks
 
 
 def write_feedback(campaign: Campaign, result: FileResult) -> Path:

@@ -516,3 +516,37 @@ def test_header_not_found():
     assert (found.code, found.severity) == ("sheet.header_not_found", ERROR)
     assert found.message == message("sheet.header_not_found", sheet="Phong trào",
                                     expected="\"Phong trào thi đua\", \"Nội dung, chỉ tiêu đăng ký\", \"Ghi chú\"")
+
+
+def test_feedback_puts_marks_back_on_the_template_cells(tmp_path):
+    """Header moved down 2 rows and two columns swapped: the unit's feedback marks the right cells."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    from sheets_tools import campaign
+    from sheets_tools.build import feedback_workbook
+    from sheets_tools.forms import get_form
+    from sheets_tools.records import Incoming
+    from sheets_tools.validate import check_file
+    from workbooks import make_return
+
+    campaign.create(tmp_path / "dot", sample="daklak-2024")
+    camp = campaign.load(tmp_path / "dot")
+    bad = {"family_name": "Trần Văn", "given_name": "Bình", "birth_date": "31/02/1980", "sex": "Nam",
+           "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}
+
+    def tweak(wb):
+        ws = wb["Cá nhân"]
+        ws.insert_rows(1, 2)  # header now at row 10, data at row 11
+        ws["C10"], ws["D10"] = ws["D10"].value, ws["C10"].value  # swap "Tên" and "Ngày sinh"
+        ws["C11"], ws["D11"] = ws["D11"].value, ws["C11"].value
+
+    path = make_return(tmp_path / "r.xlsx", camp, "VP", {"individuals": [bad]}, tweak=tweak)
+    result = check_file(Incoming("r.xlsx", path.read_bytes(), str(path), datetime(2024, 1, 2)), camp)
+    bad_date = next(f for f in result.findings if f.code == "cell.bad_date")
+    assert bad_date.cell == "C11"  # where the unit typed it
+    wb = feedback_workbook(get_form("registration"), camp, camp.unit("VP"), result)
+    ws = wb["Cá nhân"]
+    assert ws["D9"].comment is not None and "31/02/1980" in ws["D9"].comment.text  # template's Ngày sinh
+    assert ws["D9"].value == "31/02/1980" and ws["C9"].value == "Bình"
