@@ -31,14 +31,11 @@ def is_open_elsewhere(path: Path) -> bool:
     return excel_lock_file(path).exists() or path.with_name(".~lock." + path.name + "#").exists()
 
 
-def write_atomic(path: Path, write: Callable[[Path], None], *, beside_if_busy: bool = False,
-                 durable: bool = True) -> Path:
+def write_atomic(path: Path, write: Callable[[Path], None], *, beside_if_busy: bool = False) -> Path:
     """Call ``write(tmp)`` and move tmp onto ``path``. Returns the path actually written.
 
     With ``beside_if_busy``, a target open in Excel/LibreOffice (lock file present, or the
     replace refused) is left alone and the file goes to ``name (HHMMSS).xlsx`` beside it.
-    ``durable`` flushes the bytes to disk first (power loss); a killed process never leaves
-    half a file either way.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,8 +44,7 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, beside_if_busy: b
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        if durable:
-            _fsync(tmp)
+        _fsync(tmp)
         if beside_if_busy and is_open_elsewhere(path):
             return _beside(tmp, path)
         try:
@@ -84,8 +80,8 @@ def atomic_save(workbook, path: Path) -> Path:
     return write_atomic(path, lambda tmp: workbook.save(tmp))
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> Path:
-    return write_atomic(path, lambda tmp: tmp.write_bytes(data), durable=durable)
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    return write_atomic(path, lambda tmp: tmp.write_bytes(data))
 
 
 class CampaignBusy(Exception):

@@ -29,6 +29,7 @@ BLANK_RUN = 20  # below the declared table, this many blank rows in a row end th
 SIMILARITY = 0.8  # difflib ratio above which an edited label is taken for the declared one
 # Text build.py writes under the table (the note row, then the signature block): never data.
 FOOTER_MARKS = ("ghi chú: cột có tiêu đề", "người lập biểu", "thủ trưởng đơn vị")
+_FOOTER_INITIALS = frozenset(m[0] for m in FOOTER_MARKS) | frozenset(m[0].upper() for m in FOOTER_MARKS)
 UNIT_LABELS = {"đơn vị": "name", "mã đơn vị": "code"}
 Rows = list[list[Any]]
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
@@ -148,9 +149,24 @@ def _score(rows: Rows, sheet: TableSheet, scan: int, exact: bool) -> tuple[int |
 def header_score(rows: Rows, sheet: TableSheet, scan: int = HEADER_SCAN) -> tuple[int | None, int]:
     """The row (in the first ``scan`` rows) whose labels match most declared columns, and how many
     match; exact folded labels count first, edited ones only when that is not enough."""
+    if _at_declared_place(rows, sheet):  # the common case: the template was left as it was
+        return HEADER_ROW, len(sheet.columns)
     need = (len(sheet.columns) + 1) // 2
     found = _score(rows, sheet, scan, exact=True)
     return found if found[1] >= need else max(found, _score(rows, sheet, scan, exact=False), key=lambda x: x[1])
+
+
+def _at_declared_place(rows: Rows, sheet: TableSheet) -> bool:
+    """Whether every declared label stands in its own column on HEADER_ROW."""
+    if len(rows) < HEADER_ROW:
+        return False
+    cells = rows[HEADER_ROW - 1]
+    for column in sheet.columns:
+        i = column_index_from_string(column.letter) - 1
+        value = cells[i] if i < len(cells) else None
+        if not (isinstance(value, str) and (value == column.label or fold(value) == fold(column.label))):
+            return False
+    return True
 
 
 def find_header(rows: Rows, sheet: TableSheet, scan: int = HEADER_SCAN) -> int | None:
@@ -215,7 +231,8 @@ def _declared_col(sheet: TableSheet, fld: str) -> int:
 # --- data rows ---------------------------------------------------------------------------------
 def is_footer(cells: list[Any]) -> bool:
     """Whether a row is the note row or the signature block build.py writes under the table."""
-    return any(isinstance(v, str) and v and fold(v).startswith(FOOTER_MARKS) for v in cells)
+    return any(isinstance(v, str) and v.lstrip()[:1] in _FOOTER_INITIALS and fold(v).startswith(FOOTER_MARKS)
+               for v in cells)
 
 
 def read_rows(rows: Rows, sheet: TableSheet, header_row: int, columns: dict[str, int], name: str, *,

@@ -8,6 +8,7 @@ unit for the same form supersedes the earlier one, which stays in the ledger and
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
-from .files import atomic_write_bytes
 from .findings import Finding
 from .forms import Form, TableSheet, load_forms
 from .records import FileResult, Row
@@ -123,8 +123,11 @@ class Ledger:
         inc = result.incoming
         safe = "".join(ch if ch not in '<>:"/\\|?*' and ord(ch) >= 32 else "_" for ch in inc.name)[-80:]
         path = self.archive_dir / inc.sha256[:2] / f"{inc.sha256[:16]}-{safe}"
-        if not path.exists():  # the ledger row is committed after this; a copy is never half written
-            atomic_write_bytes(path, inc.data, durable=False)
+        if not path.exists():  # written beside, then renamed: a copy is never half written
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(".tmp-" + path.name)  # one collect at a time (campaign lock)
+            tmp.write_bytes(inc.data)
+            os.replace(tmp, path)
         return path
 
     def record(self, result: FileResult, collected_at: datetime | None = None) -> int:

@@ -57,7 +57,10 @@ def _validate_row(result: FileResult, sheet: TableSheet, model: type[BaseModel],
 
 def identity_key(sheet: TableSheet, values: dict) -> str | None:
     """The text key of a row across units (``unique_across_units``), stored in the ledger."""
-    key = row_key(sheet, sheet.unique_across_units, values) if sheet.unique_across_units else None
+    return _key_text(sheet, row_key(sheet, sheet.unique_across_units, values)) if sheet.unique_across_units else None
+
+
+def _key_text(sheet: TableSheet, key: tuple | None) -> str | None:
     return None if key is None else sheet.key + "\x1f" + "\x1f".join(map(str, key))
 
 
@@ -136,9 +139,11 @@ def _duplicates(result: FileResult, sheet: TableSheet) -> list[Finding]:
     out = []
     for group in sheet.unique:
         first_column = sheet.column(group[0])
-        seen: dict[tuple, int] = {}
+        seen: dict[str, int] = {}
         for row in rows:
-            key = row_key(sheet, group, row.values)
+            # a valid row already carries its key when the group is the cross-unit identity
+            key = row.key if row.key is not None and group == sheet.unique_across_units \
+                else _key_text(sheet, row_key(sheet, group, row.values))
             if key is None:
                 continue
             if key in seen:
