@@ -59,6 +59,9 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
         ledger.sweep()
         for item in gather(paths, exclude=[campaign.dir / name for name in INTERNAL]):
             if isinstance(item, FileResult):
+                if _not_received(item):  # a path that cannot be read: the operator's, not a unit's
+                    out.files.append(Collected(item))
+                    continue
                 result = item
             else:
                 known = ledger.known(item.sha256)
@@ -95,6 +98,10 @@ def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> N
                 for f in by_unit.get(r.unit_code, []):
                     f.file = r.incoming.source
                     r.findings.append(f)
+
+
+def _not_received(result: FileResult) -> bool:
+    return not result.incoming.data and [f.code for f in result.findings] == ["file.unreadable"]
 
 
 def _duplicate(item, known, ledger: Ledger) -> Collected:

@@ -248,3 +248,13 @@ def test_demo_runs_the_whole_cycle(tmp_path):
         assert any(s.superseded_by for s in subs)
     again = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")])  # re-running a demo folder works
     assert again.exit_code == 0, again.output
+
+
+def test_a_path_that_does_not_exist_is_reported_not_recorded(camp, tmp_path):
+    good = filled(camp, "VP", tmp_path / "vp.xlsx", when=JAN)
+    result = collect(camp, [tmp_path / "khong-co.xlsx", good])
+    missing, ok = result.files
+    assert [f.code for f in missing.result.findings] == ["file.unreadable"] and missing.feedback is None
+    assert ok.result.status == "accepted"
+    with Ledger(camp.dir) as ledger:
+        assert [s.name for s in ledger.submissions()] == ["vp.xlsx"]

@@ -223,3 +223,24 @@ def test_one_collect_over_the_whole_corpus_never_stops(tmp_path, camp):
     assert "file.no_attachment" in [f.code for c in result.files for f in c.result.findings]
     # every file with a problem got its feedback workbook
     assert all(c.feedback and c.feedback.exists() for c in result.files if c.result.findings)
+
+
+FOREIGN = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"
+
+
+@pytest.mark.skipif(not FOREIGN.is_dir(), reason="../shared/corpus/foreign is not beside the checkout")
+def test_spreadsheets_of_other_programs_are_all_answered(tmp_path, camp):
+    """The 133 real files other programs wrote: none is a form of ours; each gets a clear finding."""
+    import shutil
+    camp_dir = tmp_path / "dot"
+    shutil.copytree(camp.dir, camp_dir, ignore=shutil.ignore_patterns("ledger*", "archive", "feedback"))
+    files = sorted(p for p in FOREIGN.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"))
+    start = time.monotonic()
+    result = collect(campaign.load(camp_dir), files, feedback=False)
+    assert time.monotonic() - start < 20 * HANG_BOUND_S
+    assert len(result.files) == len(files)
+    for c in result.files:
+        assert c.result.status == "rejected", c.result.incoming.source
+        assert c.result.findings[0].message
+    rss = _max_rss_mib()
+    assert rss is None or rss < MEMORY_BOUND_MIB

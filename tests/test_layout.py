@@ -522,7 +522,6 @@ def test_feedback_puts_marks_back_on_the_template_cells(tmp_path):
     """Header moved down 2 rows and two columns swapped: the unit's feedback marks the right cells."""
     from datetime import datetime
 
-    from openpyxl import load_workbook
 
     from sheets_tools import campaign
     from sheets_tools.build import feedback_workbook
