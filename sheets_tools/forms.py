@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
@@ -118,8 +118,12 @@ class TableSheet(BaseModel):
     def last_col(self) -> int:
         return FIRST_COL + len(self.columns) - 1
 
+    @cached_property
+    def column_map(self) -> dict[str, Column]:
+        return {c.field: c for c in self.columns}
+
     def column(self, field: str) -> Column:
-        return next(c for c in self.columns if c.field == field)
+        return self.column_map[field]
 
 
 class Form(BaseModel):

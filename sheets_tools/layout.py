@@ -29,7 +29,7 @@ BLANK_RUN = 20  # below the declared table, this many blank rows in a row end th
 SIMILARITY = 0.8  # difflib ratio above which an edited label is taken for the declared one
 # Text build.py writes under the table (the note row, then the signature block): never data.
 FOOTER_MARKS = ("ghi chú: cột có tiêu đề", "người lập biểu", "thủ trưởng đơn vị")
-_FOOTER_INITIALS = frozenset(m[0] for m in FOOTER_MARKS) | frozenset(m[0].upper() for m in FOOTER_MARKS)
+_FOOTER_STARTS = frozenset(m[:3] for m in FOOTER_MARKS)  # build.py writes these texts (NFC) itself
 UNIT_LABELS = {"đơn vị": "name", "mã đơn vị": "code"}
 Rows = list[list[Any]]
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
@@ -231,7 +231,7 @@ def _declared_col(sheet: TableSheet, fld: str) -> int:
 # --- data rows ---------------------------------------------------------------------------------
 def is_footer(cells: list[Any]) -> bool:
     """Whether a row is the note row or the signature block build.py writes under the table."""
-    return any(isinstance(v, str) and v.lstrip()[:1] in _FOOTER_INITIALS and fold(v).startswith(FOOTER_MARKS)
+    return any(isinstance(v, str) and v.lstrip()[:3].lower() in _FOOTER_STARTS and fold(v).startswith(FOOTER_MARKS)
                for v in cells)
 
 

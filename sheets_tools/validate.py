@@ -96,7 +96,7 @@ def row_key(sheet: TableSheet, fields: tuple[str, ...], values: dict) -> tuple |
     """A comparison key over ``fields`` (folded text, dates, numbers); None if any is empty."""
     key = []
     for name in fields:
-        part = _key_part(sheet.column(name), values.get(name))
+        part = _key_part(sheet.column_map[name], values.get(name))
         if part is None:
             return None
         key.append(part)
@@ -104,6 +104,10 @@ def row_key(sheet: TableSheet, fields: tuple[str, ...], values: dict) -> tuple |
 
 
 def _key_part(column: Column, value: Any) -> Any:
+    if type(value) is date and column.type == "date":  # already validated: the common case
+        return value
+    if isinstance(value, str) and column.type in ("text", "choice"):
+        return fold(value) or None
     try:
         if column.type == "date":
             return coerce_date(value)
