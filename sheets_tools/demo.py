@@ -1,7 +1,8 @@
 """``sheets-tools demo``: the whole registration cycle on the sample campaign.
 
 Builds the sample campaign, issues the forms, simulates the units' replies as e-mails
-(most correct; some with typical mistakes; one late; one resubmitted; some missing),
+(most correct; some with typical mistakes; one late; one resubmitted; one typed with an old
+TCVN3 font; some missing),
 collects them, consolidates and returns the status table and the master's path.
 """
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import Callable
 
 from openpyxl import load_workbook
+from openpyxl.styles import Font
 
 from . import campaign as campaign_mod
+from . import legacy
 from .forms import FIRST_ROW, ID_SHEET, Form, get_form
 from .files import atomic_write_bytes
 
@@ -29,6 +32,7 @@ DERIVED = ("archive", "outbox", "feedback", "master", "inbox", "templates", "led
 MISSING = {"DGTS", "PTP-LAK", "PTP-KBK"}
 LATE = "PTP-BD"
 RESUBMITTED = "TTR"
+LEGACY_FONT = "PTP-CMG"
 
 _FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
            "Hồ", "Ngô", "Dương", "Lý"]
@@ -195,6 +199,11 @@ def _fill(template: Path, out: Path, unit, people: list[dict], rng: random.Rando
                 cell.value = v
                 if isinstance(v, str):
                     cell.data_type = "s"
+    if unit.code == LEGACY_FONT:  # a unit still typing with an old TCVN3 font
+        cell = wb[form.sheet("individuals").name][f"B{FIRST_ROW}"]
+        cell.value = legacy.from_unicode(people[0]["family_name"], legacy.TCVN3)
+        cell.data_type = "s"
+        cell.font = Font(name=".VnTime")
     if strip_identity:  # a unit that copied its data into a workbook of its own
         del wb[ID_SHEET]
         for name in [n for n in wb.defined_names if n.startswith("st_")]:

@@ -246,6 +246,8 @@ def test_demo_runs_the_whole_cycle(tmp_path):
         assert any(s.status == "rejected" for s in subs)
         assert any(s.late for s in subs)
         assert any(s.superseded_by for s in subs)
+        codes = {f.code for s in subs for f in ledger.findings(s.id)}
+        assert {"cell.legacy_font", "ident.by_name", "row.duplicate_in_unit", "cell.bad_date"} <= codes
     again = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")])  # re-running a demo folder works
     assert again.exit_code == 0, again.output
 
