@@ -5,6 +5,7 @@ with pydantic and reports every mistake by sheet and cell (``CampaignError.findi
 """
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -13,8 +14,10 @@ from typing import Any, Literal
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from . import sample as sample_data
 from .files import atomic_save
@@ -207,8 +210,12 @@ def load(directory: Path) -> Campaign:
         raise CampaignError([finding("campaign.missing", value=str(path))])
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # any reader failure is reported, not raised raw
-        raise CampaignError([finding("campaign.unreadable", detail=f"{type(exc).__name__}: {exc}")]) from exc
+    except PermissionError as exc:
+        raise CampaignError([finding("campaign.unreadable", detail="tệp đang bị khóa hoặc không có quyền đọc; "
+                                     "hãy đóng tệp trong Excel rồi chạy lại")]) from exc
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise CampaignError([finding("campaign.unreadable", detail="tệp không phải sổ Excel (.xlsx) hợp lệ; hãy mở "
+                                     "bằng Excel và lưu lại dạng Excel Workbook (.xlsx)")]) from exc
     problems: list[Finding] = []
     info = _read_info(wb, problems)
     tables = {key: _read_table(wb, key, problems) for key in TABLES}
@@ -271,6 +278,14 @@ def _cell_value(v: Any) -> Any:
     return v
 
 
+def _text_date(text: str) -> date | str:
+    from .models import coerce_date  # the same reading of dates as in returned forms
+    try:
+        return coerce_date(text) or text
+    except PydanticCustomError:
+        return text
+
+
 def _read_info(wb, problems: list[Finding]) -> Info | None:
     if INFO_SHEET not in wb.sheetnames:
         problems.append(finding("campaign.sheet_missing", sheet=INFO_SHEET))
@@ -322,6 +337,8 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
         for f, vocab in VOCAB.items():
             if f in values and isinstance(values[f], str):
                 values[f] = {fold(k): v for k, v in vocab.items()}.get(fold(values[f]), values[f])
+        if isinstance(values.get("date"), str):  # typed as text, e.g. 31/01/2024
+            values["date"] = _text_date(values["date"])
         data = {f: v if f == "date" or v is None or isinstance(v, str) else str(v) for f, v in values.items()}
         data = {f: v for f, v in data.items() if v is not None}
         r = row[0].row
@@ -336,6 +353,13 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
                                         value=values.get(field), label=label, detail=_explain(err, field)))
             continue
         ident = getattr(item, "code", None) or getattr(item, "form", None)
+        if key == "units":  # a unit is also recognised by its name: names must differ too
+            folded = "name:" + fold(item.name)
+            if folded in seen:
+                problems.append(finding("campaign.duplicate", sheet=sheet_name, cell=f"B{r}", value=item.name,
+                                        other_row=seen[folded]))
+                continue
+            seen[folded] = r
         if ident in seen:
             problems.append(finding("campaign.duplicate", sheet=sheet_name, cell=f"A{r}", value=ident,
                                     other_row=seen[ident]))

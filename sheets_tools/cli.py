@@ -18,6 +18,13 @@ def _load(directory: Path) -> campaign_mod.Campaign:
     return campaign_mod.load(directory)
 
 
+class UserError(click.ClickException):
+    """A failure explained to the user, in Vietnamese (Click would print "Error:")."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", file=file or sys.stderr, err=file is None)
+
+
 def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -31,7 +38,7 @@ def _friendly(func):
         except (campaign_mod.CampaignError, CampaignBusy) as exc:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            raise click.ClickException(str(exc)) from exc
+            raise UserError(str(exc)) from exc
     return wrapper
 
 
@@ -54,7 +61,7 @@ def init(directory: Path, sample: str | None) -> None:
     """Tạo thư mục đợt thi đua với campaign.xlsx (trống hoặc theo mẫu)."""
     target = directory / campaign_mod.CAMPAIGN_FILE
     if target.exists():
-        raise click.ClickException(f"{target} đã có; không ghi đè. Hãy chọn thư mục khác.")
+        raise UserError(f"{target} đã có; không ghi đè. Hãy chọn thư mục khác.")
     path = campaign_mod.create(directory, sample=sample)
     click.echo(f"Đã tạo {path}")
     if not sample:
@@ -191,7 +198,7 @@ def demo_cmd(directory: Path) -> None:
     try:
         result = run_demo(directory, echo=click.echo)
     except DemoError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise UserError(str(exc)) from exc
     click.echo(result.status_text)
     click.echo(f"\nBảng tổng hợp: {result.master}")
 

@@ -14,8 +14,8 @@ from .campaign import CAMPAIGN_FILE, Campaign
 from .files import campaign_lock
 from .forms import load_forms
 from .intake import gather
-from .ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
-from .records import FileResult
+from .ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger, typed_values
+from .records import FileResult, Row
 from .validate import check_file, cross_unit_findings
 
 # what collect must never take as a return when it is given the campaign folder itself
@@ -30,12 +30,11 @@ class Collected:
     result: FileResult
     duplicate: bool = False  # the same content was taken before: nothing recorded again
     feedback: Path | None = None
+    submission_id: int | None = None
 
     def to_json(self) -> dict:
-        out = self.result.to_json()
-        out["duplicate"] = self.duplicate
-        out["feedback"] = str(self.feedback) if self.feedback else None
-        return out
+        """The issue's JSON shape: file, unit, form, status, findings."""
+        return self.result.to_json()
 
 
 @dataclass
@@ -69,12 +68,16 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
                     out.files.append(_duplicate(item, known, ledger))
                     continue
                 result = check_file(item, campaign)
-            ledger.record(result, collected_at=datetime.now())
-            collected = Collected(result)
+            collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
             if feedback and result.findings:
                 collected.feedback = write_feedback(campaign, result)
+            result.rows, result.incoming.data = [], b""  # recorded: memory stays bounded
             out.files.append(collected)
-        _add_cross_unit(campaign, ledger, out)
+        for c in _add_cross_unit(campaign, ledger, out):
+            if feedback:  # the unit hears of the person another unit also registered
+                c.result.rows = _rows_of(ledger, c.result.form_id, c.submission_id)
+                c.feedback = write_feedback(campaign, c.result)
+                c.result.rows = []
     return out
 
 
@@ -86,8 +89,10 @@ def check(campaign: Campaign, paths: Iterable[Path]) -> CollectResult:
     return out
 
 
-def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> None:
-    """Attach cross-unit findings (e.g. one person registered by two units) to this run's files."""
+def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> list[Collected]:
+    """Attach cross-unit findings (e.g. one person registered by two units) to this run's files;
+    returns the files that got some."""
+    changed = []
     touched = {c.result.form_id for c in out.files if c.result.form_id and not c.duplicate}
     forms = load_forms()
     for form_id in touched & set(forms):
@@ -98,6 +103,15 @@ def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> N
                 for f in by_unit.get(r.unit_code, []):
                     f.file = r.incoming.source
                     r.findings.append(f)
+                if by_unit.get(r.unit_code) and c.submission_id is not None:
+                    changed.append(c)
+    return changed
+
+
+def _rows_of(ledger: Ledger, form_id: str, submission_id: int) -> list[Row]:
+    sheets = {s.key: s for s in load_forms()[form_id].sheets}
+    return [Row(sheet=key, row=n, values=typed_values(sheets[key], v) if key in sheets else v)
+            for key, n, v in ledger.rows(submission_id)]
 
 
 def _not_received(result: FileResult) -> bool:

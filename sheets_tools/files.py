@@ -14,6 +14,15 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 class TargetBusy(Exception):
     """The target is open in another program; the file was written to ``written`` instead."""
 
@@ -45,6 +54,7 @@ def write_atomic(path: Path, write: Callable[[Path], None], *, beside_if_busy: b
     try:
         write(tmp)
         _fsync(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600: give the file the usual permissions
         if beside_if_busy and is_open_elsewhere(path):
             return _beside(tmp, path)
         try:

@@ -137,8 +137,8 @@ def _from_eml(path: Path, data: bytes, mtime: datetime) -> Iterator[Incoming | F
 
 
 def _is_spreadsheet_attachment(name: str | None, part: Message, payload: bytes) -> bool:
-    if name and name.lower().endswith(SPREADSHEET_EXTENSIONS):
-        return True
+    if name and name.lower().endswith(SPREADSHEET_EXTENSIONS + (".zip", ".rar", ".7z")):
+        return True  # an archive is taken too, so the unit hears it must send the workbook itself
     if not name and part.get_content_disposition() != "attachment":
         return False  # the body of the message
     return payload.startswith(OLE_MAGIC) or sniff(payload) in ("xlsx", "xlsm", "xlsb")

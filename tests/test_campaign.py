@@ -83,3 +83,31 @@ def test_limits_come_from_the_settings_sheet(tmp_path):
     with pytest.raises(campaign.CampaignError) as exc:
         campaign.load(tmp_path)
     assert [(f.sheet, f.field) for f in exc.value.findings] == [("Cài đặt", "max_zip_members")]
+
+
+def test_a_deadline_typed_as_text_is_read(tmp_path):
+    campaign.create(tmp_path, sample="daklak-2024")
+    path = tmp_path / "campaign.xlsx"
+    wb = load_workbook(path)
+    wb["Thời hạn"]["C2"].value = "15/02/2024"
+    wb["Thời hạn"]["C2"].data_type = "s"
+    wb.save(path)
+    assert campaign.load(tmp_path).deadline("registration") == date(2024, 2, 15)
+
+
+def test_two_units_with_the_same_name_are_refused(tmp_path):
+    campaign.create(tmp_path, sample="daklak-2024")
+    path = tmp_path / "campaign.xlsx"
+    wb = load_workbook(path)
+    wb["Đơn vị"]["B3"] = "VĂN PHÒNG  SỞ"  # VP's name again, other case and spacing
+    wb.save(path)
+    with pytest.raises(campaign.CampaignError) as exc:
+        campaign.load(tmp_path)
+    assert [(f.code, f.sheet, f.cell) for f in exc.value.findings] == [("campaign.duplicate", "Đơn vị", "B3")]
+
+
+def test_a_campaign_file_that_is_not_excel(tmp_path):
+    (tmp_path / "campaign.xlsx").write_text("Mã,Tên\nVP,Văn phòng\n", encoding="utf-8")
+    with pytest.raises(campaign.CampaignError) as exc:
+        campaign.load(tmp_path)
+    assert "không phải sổ Excel (.xlsx)" in str(exc.value)

@@ -155,6 +155,9 @@ def test_same_person_in_two_units_and_late_file(camp, tmp_path):
     late = [f for f in by_unit["PTP-EHL"].findings if f.code == "file.late"]
     assert late and late[0].message == message("file.late", received="05/02/2024", deadline="31/01/2024")
     assert by_unit["PTP-EHL"].status == "accepted_with_warnings"
+    for c in result.files:  # each unit hears of it in its feedback workbook
+        listing = [x.value for row in load_workbook(c.feedback)["Danh sách lỗi"].iter_rows() for x in row]
+        assert any(isinstance(v, str) and "cũng được" in v for v in listing)
 
 
 def test_eml_attachment_is_collected(camp, tmp_path):
@@ -260,3 +263,31 @@ def test_a_path_that_does_not_exist_is_reported_not_recorded(camp, tmp_path):
     assert ok.result.status == "accepted"
     with Ledger(camp.dir) as ledger:
         assert [s.name for s in ledger.submissions()] == ["vp.xlsx"]
+
+
+def test_a_zipped_workbook_in_an_email_is_answered(camp, tmp_path):
+    import io as _io
+    f = filled(camp, "VP", tmp_path / "vp.xlsx")
+    buf = _io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.write(f, "vp.xlsx")
+    (tmp_path / "hoso.zip").write_bytes(buf.getvalue())
+    eml = tmp_path / "thu.eml"
+    eml.write_bytes(draft_email(sender="vp@example.gov.vn", to="stp@example.gov.vn", subject="Hồ sơ", body="Gửi",
+                                attachments=[tmp_path / "hoso.zip"], date=datetime(2024, 1, 15, 10)))
+    (c,) = collect(camp, [eml]).files
+    assert [x.code for x in c.result.findings] == ["file.not_spreadsheet"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_written_files_are_readable_by_colleagues(camp, tmp_path):
+    collect(camp, [filled(camp, "VP", tmp_path / "vp.xlsx", when=JAN)])
+    master = consolidate(camp).path
+    from sheets_tools.files import _UMASK
+    assert master.stat().st_mode & 0o777 == 0o666 & ~_UMASK  # not mkstemp's 0600
+
+
+def test_errors_are_announced_in_vietnamese(tmp_path):
+    result = CliRunner().invoke(main, ["status", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Lỗi: ") and "Error" not in result.output
