@@ -43,6 +43,9 @@ CATALOGUE: dict[str, Code] = {
     "file.too_large": Code(ERROR, "Tệp vượt giới hạn cho phép: {detail}. Hãy gửi đúng biểu mẫu, không chèn thêm dữ liệu lớn."),
     "file.macros": Code(WARNING, "Tệp có chứa macro (VBA); chỉ đọc giá trị, không chạy macro."),
     "file.duplicate": Code(WARNING, "Tệp này đã được nhận trước đó (trùng nội dung); không ghi nhận lại."),
+    "file.date_unknown": Code(
+        WARNING, "Thư không ghi rõ ngày gửi; đã lấy thời điểm lưu tệp thư ({received}) làm ngày nhận. "
+        "Hãy kiểm tra lại việc nộp đúng hạn."),
     "file.late": Code(WARNING, "Nộp muộn: nhận ngày {received}, hạn nộp {deadline}."),
     "file.no_attachment": Code(ERROR, "Thư điện tử không có tệp Excel đính kèm. Hãy gửi lại thư kèm biểu mẫu đã điền."),
     # --- identification ------------------------------------------------------------

@@ -119,21 +119,37 @@ def _from_path(path: Path) -> Iterator[Incoming | FileResult]:
 
 def _from_eml(path: Path, data: bytes, mtime: datetime) -> Iterator[Incoming | FileResult]:
     msg = email.message_from_bytes(data, policy=policy.default)
-    received = _mail_date(msg) or mtime
+    sent = _mail_date(msg)
     found = False
-    for n, part in enumerate(msg.walk(), start=1):
-        if part.is_multipart():
-            continue
+    for n, (part, when) in enumerate(_leaves(msg, sent), start=1):
         name = part.get_filename()
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes) or not _is_spreadsheet_attachment(name, part, payload):
             continue
         found = True
         name = name or f"dinh-kem-{n}"
-        yield Incoming(name=name, data=payload, source=f"{path} » {name}", received_at=received)
+        yield Incoming(name=name, data=payload, source=f"{path} » {name}", received_at=when or mtime,
+                       notes=[] if when else [_date_unknown(path, mtime)])
     if not found:
-        incoming = Incoming(name=path.name, data=data, source=str(path), received_at=received)
+        incoming = Incoming(name=path.name, data=data, source=str(path), received_at=sent or mtime)
         yield FileResult(incoming, findings=[finding("file.no_attachment", file=str(path))])
+
+
+def _leaves(msg: Message, when: datetime | None) -> Iterator[tuple[Message, datetime | None]]:
+    """The leaf parts of a message with the date of the message that holds each: an attachment of a
+    forwarded message (message/rfc822) keeps the unit's own sending date, not the forward's."""
+    if msg.get_content_type() == "message/rfc822":
+        for inner in msg.get_payload():
+            yield from _leaves(inner, _mail_date(inner) or when)
+    elif msg.is_multipart():
+        for part in msg.get_payload():
+            yield from _leaves(part, when)
+    else:
+        yield msg, when
+
+
+def _date_unknown(path: Path, mtime: datetime):
+    return finding("file.date_unknown", file=str(path), received=mtime.strftime("%d/%m/%Y %H:%M"))
 
 
 def _is_spreadsheet_attachment(name: str | None, part: Message, payload: bytes) -> bool:

@@ -23,6 +23,7 @@ class Incoming:
     data: bytes
     source: str  # where it came from: a path, or "mail.eml » attachment.xlsx"
     received_at: datetime  # naive, office time: e-mail Date header, else the file's modification time
+    notes: list[Finding] = field(default_factory=list)  # what taking it in noticed (e.g. no e-mail date)
 
     @cached_property
     def sha256(self) -> str:

@@ -23,6 +23,7 @@ from .text import fold
 def check_file(incoming: Incoming, campaign: Campaign) -> FileResult:
     """Read and validate one file: what ``collect`` and ``sheets-tools validate`` use."""
     result, raw = intake.read(incoming, campaign)
+    result.findings[:0] = incoming.notes
     return validate(result, raw, campaign)
 
 

@@ -291,3 +291,33 @@ def test_errors_are_announced_in_vietnamese(tmp_path):
     result = CliRunner().invoke(main, ["status", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output.startswith("Lỗi: ") and "Error" not in result.output
+
+
+def test_a_forwarded_reply_keeps_the_units_sending_date(camp, tmp_path):
+    from email import message_from_bytes, policy
+    from email.message import EmailMessage
+    f = filled(camp, "PBGD", tmp_path / "pbgd.xlsx")
+    inner = message_from_bytes(draft_email(sender="pbgd@example.gov.vn", to="x@example.gov.vn", subject="Đăng ký",
+                                           body="Gửi", attachments=[f], date=datetime(2024, 1, 23, 9)),
+                               policy=policy.default)
+    fwd = EmailMessage()
+    fwd["Subject"], fwd["From"], fwd["To"] = "Fwd: Đăng ký", "x@example.gov.vn", "vp@example.gov.vn"
+    fwd["Date"] = "Fri, 02 Feb 2024 10:00:00 +0700"
+    fwd.set_content("Chuyển tiếp")
+    fwd.add_attachment(inner)
+    (tmp_path / "fwd.eml").write_bytes(fwd.as_bytes())
+    (c,) = collect(camp, [tmp_path / "fwd.eml"]).files
+    assert c.result.incoming.received_at == datetime(2024, 1, 23, 9)
+    assert c.result.status == "accepted", c.result.findings
+
+
+def test_a_mail_without_a_date_says_so(camp, tmp_path):
+    f = filled(camp, "PBGD", tmp_path / "pbgd.xlsx")
+    raw = draft_email(sender="a@example.gov.vn", to="b@example.gov.vn", subject="Đăng ký", body="Gửi",
+                      attachments=[f], date=datetime(2024, 1, 23, 9))
+    raw = b"\n".join(line for line in raw.split(b"\n") if not line.startswith(b"Date:"))
+    (tmp_path / "nodate.eml").write_bytes(raw)
+    os.utime(tmp_path / "nodate.eml", (JAN.timestamp(), JAN.timestamp()))
+    (c,) = collect(camp, [tmp_path / "nodate.eml"]).files
+    assert [x.code for x in c.result.findings] == ["file.date_unknown"]
+    assert c.result.incoming.received_at == JAN
