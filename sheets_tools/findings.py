@@ -137,7 +137,8 @@ CATALOGUE: dict[str, Code] = {
     "row.duplicate_across_units": Code(
         WARNING, "{what} cũng được {other_unit} đăng ký. Một người chỉ đăng ký tại một đơn vị; "
         "hãy thống nhất với đơn vị kia."),
-    "row.no_data": Code(WARNING, "Biểu mẫu chưa có dòng dữ liệu nào ở trang \"{sheet}\"."),
+    "row.no_data": Code(ERROR, "Biểu mẫu chưa có dòng dữ liệu nào (các trang nhập liệu đều trống). "
+                        "Hãy điền dữ liệu rồi gửi lại."),
     # --- campaign.xlsx -------------------------------------------------------------
     "campaign.missing": Code(ERROR, "Không tìm thấy tệp cấu hình đợt thi đua {value}. Hãy chạy \"sheets-tools init\"."),
     "campaign.sheet_missing": Code(ERROR, "campaign.xlsx thiếu trang tính \"{sheet}\"."),

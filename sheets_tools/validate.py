@@ -164,13 +164,12 @@ def _duplicates(result: FileResult, sheet: TableSheet) -> list[Finding]:
 
 
 def _no_data(result: FileResult, form: Form) -> list[Finding]:
-    out = []
-    for s in form.sheets:
-        name, letter = placed(result, s, s.columns[0])
-        first = result.placements[s.key].first_row if s.key in result.placements else FIRST_ROW
-        out.append(finding("row.no_data", sheet=name, cell=f"{letter}{first}", file=result.incoming.source,
-                           unit=result.unit_code))
-    return out
+    """One error for a form returned without any row: it does not count as sent."""
+    first = form.sheets[0]
+    name, letter = placed(result, first, first.columns[0])
+    row = result.placements[first.key].first_row if first.key in result.placements else FIRST_ROW
+    return [finding("row.no_data", sheet=name, cell=f"{letter}{row}", file=result.incoming.source,
+                    unit=result.unit_code)]
 
 
 def _check_deadline(result: FileResult, form: Form, campaign: Campaign) -> None:

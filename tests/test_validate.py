@@ -181,9 +181,9 @@ def test_late_file(tmp_path, camp):
 
 def test_no_data_at_all(tmp_path, camp):
     result = returned(tmp_path, camp, {})
-    assert [f.code for f in result.findings] == ["row.no_data"] * 3
-    assert result.findings[1].message == message("row.no_data", sheet="Cá nhân")
-    assert result.status == "accepted_with_warnings"
+    assert [(f.code, f.sheet, f.cell) for f in result.findings] == [("row.no_data", "Tập thể", "B9")]
+    assert result.findings[0].message == message("row.no_data")
+    assert result.status == "rejected"  # an empty form does not count as sent
 
 
 def test_one_empty_sheet_is_fine(tmp_path, camp):
