@@ -504,7 +504,7 @@ class _Book:
         for letters, digits in _CELL_REF.findall(xml):
             max_row = max(max_row, int(digits))
             if letters:
-                max_col = max(max_col, _column_number(letters))
+                max_col = max(max_col, legacy.column_number(letters))
         if max_row * max(max_col, 1) > limit:
             raise _TooLarge(_extent(name, max_row, max(max_col, 1), limit))
 
@@ -631,7 +631,7 @@ def _area(dimension: re.Match) -> int:
     c1, r1, c2, r2 = dimension.group(2, 3, 4, 5)
     if not c2:
         return 1
-    return (abs(int(r2) - int(r1)) + 1) * (abs(_column_number(c2) - _column_number(c1)) + 1)
+    return (abs(int(r2) - int(r1)) + 1) * (abs(legacy.column_number(c2) - legacy.column_number(c1)) + 1)
 
 
 def _may_exceed(xml: bytes, limit: int) -> bool:
@@ -653,13 +653,6 @@ def _has_far_reference(xml: bytes, pattern: re.Pattern = None) -> bool:
         if start == 0 or xml[start - 1] not in _WORD_BYTES:  # what \b before "r" means in bytes
             return True
     return False
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
 
 
 def _text(value: Any) -> str:

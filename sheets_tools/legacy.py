@@ -20,6 +20,7 @@ import zipfile
 from typing import Any, NamedTuple
 
 from defusedxml import ElementTree
+from openpyxl.utils import get_column_letter
 
 from .findings import Finding, finding
 
@@ -298,7 +299,7 @@ def _cells(sheet_xml: bytes, first_row: int, last_row: int, first_col: int, last
         row = int(ref.group(2))
         if row > last_row:
             return
-        col = _column_number(ref.group(1))
+        col = column_number(ref.group(1))
         if row >= first_row and first_col <= col <= last_col:
             yield row, col, attrs, match.group(2) or b""
 
@@ -347,20 +348,12 @@ def _inline_runs(body: bytes) -> list[tuple[str, str | None]]:
     return runs
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
+    """b"A" -> 1, b"AB" -> 28 (cell references read from sheet XML as bytes)."""
     n = 0
     for ch in letters:
         n = n * 26 + ch - 64
     return n
-
-
-def column_letter(col: int) -> str:
-    """1 -> "A", 28 -> "AB"."""
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 # --- rows as intake produces them -------------------------------------------------------------
@@ -467,7 +460,7 @@ def fix_mojibake(raw_rows: Rows, columns: dict[str, int]) -> tuple[Rows, list[Co
 
 def conversion_finding(conversion: Conversion, sheet: str, label: str) -> Finding:
     """The warning for one converted cell: "cell.legacy_font" or "cell.mojibake"."""
-    cell = f"{column_letter(conversion.column)}{conversion.row}" if conversion.column else None
+    cell = f"{get_column_letter(conversion.column)}{conversion.row}" if conversion.column else None
     common = dict(sheet=sheet, cell=cell, field=conversion.field, value=conversion.value, label=label)
     if conversion.kind == "mojibake":
         return finding("cell.mojibake", original=conversion.original, **common)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from workbooks import make_return
+from workbooks import codes, make_return, only
 
 from sheets_tools import campaign as campaign_mod
 from sheets_tools import intake
 from sheets_tools.findings import message
-from sheets_tools.records import FileResult, Incoming
+from sheets_tools.records import Incoming
 
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"
@@ -59,15 +59,6 @@ def read_bytes(data: bytes, camp, name: str = "x.xlsx"):
 def read_path(path: Path, camp):
     return read_bytes(path.read_bytes(), camp, path.name)
 
-
-def codes(result: FileResult) -> list[str]:
-    return [f.code for f in result.findings]
-
-
-def only(result: FileResult, code: str):
-    found = [f for f in result.findings if f.code == code]
-    assert len(found) == 1, codes(result)
-    return found[0]
 
 
 def with_members(data: bytes, members: dict[str, bytes]) -> bytes:

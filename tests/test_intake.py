@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from workbooks import make_return
+from workbooks import codes, make_return, only
 
 from sheets_tools import campaign as campaign_mod
 from sheets_tools import intake
@@ -46,15 +46,6 @@ def read_path(path: Path, camp):
 def read_bytes(data: bytes, camp, name: str = "x.xlsx"):
     return intake.read(Incoming(name=name, data=data, source=name, received_at=ON_TIME), camp)
 
-
-def codes(result: FileResult) -> list[str]:
-    return [f.code for f in result.findings]
-
-
-def only(result: FileResult, code: str):
-    found = [f for f in result.findings if f.code == code]
-    assert len(found) == 1, codes(result)
-    return found[0]
 
 
 def xlsx_bytes(wb: Workbook) -> bytes:

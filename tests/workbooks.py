@@ -70,3 +70,15 @@ def _cell(ws, row: int, col: int, value: Any) -> None:
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
+
+
+def codes(result) -> list[str]:
+    """The finding codes of a FileResult, in order."""
+    return [f.code for f in result.findings]
+
+
+def only(result, code: str):
+    """The one finding of ``code`` in a FileResult (fails when there are none or several)."""
+    found = [f for f in result.findings if f.code == code]
+    assert len(found) == 1, codes(result)
+    return found[0]
