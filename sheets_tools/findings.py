@@ -119,6 +119,7 @@ CATALOGUE: dict[str, Code] = {
         ERROR, "\"{label}\": {value} nằm ngoài khoảng cho phép{range}. Hãy kiểm tra lại."),
     "cell.bad_choice": Code(
         ERROR, "\"{label}\": \"{value}\" không có trong danh sách. Hãy chọn một giá trị trong danh sách thả xuống."),
+    "cell.no_letters": Code(ERROR, "\"{label}\": \"{value}\" không phải là tên (không có chữ cái). Hãy nhập đúng."),
     "cell.too_long": Code(ERROR, "\"{label}\": nội dung dài quá {limit} ký tự. Hãy rút gọn."),
     "cell.legacy_font": Code(
         WARNING, "\"{label}\": chữ gõ bằng phông {font} (bảng mã {encoding}) đã được chuyển sang Unicode: "

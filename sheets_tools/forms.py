@@ -51,6 +51,7 @@ class Column(BaseModel):
     required: bool = False
     width: float = 15
     max_length: int = 255
+    alphabetic: bool = False  # text that must hold letters (a name, not "123")
     choices: tuple[str, ...] | None = None  # a fixed list
     catalogue: CatalogueRef | None = None  # or a list taken from the campaign
     minimum: float | None = None

@@ -250,7 +250,7 @@ _MEMO_LIMIT = 4096
 
 def _text_validator(column: Column) -> Callable[[Any], Any]:
     """A text cell: normalised, not longer than the column allows, present if required."""
-    limit, required = column.max_length, column.required
+    limit, required, alphabetic = column.max_length, column.required, column.alphabetic
 
     def check(value: Any) -> str | None:
         text = (normalize(value) or None) if type(value) is str else coerce_text(value)
@@ -260,6 +260,8 @@ def _text_validator(column: Column) -> Callable[[Any], Any]:
             return None
         if len(text) > limit:
             raise _error("cell.too_long", limit=limit)
+        if alphabetic and not any(ch.isalpha() for ch in text):
+            raise _error("cell.no_letters")
         return text
     return check
 

@@ -163,6 +163,7 @@ CASES = [
     ("date-out-of-range", lambda t, c: _return(t, c, people=({**PERSON, "birth_date": date(2020, 1, 1)},)),
      "cell.date_range"),
     ("required-left-empty", lambda t, c: _return(t, c, people=({**PERSON, "given_name": None},)), "cell.required"),
+    ("digits-for-a-name", lambda t, c: _return(t, c, people=({**PERSON, "given_name": "123"},)), "cell.no_letters"),
     ("text-too-long", lambda t, c: _return(t, c, people=({**PERSON, "given_name": "A" * 500},)), "cell.too_long"),
     ("tcvn3-font", _with_font(".VnTime", "tcvn3"), "cell.legacy_font"),
     ("vni-font", _with_font("VNI-Times", "vni"), "cell.legacy_font"),
