@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import campaign as campaign_mod
-from .files import CampaignBusy
+from .files import CampaignBusy, excel_lock_file
 
 SAMPLE = "daklak-2024"
 
@@ -168,6 +168,10 @@ def consolidate_cmd(directory: Path) -> None:
         result = consolidate(camp)
     if result.busy_target:
         click.echo(f"Tệp {result.busy_target} đang được mở (Excel?); đã ghi bản mới bên cạnh: {result.path}")
+        lock = excel_lock_file(result.busy_target)
+        if lock.exists():
+            click.echo(f"Nếu không có ai đang mở tệp đó, hãy xóa tệp khóa {lock.name} (do Excel để lại) "
+                       "để lần sau ghi đè đúng tệp tổng hợp.")
     else:
         click.echo(f"Đã ghi bảng tổng hợp: {result.path}")
 

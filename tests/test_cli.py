@@ -94,3 +94,16 @@ def test_collect_refuses_a_second_run_at_once(tmp_path):
     result = runner.invoke(main, ["collect", str(camp_dir), str(tmp_path)])
     assert result.exit_code == 1
     assert "đang được xử lý bởi một lệnh khác" in result.output
+
+
+def test_consolidate_beside_an_open_master_says_so(tmp_path):
+    runner = CliRunner()
+    camp_dir = tmp_path / "dot"
+    runner.invoke(main, ["init", str(camp_dir), "--sample", "daklak-2024"])
+    first = runner.invoke(main, ["consolidate", str(camp_dir)])
+    master = next((camp_dir / "master").glob("*.xlsx"))
+    (master.parent / ("~$" + master.name)).write_bytes(b"owner")
+    second = runner.invoke(main, ["consolidate", str(camp_dir)])
+    assert first.exit_code == second.exit_code == 0
+    assert "đang được mở" in second.output and "~$" in second.output
+    assert len(list((camp_dir / "master").glob("*.xlsx"))) == 2
