@@ -86,7 +86,24 @@ def check(campaign: Campaign, paths: Iterable[Path]) -> CollectResult:
     out = CollectResult()
     for item in gather(paths):
         out.files.append(Collected(item if isinstance(item, FileResult) else check_file(item, campaign)))
+    if (campaign.dir / LEDGER_FILE).exists():  # compare with what other units already sent
+        with Ledger(campaign.dir) as ledger:
+            for c in out.files:
+                _against_ledger(campaign, ledger, c.result)
     return out
+
+
+def _against_ledger(campaign: Campaign, ledger: Ledger, result: FileResult) -> None:
+    """Cross-unit findings of one checked file against the data other units have in use."""
+    keys = [r.key for r in result.rows if r.valid and r.key]
+    if result.status == "rejected" or not keys or result.form_id not in load_forms():
+        return
+    form = load_forms()[result.form_id]
+    rows = ledger.rows_with_keys(form, keys, other_than=result.unit_code)
+    rows[result.unit_code] = [r for r in result.rows if r.valid]
+    for f in cross_unit_findings(form, rows, campaign).get(result.unit_code, []):
+        f.file = result.incoming.source
+        result.findings.append(f)
 
 
 def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> list[Collected]:

@@ -223,6 +223,21 @@ class Ledger:
                     out[(sheet, field, str(value))] += n
         return out
 
+    def rows_with_keys(self, form: Form, keys: list[str], other_than: str | None) -> dict[str, list[Row]]:
+        """Per unit (not ``other_than``), the rows in use whose cross-unit key is one of ``keys``."""
+        ids = json.dumps([s.id for u, s in self.data_submission(form.id).items() if u != other_than])
+        sheets = {s.key: s for s in form.sheets}
+        out: dict[str, list[Row]] = {}
+        for unit, sheet, n, data, key in self.db.execute(
+                "SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r JOIN submissions s ON s.id = r.submission_id"
+                " WHERE r.submission_id IN (SELECT value FROM json_each(?)) AND r.key IN (SELECT value FROM json_each(?))"
+                " ORDER BY r.rowid", (ids, json.dumps(keys))):
+            values = json.loads(data)
+            out.setdefault(unit, []).append(
+                Row(sheet=sheet, row=n, values=typed_values(sheets[sheet], values) if sheet in sheets else values,
+                    key=key))
+        return out
+
     def shared_rows(self, form: Form) -> dict[str, list[Row]]:
         """Per unit, the rows of its data submission whose key (e.g. a person) two units or more use.
 

@@ -321,3 +321,14 @@ def test_a_mail_without_a_date_says_so(camp, tmp_path):
     (c,) = collect(camp, [tmp_path / "nodate.eml"]).files
     assert [x.code for x in c.result.findings] == ["file.date_unknown"]
     assert c.result.incoming.received_at == JAN
+
+
+def test_validate_compares_with_what_other_units_already_sent(camp, tmp_path):
+    collect(camp, [filled(camp, "TTR", tmp_path / "ttr.xlsx", when=JAN)])
+    before = (camp.dir / "ledger.sqlite").read_bytes()
+    result = CliRunner().invoke(main, ["validate", str(filled(camp, "VP", tmp_path / "vp.xlsx", when=JAN)),
+                                       "--campaign", str(camp.dir), "--json"])
+    assert result.exit_code == 0, result.output  # a warning, not an error
+    [f] = json.loads(result.output)["files"][0]["findings"]
+    assert f["code"] == "row.duplicate_across_units" and "Thanh tra Sở" in f["message"]
+    assert (camp.dir / "ledger.sqlite").read_bytes() == before  # nothing recorded
