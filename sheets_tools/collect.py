@@ -14,8 +14,8 @@ from .campaign import CAMPAIGN_FILE, Campaign
 from .files import campaign_lock
 from .forms import load_forms
 from .intake import gather
-from .ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger, typed_values
-from .records import FileResult, Row
+from .ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
+from .records import FileResult
 from .validate import check_file, cross_unit_findings
 
 # what collect must never take as a return when it is given the campaign folder itself
@@ -75,7 +75,7 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
             out.files.append(collected)
         for c in _add_cross_unit(campaign, ledger, out):
             if feedback:  # the unit hears of the person another unit also registered
-                c.result.rows = _rows_of(ledger, c.result.form_id, c.submission_id)
+                c.result.rows = ledger.typed_rows(load_forms()[c.result.form_id], c.submission_id)
                 c.feedback = write_feedback(campaign, c.result)
                 c.result.rows = []
     return out
@@ -123,12 +123,6 @@ def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> l
                 if by_unit.get(r.unit_code) and c.submission_id is not None:
                     changed.append(c)
     return changed
-
-
-def _rows_of(ledger: Ledger, form_id: str, submission_id: int) -> list[Row]:
-    sheets = {s.key: s for s in load_forms()[form_id].sheets}
-    return [Row(sheet=key, row=n, values=typed_values(sheets[key], v) if key in sheets else v)
-            for key, n, v in ledger.rows(submission_id)]
 
 
 def _not_received(result: FileResult) -> bool:

@@ -22,6 +22,7 @@ from .files import TargetBusy, write_atomic
 from .findings import SEVERITY_LABELS, Finding
 from .forms import Column, Form, TableSheet, load_forms, resolve_choices
 from .ledger import Ledger, Submission
+from .models import date_to_serial
 
 from .status import Board, board, counts_line, format_moment, local_naive
 
@@ -280,7 +281,7 @@ class _Master:
                 if parsed is None:
                     ws.write_string(r, c, str(value), self.fmt["cell"])
                 else:  # the Excel serial number (1900 system), cheaper than write_datetime
-                    ws.write_number(r, c, parsed.toordinal() - _EXCEL_EPOCH, fmt)
+                    ws.write_number(r, c, date_to_serial(parsed), fmt)
             return write_date
         if column.type in ("integer", "number"):
             fmt = self.fmt["number"]
@@ -368,9 +369,6 @@ def _summary_groups(form: Form, campaign: Campaign, tallies: Any) -> list[tuple[
             values = [*values, OTHER_CHOICE]
         groups.append((sheet, col, values))
     return groups
-
-
-_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 
 
 def _iso_date(value: Any) -> date | None:

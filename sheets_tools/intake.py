@@ -17,7 +17,6 @@ from email import policy
 from email.message import Message
 from functools import cached_property
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Iterable, Iterator
 
 import msoffcrypto
@@ -455,7 +454,8 @@ class _Book:
         self.zf = zf
         self.limits = limits or Limits()
         self.workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        self.sheet_names = set(self.workbook.sheet_names)
+        self.ordered_names = list(self.workbook.sheet_names)
+        self.sheet_names = set(self.ordered_names)
         self.members = set(zf.namelist())
         self._rows: dict[str, tuple[int, list[list[Any]]]] = {}  # name -> (rows asked, rows)
         self.legacy: legacy.WorkbookLegacy | None = None  # legacy-font styles, scanned on first use
@@ -485,6 +485,10 @@ class _Book:
             sheet = self.workbook.get_sheet_by_name(name)
             cached = self._rows[name] = (nrows, sheet.to_python(skip_empty_area=False, nrows=nrows))
         return cached[1]
+
+    def merged_ranges(self, name: str) -> list | None:
+        """calamine's merged ranges of sheet ``name`` (xls; None where it does not know them)."""
+        return self.workbook.get_sheet_by_name(name).merged_cell_ranges
 
     def _guard(self, name: str) -> None:
         """Refuse a sheet whose declared dimension or whose cells span more than max_sheet_cells
@@ -565,8 +569,8 @@ class _ChildBook(_Book):
         self.merged: dict[str, list] = {}  # sheet name -> calamine's merged ranges
         self.errors: dict[str, str] = {}  # sheet name -> why calamine could not read it
         got = self._fetch(None, CHILD_ROWS)
-        self.sheet_names = set(got["sheet_names"])
-        self.workbook = _ChildSheets(got["sheet_names"], self.merged)
+        self.ordered_names = list(got["sheet_names"])
+        self.sheet_names = set(self.ordered_names)
 
     def _fetch(self, names: list[str] | None, nrows: int) -> dict:
         try:
@@ -597,23 +601,14 @@ class _ChildBook(_Book):
             asked, rows = self._rows[name]
         return rows[:nrows]
 
+    def merged_ranges(self, name: str) -> list | None:
+        return self.merged.get(name) or None
+
     def defined_names(self) -> dict[str, str]:
         return {}
 
     def custom_properties(self) -> dict[str, str]:
         return {}
-
-
-class _ChildSheets:
-    """What the parent knows of a child-parsed workbook, with the two parts of calamine's
-    CalamineWorkbook API the readers use: ``sheet_names`` (in order) and, per sheet,
-    ``merged_cell_ranges``."""
-
-    def __init__(self, sheet_names: list[str], merged: dict[str, list]):
-        self.sheet_names, self._merged = sheet_names, merged
-
-    def get_sheet_by_name(self, name: str) -> SimpleNamespace:
-        return SimpleNamespace(name=name, merged_cell_ranges=self._merged.get(name) or None)
 
 
 def _extent(name: str, rows: int, cols: int, limit: int) -> str:
@@ -701,9 +696,7 @@ def _guess_form(book: _Book, forms: dict[str, Form]) -> Form | None:
 
 def _sheets(book: _Book, form: Form) -> dict[str, str]:
     """Declared sheet key -> the sheet of the file holding it (see layout.resolve_sheets)."""
-    calamine = getattr(book, "workbook", None)
-    names = list(getattr(calamine, "sheet_names", None) or sorted(book.sheet_names))
-    return layout.resolve_sheets(form.sheets, names, lambda name: book.rows(name, _depth()))
+    return layout.resolve_sheets(form.sheets, book.ordered_names, lambda name: book.rows(name, _depth()))
 
 
 def _depth() -> int:
@@ -795,7 +788,7 @@ def _header_changes(book: _Book, sheet: TableSheet, name: str) -> layout.Table:
     if xml is not None:
         merges, formulas = layout.merges_from_xml(xml), layout.formula_cells(xml)
     else:  # not an xlsx: calamine knows the merges (xls; None for ods), formulas are not seen
-        merges, formulas = layout.merges_from_calamine(book.workbook.get_sheet_by_name(name).merged_cell_ranges), {}
+        merges, formulas = layout.merges_from_calamine(book.merged_ranges(name)), {}
     rows = book.rows(name, _depth()) or []
     return layout.locate(rows, sheet, name, merges=merges, formulas=formulas, limit=_depth())
 

@@ -223,20 +223,18 @@ class Ledger:
                     out[(sheet, field, str(value))] += n
         return out
 
+    def typed_rows(self, form: Form, submission_id: int) -> list[Row]:
+        """The rows of one submission as Row objects, dates as ``date`` again."""
+        return self._typed(form, self.db.execute(
+            "SELECT NULL, sheet, row, data, key FROM rows WHERE submission_id = ? ORDER BY rowid",
+            (submission_id,))).get(None, [])
+
     def rows_with_keys(self, form: Form, keys: list[str], other_than: str | None) -> dict[str, list[Row]]:
         """Per unit (not ``other_than``), the rows in use whose cross-unit key is one of ``keys``."""
         ids = json.dumps([s.id for u, s in self.data_submission(form.id).items() if u != other_than])
-        sheets = {s.key: s for s in form.sheets}
-        out: dict[str, list[Row]] = {}
-        for unit, sheet, n, data, key in self.db.execute(
-                "SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r JOIN submissions s ON s.id = r.submission_id"
-                " WHERE r.submission_id IN (SELECT value FROM json_each(?)) AND r.key IN (SELECT value FROM json_each(?))"
-                " ORDER BY r.rowid", (ids, json.dumps(keys))):
-            values = json.loads(data)
-            out.setdefault(unit, []).append(
-                Row(sheet=sheet, row=n, values=typed_values(sheets[sheet], values) if sheet in sheets else values,
-                    key=key))
-        return out
+        return self._typed(form, self.db.execute(
+            _KEYED_ROWS + " WHERE r.submission_id IN (SELECT value FROM json_each(?))"
+            " AND r.key IN (SELECT value FROM json_each(?)) ORDER BY r.rowid", (ids, json.dumps(keys))))
 
     def shared_rows(self, form: Form) -> dict[str, list[Row]]:
         """Per unit, the rows of its data submission whose key (e.g. a person) two units or more use.
@@ -245,15 +243,18 @@ class Ledger:
         does not have to be read back for the cross-unit check.
         """
         ids = json.dumps([s.id for s in self.data_submission(form.id).values()])
+        return self._typed(form, self.db.execute(
+            _KEYED_ROWS + " WHERE r.submission_id IN (SELECT value FROM json_each(?1)) AND r.key IN ("
+            "  SELECT r2.key FROM rows r2 JOIN submissions s2 ON s2.id = r2.submission_id"
+            "  WHERE r2.submission_id IN (SELECT value FROM json_each(?1)) AND r2.key IS NOT NULL"
+            "  GROUP BY r2.key HAVING COUNT(DISTINCT s2.unit) > 1) ORDER BY r.rowid", (ids,)))
+
+    @staticmethod
+    def _typed(form: Form, records) -> dict:
+        """(unit, sheet, row, JSON data, key) records -> per unit, Rows with dates as ``date``."""
         sheets = {s.key: s for s in form.sheets}
-        out: dict[str, list[Row]] = {}
-        for unit, sheet, n, data, key in self.db.execute(
-                "SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r JOIN submissions s ON s.id = r.submission_id"
-                " WHERE r.submission_id IN (SELECT value FROM json_each(?1)) AND r.key IN ("
-                "  SELECT r2.key FROM rows r2 JOIN submissions s2 ON s2.id = r2.submission_id"
-                "  WHERE r2.submission_id IN (SELECT value FROM json_each(?1)) AND r2.key IS NOT NULL"
-                "  GROUP BY r2.key HAVING COUNT(DISTINCT s2.unit) > 1)"
-                " ORDER BY r.rowid", (ids,)):
+        out: dict = {}
+        for unit, sheet, n, data, key in records:
             values = json.loads(data)
             out.setdefault(unit, []).append(
                 Row(sheet=sheet, row=n, values=typed_values(sheets[sheet], values) if sheet in sheets else values,
@@ -268,6 +269,10 @@ class Ledger:
             out.append(Finding(code=code, severity=sev, message=msg, sheet=sheet, cell=cell, field=field,
                                value=json.loads(value) if value is not None else None))
         return out
+
+
+_KEYED_ROWS = ("SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r"
+               " JOIN submissions s ON s.id = r.submission_id")
 
 
 def _key(form_id: str | None, row: Row) -> str | None:

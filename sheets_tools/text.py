@@ -23,8 +23,3 @@ def normalize(value: str) -> str:
 def fold(value: str) -> str:
     """A comparison key: normalised and case-folded (keeps diacritics: "Hà" != "Ha")."""
     return normalize(value).casefold()
-
-
-def looks_like_formula(value: str) -> bool:
-    """Text a spreadsheet program could take for a formula if written carelessly."""
-    return value[:1] in ("=", "+", "-", "@") and len(value) > 1
