@@ -35,6 +35,7 @@ from .findings import SEVERITY_LABELS
 from .forms import (FIRST_COL, FIRST_ROW, HEADER_ROW, ID_SHEET, LIST_SHEET, ROW_NUMBER_LABEL, UNIT_CODE_ROW,
                     UNIT_NAME_ROW, UNIT_VALUE_COL, Column, Form, TableSheet, resolve_choices)
 from .records import FileResult, Row
+from .rules import Formula, hook
 
 FONT = "Times New Roman"
 SIZE = 12
@@ -51,6 +52,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 _MARK_FILL = PatternFill("solid", fgColor="FF9999")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _UNLOCKED = Protection(locked=False)
 _DATE_MIN, _DATE_MAX = 1, 73415  # Excel serials of 01/01/1900 and 31/12/2100
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -244,11 +246,45 @@ def _input_sheet(ws: Worksheet, form: Form, sheet: TableSheet, campaign: Campaig
     ws.row_dimensions[5].height = 33
     _unit_cells(ws, sheet, unit)
     _header(ws, sheet)
-    _body(ws, sheet)
-    for column in sheet.columns:
-        _validate(ws, sheet, column, campaign, lists)
-    _footer(ws, sheet, split)
+    given = prefill_rows(form, sheet, campaign, unit)
+    last_row = sheet.last_row if given is None else FIRST_ROW + len(given) - 1
+    _body(ws, sheet, last_row)
+    for r, values in enumerate(given or [], start=FIRST_ROW):
+        _prefilled_row(ws, sheet, r, values)
+    for column in sheet.inputs:
+        _validate(ws, sheet, column, campaign, lists, last_row)
+    _footer(ws, sheet, split, last_row)
     _page_setup(ws, sheet)
+
+
+def prefill_rows(form: Form, sheet: TableSheet, campaign: Campaign | None, unit: Unit | None) -> list[dict] | None:
+    """The rows the office writes on a ``prefill`` sheet for this unit (None: a free table)."""
+    if not sheet.prefill:
+        return None
+    make = hook(form.id, "prefill")
+    return (make(sheet, campaign, unit) if make and campaign is not None else None) or []
+
+
+def _prefilled_row(ws: Worksheet, sheet: TableSheet, r: int, values: dict) -> None:
+    if "_label" in values:
+        ws.cell(row=r, column=1).value = None
+        put(ws.cell(row=r, column=1), values["_label"] or None)
+    bold = bool(values.get("_bold"))
+    for column in sheet.columns:
+        cell = ws[f"{column.letter}{r}"]
+        value = values.get(column.field)
+        if isinstance(value, Formula):
+            cell.value = value  # the tool's own formula (e.g. a parent criterion's sum)
+            cell.protection = Protection(locked=True)
+        elif value is not None and value != "":
+            put(cell, value)
+        if column.prefilled or values.get("_locked"):
+            cell.protection = Protection(locked=True)
+            cell.fill = _LOCKED_FILL if not column.prefilled else PatternFill()
+        if bold:
+            cell.font = _font(bold=True)
+    if bold:
+        ws.cell(row=r, column=1).font = _font(bold=True)
 
 
 def _title(form: Form, campaign: Campaign | None) -> str:
@@ -294,24 +330,26 @@ def _header(ws: Worksheet, sheet: TableSheet) -> None:
     ws.freeze_panes = f"A{FIRST_ROW}"
 
 
-def _body(ws: Worksheet, sheet: TableSheet) -> None:
+def _body(ws: Worksheet, sheet: TableSheet, last_row: int) -> None:
     body_font = _font()
-    for n, r in enumerate(range(FIRST_ROW, sheet.last_row + 1), start=1):
+    for n, r in enumerate(range(FIRST_ROW, last_row + 1), start=1):
         stt = ws.cell(row=r, column=1, value=n)
         stt.font, stt.border = body_font, _BORDER
         stt.alignment = Alignment(horizontal="center", vertical="top")
         for c in sheet.columns:
             cell = ws[f"{c.letter}{r}"]
-            cell.font, cell.border, cell.protection = body_font, _BORDER, _UNLOCKED
+            cell.font, cell.border = body_font, _BORDER
+            if not c.prefilled:
+                cell.protection = _UNLOCKED
             cell.alignment = Alignment(vertical="top", wrap_text=c.type == "text")
             if c.type == "date":
                 cell.number_format = DATE_FORMAT
 
 
-def _footer(ws: Worksheet, sheet: TableSheet, split: int) -> None:
+def _footer(ws: Worksheet, sheet: TableSheet, split: int, last_row: int) -> None:
     last = get_column_letter(sheet.last_col)
     left_end, right = get_column_letter(split), get_column_letter(split + 1)
-    r = sheet.last_row + 1
+    r = last_row + 1
     _text(ws, f"A{r}", "Ghi chú: cột có tiêu đề tô màu cam là bắt buộc nhập; các cột có danh sách thả xuống "
           "chỉ chọn giá trị trong danh sách; ngày nhập dạng dd/mm/yyyy.", merge_to=f"{last}{r}", italic=True,
           size=11)
@@ -361,8 +399,10 @@ class _ListSheet:
 
 
 def _validate(ws: Worksheet, sheet: TableSheet, column: Column, campaign: Campaign | None,
-              lists: _ListSheet) -> None:
-    dv = _validation(column, campaign, lists)
+              lists: _ListSheet, last_row: int) -> None:
+    if last_row < FIRST_ROW:
+        return
+    dv = _validation(sheet, column, campaign, lists)
     if dv is None:
         return
     dv.showErrorMessage = True
@@ -371,11 +411,19 @@ def _validate(ws: Worksheet, sheet: TableSheet, column: Column, campaign: Campai
     dv.promptTitle = column.label[:32]
     dv.prompt = ((dv.prompt or "") + (" Bắt buộc nhập." if column.required else ""))[:255]
     dv.allow_blank = True
-    dv.add(f"{column.letter}{FIRST_ROW}:{column.letter}{sheet.last_row}")
+    dv.add(f"{column.letter}{FIRST_ROW}:{column.letter}{last_row}")
     ws.add_data_validation(dv)
 
 
-def _validation(column: Column, campaign: Campaign | None, lists: _ListSheet) -> DataValidation | None:
+def _validation(sheet: TableSheet, column: Column, campaign: Campaign | None, lists: _ListSheet
+                ) -> DataValidation | None:
+    if column.maximum_field:  # at most the value of another column of the same row (e.g. the standard points)
+        own, other = f"{column.letter}{FIRST_ROW}", f"{sheet.column(column.maximum_field).letter}{FIRST_ROW}"
+        label = sheet.column(column.maximum_field).label
+        return DataValidation(type="custom", formula1=f"AND(ISNUMBER({own}),{own}>=0,{own}<={other})",
+                              errorTitle="Giá trị không hợp lệ",
+                              error=f"Hãy nhập số từ 0 đến giá trị cột \"{label}\" của cùng dòng.",
+                              prompt=f"Nhập số, không vượt quá \"{label}\".")
     if column.type == "choice":
         values = resolve_choices(column, campaign)
         if not values:  # a catalogue list without a campaign, or an empty one: nothing to choose from
@@ -412,9 +460,13 @@ def _write_row(wb: Workbook, form: Form, row: Row) -> None:
         return
     ws = wb[sheet.name]
     for field, value in row.values.items():
-        column = next((c for c in sheet.columns if c.field == field), None)
-        if column is not None:
-            put(ws[f"{column.letter}{row.row}"], value)
+        column = sheet.column_map.get(field)
+        if column is None or column.prefilled:  # the office's own text stays as issued
+            continue
+        cell = ws[f"{column.letter}{row.row}"]
+        if isinstance(cell.value, str) and cell.value.startswith("="):  # the template's formula stays
+            continue
+        put(cell, value)
 
 
 def _mark(cell, text: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import date, datetime
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -21,11 +22,18 @@ from pydantic_core import PydanticCustomError
 
 from . import sample as sample_data
 from .files import atomic_save
+from .criteria import KIND_WORDS, Criterion, check_tables
+from .criteria import Table as CriteriaTable
+from .criteria import tables as criteria_tables
 from .findings import Finding, finding
 from .text import fold, normalize
 
 CAMPAIGN_FILE = "campaign.xlsx"
 FONT = "Times New Roman"
+
+
+# the law's groups of titles and forms (domain.md §3) a catalogue item follows
+RuleGroup = Literal["LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO", "GIAY_KHEN", "BANG_KHEN"]
 
 
 class Unit(BaseModel):
@@ -52,6 +60,18 @@ class CatalogueItem(BaseModel):
     kind: Literal["title", "form"]
     subject: Literal["individual", "collective"]
     legal_basis: str = ""
+    rule: RuleGroup | None = None  # which of the law's criteria apply (proposal checks)
+    multiple: float | None = Field(None, ge=0, le=100)  # award money, times the base salary
+    vote_percent: float | None = Field(None, gt=0, le=100)  # council vote needed, % of the whole membership
+    decider: str = ""  # who decides it (the decision lists are split by this)
+
+
+class Member(BaseModel):
+    """A member of the Emulation-Commendation Council (Hội đồng Thi đua - Khen thưởng)."""
+    model_config = ConfigDict(frozen=True)
+    name: str = Field(min_length=1, max_length=120)
+    position: str = ""
+    role: str = ""
 
 
 class Movement(BaseModel):
@@ -89,6 +109,8 @@ class Campaign(BaseModel):
     catalogue: list[CatalogueItem]
     movements: list[Movement]
     deadlines: list[Deadline]
+    criteria: list[Criterion] = []
+    council: list[Member] = []
     settings: dict[str, str] = {}
 
     @property
@@ -125,6 +147,19 @@ class Campaign(BaseModel):
     def limits(self) -> Limits:
         """The intake limits: defaults, overridden by the "Cài đặt" sheet (checked in ``load``)."""
         return Limits.model_validate({k: v for k, v in self.settings.items() if k in Limits.model_fields and v})
+
+    @cached_property
+    def yearend(self) -> "YearEnd":
+        """The year-end settings (award money, council, proposal rules, score bands)."""
+        return YearEnd.from_settings(self.settings)
+
+    @cached_property
+    def criteria_tables(self) -> dict[str, CriteriaTable]:
+        """Scoring criteria by block (folded block name)."""
+        return criteria_tables(self.criteria)
+
+    def criteria_of(self, unit: Unit) -> CriteriaTable | None:
+        return self.criteria_tables.get(fold(unit.block)) if unit.block else None
 
     def password(self, unit_code: str | None) -> str | None:
         """The password the office holds for a unit's encrypted files (setting ``password.<code>``)."""
@@ -167,15 +202,32 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[tuple[str, str, int]]]] = {
         ("block", "Khối thi đua", 32), ("email", "E-mail", 30), ("contact", "Người liên hệ", 22)]),
     "catalogue": ("Danh hiệu - Hình thức", CatalogueItem, [
         ("code", "Mã", 14), ("name", "Tên danh hiệu, hình thức", 48), ("kind", "Loại", 22),
-        ("subject", "Đối tượng", 12), ("legal_basis", "Căn cứ pháp lý", 48)]),
+        ("subject", "Đối tượng", 12), ("legal_basis", "Căn cứ pháp lý", 48), ("rule", "Nhóm tiêu chuẩn", 18),
+        ("multiple", "Hệ số tiền thưởng", 12), ("vote_percent", "Tỷ lệ phiếu cần đạt (%)", 14),
+        ("decider", "Cấp quyết định", 26)]),
     "movements": ("Phong trào", Movement, [
         ("code", "Mã", 8), ("name", "Tên phong trào thi đua", 90), ("period", "Thời gian", 16)]),
+    "criteria": ("Tiêu chí chấm điểm", Criterion, [
+        ("block", "Khối thi đua", 30), ("code", "Mã tiêu chí", 12), ("name", "Nội dung tiêu chí", 60),
+        ("standard", "Điểm chuẩn", 10), ("kind", "Loại điểm", 14), ("values", "Mức điểm", 22),
+        ("scale", "Cách tính điểm", 50), ("evidence", "Cần minh chứng", 12)]),
+    "council": ("Hội đồng TĐKT", Member, [
+        ("name", "Họ và tên", 28), ("position", "Chức vụ", 44), ("role", "Chức danh trong Hội đồng", 26)]),
 }
+# added after the first release: a campaign.xlsx without them still loads (empty, defaults)
+OPTIONAL_SHEETS = {"criteria", "council"}
+OPTIONAL_COLUMNS = {"rule", "multiple", "vote_percent", "decider"}
 SETTINGS_SHEET = "Cài đặt"
 # Vietnamese words in the workbook <-> internal values
-VOCAB = {
-    "kind": {"Danh hiệu thi đua": "title", "Hình thức khen thưởng": "form"},
-    "subject": {"Cá nhân": "individual", "Tập thể": "collective"},
+VOCAB = {  # per table, per column
+    "catalogue": {
+        "kind": {"Danh hiệu thi đua": "title", "Hình thức khen thưởng": "form"},
+        "subject": {"Cá nhân": "individual", "Tập thể": "collective"},
+        "rule": {"LĐTT": "LDTT", "CSTĐCS": "CSTDCS", "CSTĐ cấp tỉnh, bộ": "CSTD_TINH", "CSTĐ toàn quốc": "CSTD_TQ",
+                 "TTLĐTT": "TTLDTT", "TTLĐXS": "TTLDXS", "Cờ thi đua": "CO", "Giấy khen": "GIAY_KHEN",
+                 "Bằng khen": "BANG_KHEN"},
+    },
+    "criteria": {"kind": KIND_WORDS, "evidence": {"Có": "Có", "Không": "Không"}},
 }
 DEFAULT_SETTINGS = [
     ("sheet_password", "", "Mật khẩu khóa trang tính của biểu mẫu (để trống: khóa không mật khẩu)"),
@@ -186,6 +238,21 @@ DEFAULT_SETTINGS = [
     ("max_sheet_cells", 2000000, "Số ô tối đa một trang tính được khai báo hoặc chứa"),
     ("parse_timeout_s", 60, "Thời gian tối đa đọc một tệp .xls/.ods/.xlsb (giây)"),
     ("parse_memory_mb", 1024, "Bộ nhớ tối đa khi đọc một tệp .xls/.ods/.xlsb (MB)"),
+    ("base_salary", 2340000, "Mức lương cơ sở (đồng) dùng tính tiền thưởng (2.340.000 đ từ 01/07/2024)"),
+    ("award_rounding", 1, "Làm tròn tiền thưởng lên bội số của số đồng này (1: không làm tròn)"),
+    ("council_quorum", "2/3", "Số thành viên Hội đồng tối thiểu có mặt để phiên họp hợp lệ, so với tổng số "
+     "thành viên (ví dụ 2/3 hoặc 50%)"),
+    ("ttldtt_ldtt_percent", 70, "Tập thể lao động tiên tiến: tỷ lệ % tối thiểu thành viên đạt Lao động tiên tiến"),
+    ("ttldxs_ldtt_percent", 70, "Tập thể lao động xuất sắc: tỷ lệ % tối thiểu thành viên đạt Lao động tiên tiến"),
+    ("cstdcs_cap_percent", "", "Giới hạn số Chiến sĩ thi đua cơ sở đề nghị, tính theo % số Lao động tiên tiến "
+     "đề nghị của đơn vị (để trống: không giới hạn)"),
+    ("ttldxs_cap_percent", "", "Giới hạn số Tập thể lao động xuất sắc đề nghị, tính theo % số tập thể đề nghị "
+     "của đơn vị (để trống: không giới hạn)"),
+    ("band.Xuất sắc", 95, "Xếp loại chấm điểm: mức \"Xuất sắc\" từ số % này của tổng điểm chuẩn của khối"),
+    ("band.Tốt", 85, "Xếp loại chấm điểm: mức \"Tốt\" từ số % này (thêm, bớt mức bằng các dòng \"band.<tên mức>\")"),
+    ("band.Khá", 70, "Xếp loại chấm điểm: mức \"Khá\" từ số % này"),
+    ("band.Trung bình", 50, "Xếp loại chấm điểm: mức \"Trung bình\" từ số % này"),
+    ("band_below", "Yếu", "Xếp loại chấm điểm: tên mức thấp nhất (dưới mọi mức trên)"),
     ("password.MA_DON_VI", "", "Mật khẩu mở tệp của đơn vị có mã MA_DON_VI (thay MA_DON_VI bằng mã đơn vị; "
      "để trống nếu không dùng)"),
 ]
@@ -200,6 +267,57 @@ class Limits(BaseModel):
     max_sheet_cells: int = Field(2_000_000, gt=0)
     parse_timeout_s: float = Field(60, gt=0)
     parse_memory_mb: int = Field(1024, gt=64)
+
+
+def parse_share(text: str | float | None) -> Fraction | None:
+    """"2/3", "66%", "80" (a percent) or 0.8 (a fraction) as an exact Fraction of 1; None if empty."""
+    if text is None or str(text).strip() == "":
+        return None
+    raw = str(text).strip().replace(",", ".").rstrip("%").strip()
+    try:
+        if "/" in raw:
+            num, den = raw.split("/", 1)
+            value = Fraction(num.strip()) / Fraction(den.strip())
+        else:
+            value = Fraction(raw)
+            value = value / 100 if value > 1 or str(text).strip().endswith("%") else value
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"không phải tỷ lệ hợp lệ: {text}") from None
+    if not 0 < value <= 1:
+        raise ValueError(f"tỷ lệ phải lớn hơn 0 và không quá 100%: {text}")
+    return value
+
+
+class YearEnd(BaseModel):
+    """Year-end settings of the "Cài đặt" sheet ([prov]/[unsure] rules of domain.md §3 are settings)."""
+    base_salary: float = Field(2_340_000, gt=0)
+    award_rounding: float = Field(1, gt=0)
+    council_quorum: Fraction = Fraction(2, 3)
+    ttldtt_ldtt_percent: float = Field(70, gt=0, le=100)
+    ttldxs_ldtt_percent: float = Field(70, gt=0, le=100)
+    cstdcs_cap_percent: float | None = Field(None, gt=0, le=100)
+    ttldxs_cap_percent: float | None = Field(None, gt=0, le=100)
+    bands: tuple[tuple[str, float], ...] = (("Xuất sắc", 95), ("Tốt", 85), ("Khá", 70), ("Trung bình", 50))
+    band_below: str = "Yếu"
+
+    @field_validator("council_quorum", mode="before")
+    @classmethod
+    def _share(cls, v):
+        return v if isinstance(v, Fraction) else parse_share(v)
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, str]) -> "YearEnd":
+        data: dict[str, Any] = {k: v.replace(",", ".") if k != "council_quorum" else v
+                                for k, v in settings.items() if k in cls.model_fields and v}
+        bands = [(k.split(".", 1)[1].strip(), v) for k, v in settings.items() if k.startswith("band.") and v]
+        if bands:
+            data["bands"] = tuple(sorted(((n, float(str(v).replace(",", "."))) for n, v in bands),
+                                         key=lambda b: -b[1]))
+        return cls.model_validate(data)
+
+    def band(self, percent: float) -> str:
+        """The band of a score given as a percentage of the block's standard total."""
+        return next((name for name, low in self.bands if percent + 1e-9 >= low), self.band_below)
 
 
 def load(directory: Path) -> Campaign:
@@ -239,14 +357,25 @@ def create(directory: Path, sample: str | None = None) -> Path:
             ("yearend", "Báo cáo tổng kết, hồ sơ đề nghị khen thưởng", None)],
         "units": sample_data.UNITS if sample else [],
         # the catalogue is the law's (domain.md §3): an empty campaign starts with it too
-        "catalogue": [(c, n, _word("kind", k), _word("subject", s), b) for c, n, k, s, b in sample_data.CATALOGUE],
+        "catalogue": [(c, n, _word("kind", k), _word("subject", s), b, _word("rule", r), m, v, d)
+                      for c, n, k, s, b, r, m, v, d in sample_data.CATALOGUE],
         "movements": sample_data.MOVEMENTS if sample else [],
+        "criteria": [(b, c, n, st, _word_of("criteria", "kind", k), v, sc, "Có" if ev else "Không")
+                     for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA] if sample else [],
+        "council": sample_data.COUNCIL if sample else [],
     }
     wb = Workbook()
     wb.remove(wb.active)
     _write_info(wb, info, sample)
-    for key, (sheet_name, _, cols) in TABLES.items():
-        _write_table(wb, sheet_name, cols, rows[key])
+    for key in TABLES:
+        _write_table(wb, key, rows[key])
+    if sample:  # beside the table, never read as a criterion
+        ws = wb[TABLES["criteria"][0]]
+        ws["J1"], ws["J2"] = "Lưu ý", ("Tiêu chí mẫu chỉ để minh họa (một số dòng theo bảng chấm điểm của Bộ Tư pháp "
+                                       "năm 2022); hãy thay bằng bảng tiêu chí chấm điểm thực tế của năm.")
+        ws["J1"].font, ws["J2"].font = Font(name=FONT, bold=True), Font(name=FONT, italic=True, color="C00000")
+        ws.column_dimensions["J"].width = 60
+        ws["J2"].alignment = Alignment(wrap_text=True, vertical="top")
     _write_settings(wb)
     path = directory / CAMPAIGN_FILE
     atomic_save(wb, path)
@@ -260,10 +389,14 @@ def sample_campaign(name: str = "daklak-2024", directory: Path | None = None) ->
     return Campaign(
         dir=Path(directory or "."), info=Info.model_validate(sample_data.INFO),
         units=[Unit(code=c, name=n, kind=k, block=b, email=e, contact=p) for c, n, k, b, e, p in sample_data.UNITS],
-        catalogue=[CatalogueItem(code=c, name=n, kind=k, subject=s, legal_basis=lb)
-                   for c, n, k, s, lb in sample_data.CATALOGUE],
+        catalogue=[CatalogueItem(code=c, name=n, kind=k, subject=s, legal_basis=lb, rule=r, multiple=m,
+                                 vote_percent=v, decider=d)
+                   for c, n, k, s, lb, r, m, v, d in sample_data.CATALOGUE],
         movements=[Movement(code=c, name=n, period=p) for c, n, p in sample_data.MOVEMENTS],
-        deadlines=[Deadline(form=f, name=n, date=d) for f, n, d in sample_data.DEADLINES])
+        deadlines=[Deadline(form=f, name=n, date=d) for f, n, d in sample_data.DEADLINES],
+        criteria=[Criterion(block=b, code=c, name=n, standard=st, kind=k, values=v, scale=sc, evidence=ev)
+                  for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA],
+        council=[Member(name=n, position=p, role=r) for n, p, r in sample_data.COUNCIL])
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -316,25 +449,28 @@ def _read_info(wb, problems: list[Finding]) -> Info | None:
 def _read_table(wb, key: str, problems: list[Finding]) -> list:
     sheet_name, model, cols = TABLES[key]
     if sheet_name not in wb.sheetnames:
-        problems.append(finding("campaign.sheet_missing", sheet=sheet_name))
+        if key not in OPTIONAL_SHEETS:
+            problems.append(finding("campaign.sheet_missing", sheet=sheet_name))
         return []
     ws = wb[sheet_name]
     header = [fold(str(c.value)) if c.value is not None else "" for c in ws[1]]
-    positions = {}
+    positions, missing = {}, False
     for field, label, _ in cols:
         if fold(label) in header:
             positions[field] = header.index(fold(label))
-        else:
+        elif field not in OPTIONAL_COLUMNS:
+            missing = True
             problems.append(finding("campaign.bad_value", sheet=sheet_name, cell="A1", label=label,
                                     detail="thiếu cột này ở dòng tiêu đề"))
-    if len(positions) < len(cols):
+    if missing:
         return []
+    rows_of: dict = {}
     items, seen = [], {}
     for row in ws.iter_rows(min_row=2):
         values = {f: _cell_value(row[i].value) if i < len(row) else None for f, i in positions.items()}
         if all(v is None for v in values.values()):
             continue
-        for f, vocab in VOCAB.items():
+        for f, vocab in VOCAB.get(key, {}).items():
             if f in values and isinstance(values[f], str):
                 values[f] = {fold(k): v for k, v in vocab.items()}.get(fold(values[f]), values[f])
         if isinstance(values.get("date"), str):  # typed as text, e.g. 31/01/2024
@@ -352,7 +488,9 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
                 problems.append(finding("campaign.bad_value", sheet=sheet_name, cell=f"{col}{r}", field=field,
                                         value=values.get(field), label=label, detail=_explain(err, field)))
             continue
-        ident = getattr(item, "code", None) or getattr(item, "form", None)
+        ident = _ident(key, item)
+        if key == "criteria":
+            rows_of[(fold(item.block), item.code)] = r
         if key == "units":  # a unit is also recognised by its name: names must differ too
             folded = "name:" + fold(item.name)
             if folded in seen:
@@ -366,7 +504,18 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
             continue
         seen[ident] = r
         items.append(item)
+    if key == "criteria":
+        problems.extend(check_tables(items, rows_of, sheet_name))
     return items
+
+
+def _ident(key: str, item: BaseModel) -> Any:
+    """What must not repeat in a table: a code; a criterion's code within its block; a member's name."""
+    if key == "criteria":
+        return (fold(item.block), item.code)
+    if key == "council":
+        return fold(item.name)
+    return getattr(item, "code", None) or getattr(item, "form", None)
 
 
 def _read_settings(wb, problems: list[Finding]) -> dict[str, str]:
@@ -378,6 +527,13 @@ def _read_settings(wb, problems: list[Finding]) -> dict[str, str]:
             key = str(row[0].value).strip()
             out[key] = "" if row[1].value is None else str(_cell_value(row[1].value))
             cells[key] = row[1].coordinate
+    try:
+        YearEnd.from_settings(out)
+    except (ValidationError, ValueError) as exc:
+        bad = exc.errors()[0] if isinstance(exc, ValidationError) else None
+        key = str(bad["loc"][0]) if bad and bad["loc"] else next((k for k in out if k.startswith("band.")), "")
+        problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells.get(key, "B2"), field=key,
+                                value=out.get(key), label=key, detail="giá trị không hợp lệ (xem cột \"Ý nghĩa\")"))
     try:
         Limits.model_validate({k: v for k, v in out.items() if k in Limits.model_fields and v})
     except ValidationError as exc:
@@ -398,7 +554,7 @@ def _explain(err: dict, field: str | None = None) -> str:
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
         return "không phải ngày hợp lệ (nhập ngày dạng dd/mm/yyyy)"
     if kind == "literal_error":
-        allowed = {"kind": VOCAB["kind"], "subject": VOCAB["subject"]}.get(field or "", {})
+        allowed = next((v[field] for v in VOCAB.values() if field in v), {}) if field else {}
         return "phải là một trong: " + ", ".join(allowed) if allowed else "giá trị không hợp lệ"
     if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
         return "phải là số năm hợp lệ"
@@ -422,8 +578,13 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def _word(field: str, value: str) -> str:
-    return next(k for k, v in VOCAB[field].items() if v == value)
+def _word(field: str, value: str | None) -> str | None:
+    return _word_of("catalogue", field, value)
+
+
+def _word_of(table: str, field: str, value: str | None) -> str | None:
+    """The Vietnamese word campaign.xlsx shows for an internal value."""
+    return next((k for k, v in VOCAB[table][field].items() if v == value), value)
 
 
 def _style_header(ws, ncols: int) -> None:
@@ -456,7 +617,8 @@ def _write_info(wb, info: dict, sample: str | None) -> None:
         note.font = Font(name=FONT, italic=True)
 
 
-def _write_table(wb, sheet_name: str, cols: list, rows: list) -> None:
+def _write_table(wb, key: str, rows: list) -> None:
+    sheet_name, _, cols = TABLES[key]
     ws = wb.create_sheet(sheet_name)
     for c, (_, label, width) in enumerate(cols, start=1):
         ws.cell(row=1, column=c, value=label)
@@ -472,10 +634,11 @@ def _write_table(wb, sheet_name: str, cols: list, rows: list) -> None:
             if isinstance(v, date):
                 cell.number_format = "dd/mm/yyyy"
     for c, (field, _, _) in enumerate(cols, start=1):
-        if field in VOCAB:
-            dv = DataValidation(type="list", formula1='"' + ",".join(VOCAB[field]) + '"', allow_blank=True,
+        words = VOCAB.get(key, {}).get(field)
+        if words:
+            dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True,
                                 showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                                error="Hãy chọn trong danh sách: " + ", ".join(VOCAB[field]))
+                                error="Hãy chọn trong danh sách: " + ", ".join(words))
             col = get_column_letter(c)
             dv.add(f"{col}2:{col}500")
             ws.add_data_validation(dv)

@@ -16,6 +16,7 @@ from .forms import load_forms
 from .intake import gather
 from .ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
 from .records import FileResult
+from .rules import Context
 from .validate import check_file, cross_unit_findings
 
 # what collect must never take as a return when it is given the campaign folder itself
@@ -56,6 +57,7 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
     out = CollectResult()
     with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
         ledger.sweep()
+        context = Context(campaign, ledger)
         for item in gather(paths, exclude=[campaign.dir / name for name in INTERNAL]):
             if isinstance(item, FileResult):
                 if _not_received(item):  # a path that cannot be read: the operator's, not a unit's
@@ -67,7 +69,7 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
                 if known is not None:
                     out.files.append(_duplicate(item, known, ledger))
                     continue
-                result = check_file(item, campaign)
+                result = check_file(item, campaign, context)
             collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
             if feedback and result.findings:
                 collected.feedback = write_feedback(campaign, result)
@@ -84,12 +86,17 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
 def check(campaign: Campaign, paths: Iterable[Path]) -> CollectResult:
     """Check files without recording anything (``sheets-tools validate``)."""
     out = CollectResult()
-    for item in gather(paths):
-        out.files.append(Collected(item if isinstance(item, FileResult) else check_file(item, campaign)))
-    if (campaign.dir / LEDGER_FILE).exists():  # compare with what other units already sent
-        with Ledger(campaign.dir) as ledger:
+    ledger = Ledger(campaign.dir) if (campaign.dir / LEDGER_FILE).exists() else None
+    try:
+        context = Context(campaign, ledger)
+        for item in gather(paths):
+            out.files.append(Collected(item if isinstance(item, FileResult) else check_file(item, campaign, context)))
+        if ledger is not None:  # compare with what other units already sent
             for c in out.files:
                 _against_ledger(campaign, ledger, c.result)
+    finally:
+        if ledger is not None:
+            ledger.close()
     return out
 
 

@@ -24,7 +24,9 @@ from .forms import Column, Form, TableSheet, load_forms, resolve_choices
 from .ledger import Ledger, Submission
 from .models import date_to_serial
 
+from .rules import Context, hook
 from .status import Board, board, counts_line, format_moment, local_naive
+from . import office
 
 MASTER_DIR = "master"
 FONT = "Times New Roman"
@@ -52,6 +54,7 @@ class ConsolidateResult:
     path: Path
     busy_target: Path | None = None
     counts: dict = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)  # what could not be taken back from the master
 
 
 def master_path(campaign: Campaign) -> Path:
@@ -68,6 +71,7 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
     target = master_path(campaign)
     counts: dict[str, Any] = {}
     with Ledger(campaign.dir) as ledger:
+        taken_back = office.sync(ledger, _edited_master(target), office_specs())
         status = board(campaign, ledger, today)
         cross = {fs.form.id: fs.cross_unit for fs in status.forms}
         try:
@@ -76,8 +80,22 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
 
             written = write_atomic(target, write, beside_if_busy=True)
         except TargetBusy as busy:
-            return ConsolidateResult(path=busy.written, busy_target=busy.target, counts=counts)
-    return ConsolidateResult(path=written, counts=counts)
+            return ConsolidateResult(path=busy.written, busy_target=busy.target, counts=counts, findings=taken_back)
+    return ConsolidateResult(path=written, counts=counts, findings=taken_back)
+
+
+def office_specs() -> list[office.OfficeColumns]:
+    """The master's columns the office fills in, as the forms' rules declare them."""
+    return [spec for form in load_forms().values() for spec in (hook(form.id, "office_columns") or [])]
+
+
+def _edited_master(target: Path) -> Path:
+    """The master the office last edited: the master itself, or the copy written beside it while it
+    was open, when that copy is newer."""
+    beside = sorted(target.parent.glob(f"{target.stem} (*){target.suffix}"), key=lambda p: p.stat().st_mtime)
+    if beside and (not target.exists() or beside[-1].stat().st_mtime > target.stat().st_mtime):
+        return beside[-1]
+    return target
 
 
 # --- data from the ledger -----------------------------------------------------------------------
@@ -89,8 +107,11 @@ def _unit_codes(campaign: Campaign, extra: Any) -> list[str]:
 
 # --- the workbook -------------------------------------------------------------------------------
 class _Master:
+    header_row = HEADER  # for the forms' own sheets (rules/<form>.py)
+
     def __init__(self, path: Path, campaign: Campaign, ledger: Ledger, counts: dict):
         self.campaign, self.ledger, self.counts = campaign, ledger, counts
+        self.context = Context(campaign, ledger)
         self.wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
         self.fmt = _formats(self.wb)
         self.names: set[str] = set()
@@ -107,22 +128,27 @@ class _Master:
         self.wb.set_properties({"title": f"Tổng hợp thi đua năm {self.year}", "author": self.campaign.info.agency,
                                 "company": self.campaign.info.agency})
         self._status(status)
-        for form in forms:
+        # a form nobody has sent yet only shows on the status sheet (the first form always has its tables)
+        shown = [f for i, f in enumerate(forms) if i == 0 or self.ledger.submissions(form=f.id)]
+        for form in shown:
             if _title_columns(form):
                 self._summary(form, data[form.id])
-        for form in forms:
+        for form in shown:
             for sheet in form.sheets:
                 self._table(form, sheet, data[form.id])
+        for form in forms:  # a form's own sheets (ranking, proposal checks, ...): rules/<form>.py
+            if (extra := hook(form.id, "master")) is not None:
+                extra(self, self.context)
         self._problems(forms, status, cross, data)
         self.wb.close()
 
     # --- common layout ---------------------------------------------------------------------
-    def _sheet(self, wanted: str, prefix: str) -> Worksheet:
+    def sheet(self, wanted: str, prefix: str) -> Worksheet:
         name = _unique_name(wanted, prefix, self.names)
         self.names.add(name.casefold())
         return self.wb.add_worksheet(name)
 
-    def _frame(self, ws: Worksheet, title: str, subtitle: str, widths: list[float], freeze_col: int = 0) -> None:
+    def frame(self, ws: Worksheet, title: str, subtitle: str, widths: list[float], freeze_col: int = 0) -> None:
         """Agency lines, bold title, subtitle, column widths, frozen header, A4 landscape."""
         info, last = self.campaign.info, max(len(widths) - 1, 1)
         ws.write_string(0, 0, info.parent_agency, self.fmt["agency"])
@@ -141,11 +167,11 @@ class _Master:
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.set_footer("&CTrang &P/&N")
 
-    def _header(self, ws: Worksheet, labels: list[str]) -> None:
+    def header(self, ws: Worksheet, labels: list[str]) -> None:
         for c, label in enumerate(labels):
             ws.write_string(HEADER, c, label, self.fmt["header"])
 
-    def _put(self, ws: Worksheet, r: int, c: int, value: Any, fmt: str = "cell") -> None:
+    def put(self, ws: Worksheet, r: int, c: int, value: Any, fmt: str = "cell") -> None:
         """Write one value by its type; strings always as strings."""
         if value is None or value == "":
             ws.write_blank(r, c, None, self.fmt[fmt])
@@ -158,7 +184,7 @@ class _Master:
         else:
             ws.write_string(r, c, str(value), self.fmt[fmt])
 
-    def _stamp(self) -> str:
+    def stamp(self) -> str:
         return f"Số liệu tính đến {format_moment(datetime.now())}"
 
     # --- 1. status ---------------------------------------------------------------------------
@@ -166,10 +192,10 @@ class _Master:
         cols = [*UNIT_COLUMNS, ("Khối thi đua", 24), ("Biểu mẫu", 16), ("Hạn nộp", 12), ("Nhận lúc", 17),
                 ("Đúng hạn/Muộn", 16), ("Tình trạng", 17), ("Số lỗi", 8), ("Số lưu ý", 8), ("Số lần gửi", 8),
                 ("Tệp", 28), ("Ghi chú", 34)]
-        ws = self._sheet(STATUS_SHEET, "")
+        ws = self.sheet(STATUS_SHEET, "")
         title = f"TÌNH HÌNH NỘP BIỂU MẪU THI ĐUA NĂM {self.year}"
-        self._frame(ws, title, self._stamp(), [w for _, w in cols], 2)
-        self._header(ws, [label for label, _ in cols])
+        self.frame(ws, title, self.stamp(), [w for _, w in cols], 2)
+        self.header(ws, [label for label, _ in cols])
         r = HEADER
         for fs in status.forms:
             for e in fs.entries:
@@ -179,7 +205,7 @@ class _Master:
                           e.timing_label, e.state_label, e.errors if sent else None,
                           e.warnings if sent else None, e.versions, e.file, e.note]
                 for c, v in enumerate(values):
-                    self._put(ws, r, c, v)
+                    self.put(ws, r, c, v)
         ws.autofilter(HEADER, 0, max(r, HEADER + 1), len(cols) - 1)
         r += 1
         for fs in status.forms:
@@ -199,13 +225,13 @@ class _Master:
         labels = [*(u for u, _ in UNIT_COLUMNS), "Khối thi đua", *(v for _, _, values in groups for v in values),
                   *(SUBJECT_COUNT_LABELS.get(s.subject or "", f"Số dòng \"{s.name}\"") for s in sheets)]
         widths = [w for _, w in UNIT_COLUMNS] + [22] + [11] * (len(labels) - 3)
-        ws = self._sheet(SUMMARY_SHEET, form.name)
-        self._frame(ws, f"TỔNG HỢP {form.name.upper()} NĂM {self.year}", self._stamp(), widths, 2)
+        ws = self.sheet(SUMMARY_SHEET, form.name)
+        self.frame(ws, f"TỔNG HỢP {form.name.upper()} NĂM {self.year}", self.stamp(), widths, 2)
         c = 3
         for sheet, column, values in groups:
             self._group_heading(ws, c, c + len(values) - 1, f"{sheet.name}: {column.label}")
             c += len(values)
-        self._header(ws, labels)
+        self.header(ws, labels)
         keys = [(s.key, col.field, v) for s, col, values in groups for v in values] + [(s.key,) for s in sheets]
         totals: Counter = Counter()
         r = HEADER
@@ -213,16 +239,16 @@ class _Master:
             r += 1
             unit = self.campaign.unit(code)
             for c, v in enumerate([code, unit.name if unit else "", unit.block if unit else ""]):
-                self._put(ws, r, c, v)
+                self.put(ws, r, c, v)
             counts = tally.get(code)
             for c, key in enumerate(keys, start=3):
-                self._put(ws, r, c, counts[key] if counts is not None else None)
+                self.put(ws, r, c, counts[key] if counts is not None else None)
             totals.update(counts or {})
         r += 1
         ws.merge_range(r, 0, r, 2, "", self.fmt["total"])
         ws.write_string(r, 0, "Tổng cộng", self.fmt["total"])
         for c, key in enumerate(keys, start=3):
-            self._put(ws, r, c, totals[key], "total")
+            self.put(ws, r, c, totals[key], "total")
 
     def _tally(self, form: Form, sub: Submission) -> Counter:
         """Counts of one unit's data: (sheet, field, value) per title choice, (sheet,) per row."""
@@ -244,8 +270,8 @@ class _Master:
                                   + [SOURCE_ROW_LABEL])
         widths = [w for _, w in UNIT_COLUMNS] + [max(c.width, 12 if c.type == "date" else 8)
                                                  for c in sheet.columns] + [10]
-        ws = self._sheet(sheet.name, form.name)
-        self._frame(ws, f"TỔNG HỢP {form.name.upper()} NĂM {self.year}", sheet.heading, widths, 2)
+        ws = self.sheet(sheet.name, form.name)
+        self.frame(ws, f"TỔNG HỢP {form.name.upper()} NĂM {self.year}", sheet.heading, widths, 2)
         writers = [(c, col.field, self._writer(ws, col)) for c, col in enumerate(sheet.columns, start=2)]
         # blank cells are left out: the table style draws the grid
         cell, number, last = self.fmt["cell"], self.fmt["number"], len(labels) - 1
@@ -294,10 +320,10 @@ class _Master:
     def _problems(self, forms: list[Form], status: Board, cross: dict, data: dict) -> None:
         cols = [*UNIT_COLUMNS, ("Biểu mẫu", 16), ("Tệp", 28), ("Trang tính", 14), ("Ô", 7), ("Mức độ", 8),
                 ("Mã lỗi", 20), ("Nội dung", 70)]
-        ws = self._sheet(PROBLEMS_SHEET, "")
-        self._frame(ws, "CÁC VẤN ĐỀ TỒN ĐỌNG TRONG BIỂU MẪU CÁC ĐƠN VỊ GỬI", self._stamp(),
+        ws = self.sheet(PROBLEMS_SHEET, "")
+        self.frame(ws, "CÁC VẤN ĐỀ TỒN ĐỌNG TRONG BIỂU MẪU CÁC ĐƠN VỊ GỬI", self.stamp(),
                     [w for _, w in cols], 2)
-        self._header(ws, [label for label, _ in cols])
+        self.header(ws, [label for label, _ in cols])
         r = HEADER
         for code, form, file, f in self._open_problems(forms, status, cross, data):
             r += 1
@@ -307,7 +333,7 @@ class _Master:
             values = [code or "", name, form.name if form else "", file, sheet, f.cell,
                       SEVERITY_LABELS.get(f.severity, f.severity), f.code, f.message]
             for c, v in enumerate(values):
-                self._put(ws, r, c, v, "wrap" if c == len(values) - 1 else "cell")
+                self.put(ws, r, c, v, "wrap" if c == len(values) - 1 else "cell")
         self.counts["problems"] = r - HEADER
         ws.autofilter(HEADER, 0, max(r, HEADER + 1), len(cols) - 1)
 
@@ -348,6 +374,13 @@ def _formats(wb: xlsxwriter.Workbook) -> dict:
         "moment": wb.add_format({**border, "num_format": "dd/mm/yyyy hh:mm", "align": "center"}),
         "total": wb.add_format({"bold": True, "border": 1, "align": "center"}),
         "note": wb.add_format({"italic": True}),
+        "input": wb.add_format({**border, "bg_color": "#FFF2CC", "num_format": "0.##", "locked": False}),
+        "input_text": wb.add_format({**border, "bg_color": "#FFF2CC", "text_wrap": True, "locked": False}),
+        "score": wb.add_format({**border, "num_format": "0.##", "align": "right"}),
+        "bold": wb.add_format({**border, "bold": True}),
+        "bad": wb.add_format({**border, "text_wrap": True, "font_color": "#C00000"}),
+        "good": wb.add_format({**border, "text_wrap": True, "font_color": "#006100"}),
+        "money": wb.add_format({**border, "num_format": "#,##0"}),
     }
 
 

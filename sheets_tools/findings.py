@@ -132,20 +132,195 @@ CATALOGUE: dict[str, Code] = {
         ERROR, "\"{value}\" là danh hiệu/hình thức dành cho {expected}, không dùng cho {subject}. "
         "Hãy chọn danh hiệu dành cho {subject}."),
     "row.title_is_form": Code(
-        ERROR, "\"{value}\" là {actual}, không phải {expected}. Hãy ghi vào đúng cột \"{label}\"."),
+        ERROR, "\"{value}\" là {actual}, không phải {expected}. Hãy ghi vào đúng cột \"{label}\". "
+        "(Căn cứ: danh hiệu thi đua và hình thức khen thưởng là khác nhau, Luật Thi đua, khen thưởng số "
+        "06/2022/QH15.)"),
     "row.duplicate_in_unit": Code(
         ERROR, "Trùng lặp: {what} đã có ở dòng {other_row}. Hãy xóa dòng trùng hoặc sửa cho đúng."),
     "row.duplicate_across_units": Code(
         WARNING, "{what} cũng được {other_unit} đăng ký. Một người chỉ đăng ký tại một đơn vị; "
         "hãy thống nhất với đơn vị kia."),
+    # --- scoring (rules/scoring.py; domain.md §4) -------------------------------------
+    "score.no_criteria": Code(
+        ERROR, "Khối thi đua của đơn vị (\"{value}\") chưa có bảng tiêu chí chấm điểm nên chưa chấm được. "
+        "Hãy liên hệ Văn phòng."),
+    "score.criterion_missing": Code(
+        ERROR, "Thiếu dòng tiêu chí {value} (\"{what}\"). Không xóa dòng của bảng tiêu chí; hãy dùng biểu mẫu gốc."),
+    "score.unknown_criterion": Code(
+        WARNING, "Dòng có mã tiêu chí \"{value}\" không có trong bảng tiêu chí của khối; dòng này không được tính điểm."),
+    "score.duplicate_criterion": Code(
+        ERROR, "Tiêu chí {value} xuất hiện nhiều lần (đã có ở dòng {other_row}). Hãy xóa dòng trùng."),
+    "score.missing": Code(ERROR, "Tiêu chí {value}: chưa nhập điểm tự chấm. Nhập điểm (nhập 0 nếu không đạt)."),
+    "score.above_standard": Code(
+        ERROR, "Tiêu chí {crit}: điểm tự chấm {value} cao hơn điểm chuẩn {standard}. Điểm không được vượt điểm chuẩn."),
+    "score.not_allowed": Code(
+        ERROR, "Tiêu chí {crit}: điểm {value} không phải một mức điểm của tiêu chí này. Chỉ chấm một trong các "
+        "mức: {allowed}."),
+    "score.note_missing": Code(
+        ERROR, "Tiêu chí {crit}: điểm {value} thấp hơn điểm chuẩn {standard} nhưng chưa ghi lý do. Hãy ghi lý do "
+        "vào cột \"{label}\"."),
+    "score.evidence_missing": Code(
+        ERROR, "Tiêu chí {crit}: tiêu chí này cần tài liệu minh chứng. Hãy ghi tên, số, ngày văn bản minh chứng "
+        "vào cột \"{label}\"."),
+    "score.parent_sum": Code(
+        ERROR, "Mục {crit}: điểm ghi {value} khác tổng điểm các tiêu chí con ({expected}). Điểm của mục lớn phải "
+        "bằng tổng các tiêu chí con; hãy sửa điểm các tiêu chí con, không ghi đè ô tổng."),
+    "score.total_differs": Code(
+        WARNING, "{what}: tổng điểm trên tệp là {value}, công cụ tính lại từ các tiêu chí được {expected}; "
+        "đã dùng {expected}. Hãy kiểm tra lại công thức (có thể tệp chưa được tính lại)."),
+    "score.cap_applied": Code(
+        WARNING, "Mục {crit}: tổng các tiêu chí con là {value}, vượt mức tối đa {standard}; chỉ tính {standard} điểm."),
+    # --- proposals (rules/proposals.py; domain.md §3): each cites its rule ---------------------
+    "proposal.nothing": Code(
+        ERROR, "{what}: chưa ghi danh hiệu thi đua hoặc hình thức khen thưởng đề nghị. Hãy chọn ở cột \"Danh hiệu thi "
+        "đua đề nghị\" hoặc \"Hình thức khen thưởng đề nghị\"."),
+    "proposal.pending": Code(
+        ERROR, "{what} đang bị xem xét kỷ luật, thanh tra hoặc giải quyết khiếu nại: chưa được đề nghị khen thưởng; "
+        "hãy bỏ đề nghị này. (Căn cứ: {basis}.)"),
+    "proposal.rating": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần mức \"{need}\" trở lên, đơn vị ghi \"{value}\". Hãy bỏ đề nghị hoặc "
+        "kiểm tra lại mức xếp loại. (Căn cứ: {basis}.)"),
+    "proposal.cstdcs_basis": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần mức \"Hoàn thành xuất sắc nhiệm vụ\" hoặc có sáng kiến, đề tài được "
+        "công nhận; hãy ghi sáng kiến (tên, số quyết định công nhận) ở cột \"{label}\" hoặc bỏ đề nghị. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.initiative_scope": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần sáng kiến có phạm vi ảnh hưởng {need}; đơn vị ghi \"{value}\". Hãy ghi "
+        "sáng kiến và phạm vi ảnh hưởng, hoặc bỏ đề nghị. (Căn cứ: {basis}.)"),
+    "proposal.history_missing": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần {need}; lịch sử khen thưởng chưa có \"{missing}\" năm {years}. "
+        "Nếu người này đã được tặng, hãy gửi số, ngày quyết định để Văn phòng bổ sung lịch sử khen thưởng. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.member_counts": Code(
+        ERROR, "{what}: số thành viên đạt danh hiệu lớn hơn tổng số thành viên ({members}). Hãy kiểm tra lại số liệu."),
+    "proposal.ldtt_share": Code(
+        ERROR, "{what}: {value}/{members} thành viên đạt Lao động tiên tiến ({share}), chưa đạt tỷ lệ tối thiểu {need}% "
+        "để đề nghị \"{award}\". (Căn cứ: {basis}; tỷ lệ theo cài đặt \"{setting}\".)"),
+    "proposal.incomplete_members": Code(
+        ERROR, "{what}: có {value} thành viên không hoàn thành nhiệm vụ; \"{award}\" cần tất cả thành viên hoàn thành "
+        "nhiệm vụ. (Căn cứ: {basis}.)"),
+    "proposal.no_cstdcs": Code(
+        ERROR, "{what}: \"{award}\" cần ít nhất một thành viên đạt Chiến sĩ thi đua cơ sở. (Căn cứ: {basis}.)"),
+    "proposal.disciplined": Code(
+        ERROR, "{what}: có {value} thành viên bị kỷ luật từ cảnh cáo trở lên; chưa đủ điều kiện \"{award}\". "
+        "(Căn cứ: {basis}.)"),
+    "proposal.no_ranking": Code(
+        WARNING, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua, nhưng chưa có kết quả chấm điểm, xếp "
+        "hạng của khối; Văn phòng sẽ đối chiếu khi có kết quả. (Căn cứ: {basis}.)"),
+    "proposal.not_leader": Code(
+        ERROR, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua; theo kết quả xếp hạng, đơn vị dẫn đầu "
+        "\"{block}\" là {leader}. (Căn cứ: {basis}.)"),
+    "proposal.no_registration": Code(
+        ERROR, "{what}: đơn vị chưa có bản đăng ký thi đua hợp lệ nên chưa xét được danh hiệu \"{award}\". Hãy gửi "
+        "bản đăng ký thi đua (đã gửi trong tháng 1) hoặc liên hệ Văn phòng. (Căn cứ: {basis}.)"),
+    "proposal.not_registered": Code(
+        ERROR, "{what} không có trong bản đăng ký thi đua của đơn vị nên chưa đủ điều kiện xét danh hiệu \"{award}\". "
+        "Hãy kiểm tra họ tên, ngày sinh cho khớp với bản đăng ký. (Căn cứ: {basis}.)"),
+    "proposal.registered_other": Code(
+        WARNING, "{what} đăng ký danh hiệu \"{registered}\" trong tháng 1, nay đề nghị \"{award}\". Hãy kiểm tra "
+        "lại. (Căn cứ: {basis}.)"),
+    "proposal.ratio_cap": Code(
+        ERROR, "Đơn vị đề nghị {value} \"{award}\", vượt giới hạn {need}% của {base} ({count}), tức tối đa {limit}. "
+        "Hãy giảm số đề nghị. (Căn cứ: cài đặt \"{setting}\" của đợt thi đua.)"),
+    # --- what the office typed into the master (office.py) --------------------------------
+    "office.unreadable": Code(
+        WARNING, "Không đọc lại được bảng tổng hợp để lấy số liệu Văn phòng đã nhập ({detail}); đã dùng số liệu "
+        "đã lưu lần trước. Hãy đóng tệp trong Excel rồi chạy lại."),
+    "office.no_columns": Code(
+        WARNING, "Trang \"{sheet}\" của bảng tổng hợp không còn các cột {expected}; số liệu Văn phòng đã nhập lần "
+        "trước được giữ nguyên. Không xóa hay sửa tiêu đề các cột này."),
+    "office.bad_number": Code(
+        WARNING, "\"{label}\": \"{value}\" không phải số; ô này chưa được ghi nhận. Hãy nhập số (ví dụ 92,5)."),
     "row.no_data": Code(ERROR, "Biểu mẫu chưa có dòng dữ liệu nào (các trang nhập liệu đều trống). "
                         "Hãy điền dữ liệu rồi gửi lại."),
+    # --- the council's vote workbook (council.py) -------------------------------------
+    "council.not_ballot": Code(
+        ERROR, "Tệp không phải tệp biểu quyết của Hội đồng Thi đua - Khen thưởng (nhận dạng là \"{value}\"). "
+        "Hãy dùng tệp biểu quyết do phần mềm lập cho đợt thi đua này."),
+    "council.id_missing": Code(
+        WARNING, "Tệp biểu quyết không còn trang nhận dạng ẩn \"_id\"; chưa kiểm tra được đợt thi đua và số thành "
+        "viên Hội đồng. Lần sau hãy điền trực tiếp vào tệp biểu quyết đã lập, không sao chép sang tệp khác."),
+    "council.membership_changed": Code(
+        ERROR, "Tệp biểu quyết được lập cho Hội đồng {value} thành viên, nhưng danh sách Hội đồng của đợt thi đua "
+        "có {expected} thành viên; ngưỡng phiếu được tính theo {expected} thành viên. Hãy lập lại tệp biểu quyết "
+        "theo danh sách Hội đồng hiện hành (trang \"Hội đồng TĐKT\" của campaign.xlsx)."),
+    "council.member_unknown": Code(
+        ERROR, "Ô {cell}: \"{value}\" không có trong danh sách Hội đồng của đợt thi đua; dòng này không được tính. "
+        "Hãy sửa đúng họ tên thành viên, hoặc cập nhật danh sách Hội đồng rồi lập lại tệp biểu quyết."),
+    "council.member_missing": Code(
+        WARNING, "Không thấy thành viên \"{value}\" trên trang \"{sheet}\" (dòng hoặc cột đã bị xóa, hoặc họ tên bị "
+        "sửa); thành viên này được coi là vắng mặt, không biểu quyết. Hãy dùng tệp biểu quyết gốc."),
+    "council.nobody_present": Code(
+        ERROR, "Chưa có thành viên nào được đánh dấu \"Có mặt\" trên trang \"{sheet}\"; không ứng viên nào được "
+        "công nhận đạt. Hãy chọn \"Có\" ở cột \"Có mặt\" cho các thành viên dự họp."),
+    "council.no_quorum": Code(
+        ERROR, "Phiên họp không đủ số thành viên: có mặt {present}/{members}, cần ít nhất {needed} ({share} tổng số "
+        "thành viên); không ứng viên nào được công nhận đạt. Hãy kiểm tra cột \"Có mặt\" hoặc họp lại khi đủ "
+        "thành viên."),
+    "council.bad_vote": Code(
+        ERROR, "Ô {cell} ({member}): \"{value}\" không phải phiếu hợp lệ; phiếu này không được tính. Chỉ chọn "
+        "\"Đồng ý\" hoặc \"Không đồng ý\" (để trống nếu thành viên không biểu quyết)."),
+    "council.vote_not_allowed": Code(
+        WARNING, "Ô {cell}: thành viên {member} không có mặt và không biểu quyết bằng văn bản nhưng có phiếu "
+        "\"{value}\"; phiếu này không được tính. Nếu thành viên đã gửi phiếu bằng văn bản, hãy chọn \"Có\" ở cột "
+        "\"Biểu quyết bằng văn bản\" trên trang \"Thành viên\"."),
+    "council.bad_count": Code(
+        ERROR, "\"{label}\" ở ô {cell}: \"{value}\" không phải số nguyên từ 0 đến {members}; ứng viên này chưa "
+        "được công nhận. Hãy nhập số phiếu là số nguyên."),
+    "council.too_many_votes": Code(
+        ERROR, "Dòng {row} ({name}): tổng số phiếu đồng ý và không đồng ý ({total}) nhiều hơn số thành viên được "
+        "biểu quyết ({voters}: có mặt hoặc biểu quyết bằng văn bản); ứng viên này chưa được công nhận. Hãy kiểm "
+        "tra lại số phiếu và cột \"Có mặt\", \"Biểu quyết bằng văn bản\" trên trang \"Thành viên\"."),
+    "council.no_id": Code(
+        WARNING, "Dòng {row} ({name}) không có mã ứng viên (cột ẩn bị xóa hoặc dòng được thêm bằng tay); kết quả "
+        "vẫn được kiểm nhưng không gắn được với hồ sơ đề nghị. Hãy ghi kết quả vào đúng dòng của tệp biểu quyết gốc."),
+    "council.duplicate_candidate": Code(
+        ERROR, "Dòng {row}: ứng viên \"{name}\" đã có ở dòng {other_row}; dòng này không được tính. Hãy xóa dòng trùng."),
+    "council.unknown_award": Code(
+        ERROR, "Dòng {row} ({name}): không xác định được tỷ lệ phiếu cần đạt của \"{value}\" (không có trong danh "
+        "mục danh hiệu, hình thức của đợt thi đua); ứng viên này chưa được công nhận. Hãy kiểm tra danh mục rồi "
+        "lập lại tệp biểu quyết."),
+    "council.not_voted": Code(
+        WARNING, "Dòng {row} ({name}): chưa có phiếu biểu quyết nào; ứng viên được tính là không đạt. Hãy nhập kết "
+        "quả biểu quyết nếu Hội đồng đã biểu quyết."),
     # --- campaign.xlsx -------------------------------------------------------------
     "campaign.missing": Code(ERROR, "Không tìm thấy tệp cấu hình đợt thi đua {value}. Hãy chạy \"sheets-tools init\"."),
     "campaign.sheet_missing": Code(ERROR, "campaign.xlsx thiếu trang tính \"{sheet}\"."),
     "campaign.bad_value": Code(ERROR, "\"{label}\": {detail}."),
     "campaign.duplicate": Code(ERROR, "\"{value}\" bị trùng (đã có ở dòng {other_row}). Mỗi mã, mỗi tên chỉ ghi một lần."),
     "campaign.unreadable": Code(ERROR, "Không đọc được campaign.xlsx: {detail}."),
+    # --- award history import (history.py) -------------------------------------------
+    "history.unreadable": Code(
+        ERROR, "Không đọc được tệp lịch sử khen thưởng \"{book}\": {detail}. Chưa nhập dòng nào; hãy mở tệp bằng "
+        "Excel, lưu dạng .xlsx (Tệp > Lưu thành > Excel Workbook) rồi nhập lại."),
+    "history.no_header": Code(
+        ERROR, "Tệp \"{book}\": không trang tính nào có dòng tiêu đề trong {scan} dòng đầu (cần các cột {expected}). "
+        "Chưa nhập dòng nào; hãy dùng biểu mẫu nhập lịch sử khen thưởng hoặc sửa tiêu đề cột cho đúng rồi nhập lại."),
+    "history.column_missing": Code(
+        WARNING, "Tệp \"{book}\", trang \"{sheet}\": không có cột {expected}; các giá trị này được coi là để trống. "
+        "Nên bổ sung các cột này theo biểu mẫu (có ngày sinh mới so khớp chắc chắn đúng người)."),
+    "history.too_many_rows": Code(
+        ERROR, "Tệp \"{book}\", trang \"{sheet}\": bảng có hơn {limit} dòng; các dòng sau dòng {limit} chưa được "
+        "nhập. Hãy tách thành nhiều tệp rồi nhập lần lượt."),
+    "history.required": Code(
+        ERROR, "Tệp \"{book}\", trang \"{sheet}\", ô {cell}: chưa nhập \"{label}\", nên dòng {row} chưa được nhập. "
+        "Hãy điền ô này rồi nhập lại tệp."),
+    "history.bad_cell": Code(
+        ERROR, "Tệp \"{book}\", trang \"{sheet}\", ô {cell}: \"{label}\" là \"{value}\", không hợp lệ ({detail}), "
+        "nên dòng {row} chưa được nhập. Hãy sửa ô này rồi nhập lại tệp."),
+    "history.unknown_award": Code(
+        ERROR, "Tệp \"{book}\", trang \"{sheet}\", ô {cell}: \"{value}\" không có trong danh mục danh hiệu, hình thức "
+        "khen thưởng của đợt thi đua, nên dòng {row} chưa được nhập. Hãy ghi đúng tên (hoặc mã) trong danh mục, "
+        "ví dụ \"{example}\", rồi nhập lại tệp."),
+    "history.wrong_subject": Code(
+        ERROR, "Tệp \"{book}\", trang \"{sheet}\", ô {cell}: \"{value}\" dành cho {expected}, nhưng dòng {row} ghi "
+        "đối tượng là {subject}, nên chưa được nhập. Hãy sửa cột \"Đối tượng\" hoặc danh hiệu rồi nhập lại tệp."),
+    "history.duplicate_row": Code(
+        WARNING, "Tệp \"{book}\", trang \"{sheet}\": dòng {row} trùng dòng {other_row} ({what}); chỉ nhập một lần. "
+        "Hãy xóa dòng trùng."),
+    "history.no_birth_date": Code(
+        WARNING, "Tệp \"{book}\", trang \"{sheet}\": {count} cá nhân không có ngày sinh ({rows}); đã nhập, nhưng chỉ "
+        "khớp được với hồ sơ đề nghị cũng không ghi ngày sinh. Hãy bổ sung ngày sinh vào tệp nếu có."),
 }
 
 

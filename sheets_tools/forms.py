@@ -58,6 +58,8 @@ class Column(BaseModel):
     maximum: float | None = None
     min_date: date | None = None
     max_age_years: int | None = None  # dates: at least this many years before the campaign year
+    prefilled: bool = False  # written by the office (from campaign data), locked: not an input
+    maximum_field: str | None = None  # numbers: at most the value of this column in the same row
     letter: str = ""  # set by the sheet from the column's position
 
     @model_validator(mode="after")
@@ -81,6 +83,9 @@ class TableSheet(BaseModel):
     unique: tuple[tuple[str, ...], ...] = ()
     unique_across_units: tuple[str, ...] = ()
     what: str = "Dòng"  # how a row is named in messages; str.format() over the row's values
+    # rows given by the office for each unit (e.g. "criteria"): the form's rules module lists them
+    # (``prefill``); ``rows`` is then the most there can be
+    prefill: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -123,6 +128,11 @@ class TableSheet(BaseModel):
     def column_map(self) -> dict[str, Column]:
         return {c.field: c for c in self.columns}
 
+    @cached_property
+    def inputs(self) -> tuple[Column, ...]:
+        """The columns a unit fills in (not prefilled)."""
+        return tuple(c for c in self.columns if not c.prefilled)
+
     def column(self, field: str) -> Column:
         return self.column_map[field]
 
@@ -135,6 +145,7 @@ class Form(BaseModel):
     name: str
     title: str  # may hold {year}
     deadline: str  # key of the campaign's deadline for this form
+    order: int = 100  # place in the year's cycle (lists, status, master)
     sheets: tuple[TableSheet, ...]
 
     @model_validator(mode="after")
@@ -157,7 +168,7 @@ def load_forms() -> dict[str, Form]:
         if entry.name.endswith(".toml"):
             form = Form.model_validate(tomllib.loads(entry.read_text(encoding="utf-8")))
             forms[form.id] = form
-    return forms
+    return dict(sorted(forms.items(), key=lambda item: (item[1].order, item[0])))
 
 
 def get_form(form_id: str) -> Form:

@@ -60,27 +60,117 @@ UNITS = [
 ]
 
 _LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
-# (code, name, kind, subject, legal basis); domain.md §3
+_MONEY = "tiền thưởng: Nghị định 152/2025/NĐ-CP"
+_UNSURE = "hệ số tiền thưởng chưa được đối chiếu, cần kiểm tra lại"
+_DIRECTOR = "Giám đốc Sở"
+_CHAIR = "Chủ tịch UBND tỉnh"
+_MINISTER = "Bộ trưởng Bộ Tư pháp"
+_PM = "Thủ tướng Chính phủ"
+# (code, name, kind, subject, legal basis, rule group, money multiple, council vote %, who decides);
+# domain.md §3. Vote shares and multiples are campaign data the office can change.
 CATALOGUE = [
-    ("LDTT", "Lao động tiên tiến", "title", "individual", f"Điều 26 {_LAW}"),
-    ("CSTDCS", "Chiến sĩ thi đua cơ sở", "title", "individual", f"Điều 25 {_LAW}"),
-    ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", "title", "individual", f"Điều 24 {_LAW}"),
-    ("CSTD_BO", "Chiến sĩ thi đua cấp bộ", "title", "individual", f"Điều 24 {_LAW}"),
-    ("CSTD_TQ", "Chiến sĩ thi đua toàn quốc", "title", "individual", f"Điều 23 {_LAW}"),
-    ("TTLDTT", "Tập thể lao động tiên tiến", "title", "collective", f"Điều 29 {_LAW}"),
-    ("TTLDXS", "Tập thể lao động xuất sắc", "title", "collective", f"Điều 28 {_LAW}"),
-    ("CO_TINH", "Cờ thi đua của Ủy ban nhân dân tỉnh", "title", "collective", f"Điều 27 {_LAW}"),
+    ("LDTT", "Lao động tiên tiến", "title", "individual", f"Điều 26 {_LAW}; {_MONEY}", "LDTT", 0.3, None,
+     _DIRECTOR),
+    ("CSTDCS", "Chiến sĩ thi đua cơ sở", "title", "individual", f"Điều 25 {_LAW}; {_MONEY}", "CSTDCS", 1.0, 80,
+     _DIRECTOR),
+    ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", "title", "individual", f"Điều 24 {_LAW}; {_MONEY}", "CSTD_TINH",
+     3.0, 90, _CHAIR),
+    ("CSTD_BO", "Chiến sĩ thi đua cấp bộ", "title", "individual", f"Điều 24 {_LAW}; {_MONEY}", "CSTD_TINH", 3.0,
+     90, _MINISTER),
+    ("CSTD_TQ", "Chiến sĩ thi đua toàn quốc", "title", "individual", f"Điều 23 {_LAW}; {_MONEY}", "CSTD_TQ", 4.5,
+     90, _PM),
+    ("TTLDTT", "Tập thể lao động tiên tiến", "title", "collective", f"Điều 29 {_LAW}; {_MONEY}", "TTLDTT", 0.8,
+     None, _DIRECTOR),
+    ("TTLDXS", "Tập thể lao động xuất sắc", "title", "collective", f"Điều 28 {_LAW}; {_MONEY}", "TTLDXS", 1.5,
+     None, _CHAIR),
+    ("CO_TINH", "Cờ thi đua của Ủy ban nhân dân tỉnh", "title", "collective", f"Điều 27 {_LAW}; {_MONEY}", "CO",
+     8.0, 80, _CHAIR),
     ("CO_NGANH", "Cờ thi đua ngành Tư pháp", "title", "collective",
-     f"Điều 27 {_LAW}; Thông tư 11/2023/TT-BTP"),
-    ("CO_CP", "Cờ thi đua của Chính phủ", "title", "collective", f"Điều 27 {_LAW}"),
-    ("GK_CN", "Giấy khen của Giám đốc Sở (cá nhân)", "form", "individual", f"Điều 75 {_LAW}"),
-    ("GK_TT", "Giấy khen của Giám đốc Sở (tập thể)", "form", "collective", f"Điều 75 {_LAW}"),
-    ("BK_TINH_CN", "Bằng khen của Chủ tịch UBND tỉnh (cá nhân)", "form", "individual", f"Điều 72 {_LAW}"),
-    ("BK_TINH_TT", "Bằng khen của Chủ tịch UBND tỉnh (tập thể)", "form", "collective", f"Điều 72 {_LAW}"),
-    ("BK_BO_CN", "Bằng khen của Bộ trưởng Bộ Tư pháp (cá nhân)", "form", "individual", f"Điều 72 {_LAW}"),
-    ("BK_BO_TT", "Bằng khen của Bộ trưởng Bộ Tư pháp (tập thể)", "form", "collective", f"Điều 72 {_LAW}"),
-    ("BK_TTG_CN", "Bằng khen của Thủ tướng Chính phủ (cá nhân)", "form", "individual", f"Điều 71 {_LAW}"),
-    ("BK_TTG_TT", "Bằng khen của Thủ tướng Chính phủ (tập thể)", "form", "collective", f"Điều 71 {_LAW}"),
+     f"Điều 27 {_LAW}; Thông tư 11/2023/TT-BTP; {_MONEY}", "CO", 8.0, 80, _MINISTER),
+    ("CO_CP", "Cờ thi đua của Chính phủ", "title", "collective", f"Điều 27 {_LAW}; {_UNSURE}", "CO", None, 90, _PM),
+    ("GK_CN", "Giấy khen của Giám đốc Sở (cá nhân)", "form", "individual", f"Điều 75 {_LAW}; {_UNSURE}",
+     "GIAY_KHEN", 0.3, None, _DIRECTOR),
+    ("GK_TT", "Giấy khen của Giám đốc Sở (tập thể)", "form", "collective", f"Điều 75 {_LAW}; {_MONEY}",
+     "GIAY_KHEN", 0.6, None, _DIRECTOR),
+    ("BK_TINH_CN", "Bằng khen của Chủ tịch UBND tỉnh (cá nhân)", "form", "individual", f"Điều 72 {_LAW}; {_UNSURE}",
+     "BANG_KHEN", 1.0, None, _CHAIR),
+    ("BK_TINH_TT", "Bằng khen của Chủ tịch UBND tỉnh (tập thể)", "form", "collective", f"Điều 72 {_LAW}; {_UNSURE}",
+     "BANG_KHEN", 2.0, None, _CHAIR),
+    ("BK_BO_CN", "Bằng khen của Bộ trưởng Bộ Tư pháp (cá nhân)", "form", "individual", f"Điều 72 {_LAW}; {_UNSURE}",
+     "BANG_KHEN", 1.0, None, _MINISTER),
+    ("BK_BO_TT", "Bằng khen của Bộ trưởng Bộ Tư pháp (tập thể)", "form", "collective", f"Điều 72 {_LAW}; {_UNSURE}",
+     "BANG_KHEN", 2.0, None, _MINISTER),
+    ("BK_TTG_CN", "Bằng khen của Thủ tướng Chính phủ (cá nhân)", "form", "individual", f"Điều 71 {_LAW}; {_UNSURE}",
+     "BANG_KHEN", None, None, _PM),
+    ("BK_TTG_TT", "Bằng khen của Thủ tướng Chính phủ (tập thể)", "form", "collective", f"Điều 71 {_LAW}; {_UNSURE}",
+     "BANG_KHEN", None, None, _PM),
+]
+
+# Illustrative scoring criteria (domain.md §4: only a few rows of the Ministry's table are verified;
+# these tables are examples for the demo, the office replaces them with the year's real ones).
+# (code, name, standard, kind, allowed values, how points are given, evidence required)
+_BANDS_100 = "100% đúng hạn: {0}; 95 - dưới 100%: {1}; 80 - dưới 95%: {2}; 70 - dưới 80%: {3}; 60 - dưới 70%: {4}; dưới 60%: 0"
+_CRITERIA_COMMON_B = [
+    ("B", "Công tác chỉ đạo, điều hành và chế độ báo cáo", 40, "score", "", "", False),
+    ("B.I", "Chế độ thông tin, báo cáo", 20, "score", "", "", False),
+    ("B.I.1", "Báo cáo định kỳ gửi đúng hạn", 10, "score", "10; 7,5; 5; 2,5; 0",
+     "Đúng hạn: 10; trễ 1-2 ngày: 7,5; trễ 3-5 ngày: 5; trễ 6-10 ngày: 2,5; trễ hơn 10 ngày: 0", False),
+    ("B.I.2", "Báo cáo gửi đúng cơ quan, đủ nội dung theo yêu cầu", 10, "score", "", "", False),
+    ("B.II", "Công tác thi đua, khen thưởng và xây dựng nội bộ", 20, "score", "", "", False),
+    ("B.II.1", "Tổ chức phát động, đăng ký thi đua đúng hạn (trước 31/01)", 10, "score", "10; 5; 0",
+     "Đúng hạn: 10; chậm dưới 10 ngày: 5; chậm từ 10 ngày hoặc không đăng ký: 0", True),
+    ("B.II.2", "Thực hiện quy chế dân chủ, văn hóa công sở", 10, "score", "", "", False),
+    ("C", "Điểm thưởng (tối đa 5 điểm)", 5, "bonus", "", "", False),
+    ("C.1", "Có sáng kiến được Hội đồng Sáng kiến công nhận", 3, "bonus", "3; 0", "", True),
+    ("C.2", "Được cấp có thẩm quyền khen thưởng đột xuất trong năm", 3, "bonus", "", "", True),
+    ("D", "Điểm trừ (tối đa 10 điểm)", 10, "penalty", "", "", False),
+    ("D.1", "Bị cấp có thẩm quyền nhắc nhở vì chậm trễ, sai sót (mỗi lần trừ 1 điểm)", 5, "penalty", "", "", False),
+    ("D.2", "Có cán bộ, công chức bị kỷ luật trong năm", 10, "penalty", "", "", False),
+]
+_CRITERIA_DEPT = [
+    ("A", "Thực hiện nhiệm vụ chuyên môn được giao", 60, "score", "", "", False),
+    ("A.I", "Công tác xây dựng, thẩm định văn bản", 20, "score", "", "", False),
+    ("A.I.1", "Thẩm định dự thảo văn bản đúng thời hạn", 5, "score", "5; 4,5; 4; 3; 2; 0",
+     _BANDS_100.format("5", "4,5", "4", "3", "2"), False),
+    ("A.I.2", "Góp ý dự thảo văn bản", 15, "score", "", "", False),
+    ("A.I.2.1", "Tỷ lệ văn bản góp ý đúng thời hạn", 10, "score", "10; 8; 6; 4; 2; 0",
+     _BANDS_100.format("10", "8", "6", "4", "2"), False),
+    ("A.I.2.2", "Chất lượng ý kiến góp ý", 5, "score", "", "", False),
+    ("A.II", "Thực hiện chỉ tiêu chuyên môn và ứng dụng công nghệ thông tin", 40, "score", "", "", False),
+    ("A.II.1", "Hoàn thành các chỉ tiêu chuyên môn năm", 25, "score", "", "", False),
+    ("A.II.2", "Ứng dụng công nghệ thông tin", 15, "score", "", "", False),
+    ("A.II.2.1", "Ban hành kế hoạch ứng dụng công nghệ thông tin", 5, "score", "5; 0",
+     "Có kế hoạch: 5; không có: 0", True),
+    ("A.II.2.2", "Văn bản gửi, nhận qua trục liên thông văn bản quốc gia", 10, "score", "10; 7; 4; 0",
+     "Trên 95%: 10; 75 - 95%: 7; 50 - dưới 75%: 4; dưới 50%: 0", False),
+] + _CRITERIA_COMMON_B
+_CRITERIA_DISTRICT = [
+    ("A", "Thực hiện nhiệm vụ tư pháp ở địa phương", 60, "score", "", "", False),
+    ("A.I", "Xây dựng, kiểm tra và rà soát văn bản", 20, "score", "", "", False),
+    ("A.I.1", "Thẩm định dự thảo văn bản của UBND cấp huyện đúng thời hạn", 10, "score", "10; 8; 6; 4; 2; 0",
+     _BANDS_100.format("10", "8", "6", "4", "2"), False),
+    ("A.I.2", "Tự kiểm tra, rà soát văn bản", 10, "score", "", "", False),
+    ("A.II", "Hộ tịch, chứng thực, phổ biến giáo dục pháp luật, hòa giải ở cơ sở", 40, "score", "", "", False),
+    ("A.II.1", "Đăng ký hộ tịch đúng thời hạn", 15, "score", "15; 12; 9; 6; 3; 0",
+     _BANDS_100.format("15", "12", "9", "6", "3"), False),
+    ("A.II.2", "Phổ biến, giáo dục pháp luật và hòa giải ở cơ sở", 25, "score", "", "", False),
+    ("A.II.2.1", "Ban hành kế hoạch phổ biến, giáo dục pháp luật năm", 5, "score", "5; 0",
+     "Có kế hoạch: 5; không có: 0", True),
+    ("A.II.2.2", "Tỷ lệ hòa giải thành", 20, "score", "", "", False),
+] + _CRITERIA_COMMON_B
+CRITERIA = [(_DEPT, *row) for row in _CRITERIA_DEPT] + [(_DISTRICT, *row) for row in _CRITERIA_DISTRICT]
+
+# The council (illustrative names and positions).
+COUNCIL = [
+    ("Nguyễn Văn Thành", "Giám đốc Sở", "Chủ tịch Hội đồng"),
+    ("Trần Thị Minh Hà", "Phó Giám đốc Sở", "Phó Chủ tịch Hội đồng"),
+    ("Lê Quang Huy", "Phó Giám đốc Sở", "Phó Chủ tịch Hội đồng"),
+    ("Phạm Thị Ngọc Ánh", "Chánh Văn phòng Sở", "Ủy viên thường trực"),
+    ("Y Thuyên Mlô", "Chánh Thanh tra Sở", "Ủy viên"),
+    ("Hoàng Văn Bình", "Trưởng phòng Xây dựng và Kiểm tra văn bản quy phạm pháp luật", "Ủy viên"),
+    ("Đinh Thị Lý", "Trưởng phòng Phổ biến, giáo dục pháp luật", "Ủy viên"),
+    ("Võ Minh Tuấn", "Chủ tịch Công đoàn cơ sở Sở Tư pháp", "Ủy viên"),
+    ("H' Xuân Byă", "Bí thư Chi đoàn Sở Tư pháp", "Ủy viên"),
 ]
 
 MOVEMENTS = [

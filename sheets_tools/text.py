@@ -23,3 +23,67 @@ def normalize(value: str) -> str:
 def fold(value: str) -> str:
     """A comparison key: normalised and case-folded (keeps diacritics: "Hà" != "Ha")."""
     return normalize(value).casefold()
+
+
+# --- Vietnamese alphabetical order (domain.md §5) ---------------------------------------------
+# The Vietnamese alphabet, with f, j, w, z (foreign and minority names) at their Latin places.
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET, start=1)}
+# letter modifiers: they make a different letter (a -> ă, â; e -> ê; o -> ô, ơ; u -> ư)
+_MODIFIERS = {"\u0306", "\u0302", "\u031b"}
+# tone marks in the dictionary's order: none, huyền, hỏi, ngã, sắc, nặng
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_OTHER = 1000  # characters outside the alphabet sort after every letter (by code point)
+
+
+def _letters(text: str) -> list[tuple[str, list[int]]]:
+    """(base letter incl. its modifier, tone ranks) per character of the folded NFD text."""
+    out: list[tuple[str, list[int]]] = []
+    for ch in unicodedata.normalize("NFD", normalize(text).casefold()):
+        if out and unicodedata.combining(ch):
+            base, tones = out[-1]
+            if ch in _MODIFIERS and unicodedata.normalize("NFC", base + ch) in _LETTER_RANK:
+                out[-1] = (unicodedata.normalize("NFC", base + ch), tones)
+            else:  # a tone, or a foreign mark (ç, ü): secondary only, after the five tones
+                tones.append(_TONE_RANK.get(ch, 6 + ord(ch)))
+        else:
+            out.append((ch, []))
+    return out
+
+
+def vn_key(text: str) -> tuple:
+    """A sort key in Vietnamese alphabetical order (a ă â b c d đ e ê g h ...).
+
+    Letters compare first by base letter (ă, â, đ, ê, ô, ơ, ư are letters of their own);
+    tone marks only break ties, in the order none, huyền, hỏi, ngã, sắc, nặng, per word.
+    Case-insensitive; NFC and NFD input give the same key; a space sorts before any letter
+    (word by word: "An Bình" < "Anh"); other characters sort after the letters.
+    """
+    primary: list[int] = []
+    tones: list[tuple[int, ...]] = []
+    word: list[int] = []
+    for base, marks in _letters(text):
+        if base.isspace():
+            primary.append(0)
+            tones.append(tuple(word) or (0,))
+            word = []
+            continue
+        primary.append(_LETTER_RANK.get(base, _OTHER + ord(base)))
+        word.extend(marks)
+    tones.append(tuple(word) or (0,))
+    return tuple(primary), tuple(tones)
+
+
+def split_name(full: str) -> tuple[str, str]:
+    """(family and middle names, given name) of a Vietnamese full name: the last word is the given name.
+
+    Use it only when the two parts were not entered apart (names of some ethnic groups put
+    the family name last: "Y Kông Êban").
+    """
+    words = normalize(full).split(" ")
+    return (" ".join(words[:-1]), words[-1]) if words != [""] else ("", "")
+
+
+def vn_name_key(family_name: str, given_name: str) -> tuple:
+    """Sort key for people: given name first, then family and middle names, Vietnamese order."""
+    return vn_key(given_name), vn_key(family_name)

@@ -15,20 +15,22 @@ from . import intake
 from .campaign import Campaign
 from .findings import Finding, finding
 from .forms import FIRST_ROW, Column, Form, TableSheet, get_form, load_forms
-from .models import coerce_date, coerce_number, coerce_text, format_date, row_model
+from .models import coerce_date, coerce_number, coerce_text, format_date, is_empty, row_model
 from .records import FileResult, Incoming, Row
+from .rules import Context, hook
 from .text import fold
 
 
-def check_file(incoming: Incoming, campaign: Campaign) -> FileResult:
+def check_file(incoming: Incoming, campaign: Campaign, context: Context | None = None) -> FileResult:
     """Read and validate one file: what ``collect`` and ``sheets-tools validate`` use."""
     result, raw = intake.read(incoming, campaign)
     result.findings[:0] = incoming.notes
-    return validate(result, raw, campaign)
+    return validate(result, raw, campaign, context)
 
 
-def validate(result: FileResult, raw: dict, campaign: Campaign) -> FileResult:
-    """Validate the rows ``intake.read`` returned; add Rows and findings to ``result``."""
+def validate(result: FileResult, raw: dict, campaign: Campaign, context: Context | None = None) -> FileResult:
+    """Validate the rows ``intake.read`` returned; add Rows and findings to ``result``; then the
+    form's own rules (``rules/<form id>.py``) look at the whole file."""
     if result.form_id not in load_forms():
         return result
     form = get_form(result.form_id)
@@ -37,10 +39,18 @@ def validate(result: FileResult, raw: dict, campaign: Campaign) -> FileResult:
         for number, values in raw.get(sheet.key, []):
             result.rows.append(_validate_row(result, sheet, model, number, values))
         result.findings.extend(_duplicates(result, sheet))
-    if len(raw) == len(form.sheets) and not any(raw.values()):
+    if len(raw) == len(form.sheets) and not any(_filled(form.sheet(k), rows) for k, rows in raw.items()):
         result.findings.extend(_no_data(result, form))
+    elif (own := hook(form.id, "check")) is not None and result.unit_code:
+        own(result, form, campaign, context or Context(campaign))
     _check_deadline(result, form, campaign)
     return result
+
+
+def _filled(sheet: TableSheet, rows: list[tuple[int, dict]]) -> bool:
+    """Whether a unit typed anything in a table (prefilled columns do not count)."""
+    fields = [c.field for c in sheet.inputs]
+    return any(not is_empty(values.get(f)) for _, values in rows for f in fields)
 
 
 def _validate_row(result: FileResult, sheet: TableSheet, model: type[BaseModel], number: int, values: dict) -> Row:

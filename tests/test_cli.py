@@ -5,6 +5,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from sheets_tools.forms import load_forms
 from sheets_tools import campaign
 from sheets_tools.cli import main
 
@@ -67,8 +68,9 @@ def test_templates_build_issue_and_consolidate_commands(tmp_path):
     issued = runner.invoke(main, ["issue", str(camp_dir)])
     assert issued.exit_code == 0, issued.output
     units = campaign.load(camp_dir).units
-    assert len(list((camp_dir / "outbox").rglob("*.xlsx"))) == len(units)
-    assert len(list((camp_dir / "outbox").rglob("*.eml"))) == len(units)
+    forms = load_forms()  # no --form: every form goes out
+    assert len(list((camp_dir / "outbox").rglob("*.xlsx"))) == len(units) * len(forms)
+    assert len(list((camp_dir / "outbox").rglob("*.eml"))) == len(units) * len(forms)
     done = runner.invoke(main, ["consolidate", str(camp_dir)])
     assert done.exit_code == 0, done.output
     assert "Đã ghi bảng tổng hợp" in done.output

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from xml.etree import ElementTree
 import os
 import re
 import zipfile
@@ -247,8 +248,8 @@ def rewrite_member(data: bytes, member: str, change) -> bytes:
 def sheet_member(data: bytes, name: str) -> str:
     """The zip member holding sheet ``name`` (openpyxl numbers them in creation order)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        workbook = zf.read("xl/workbook.xml").decode()
-    titles = [part.split('"')[0] for part in workbook.split('<sheet name="')[1:]]
+        workbook = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    titles = [el.get("name") for el in workbook.iter() if el.tag.endswith("}sheet")]
     return f"xl/worksheets/sheet{titles.index(name) + 1}.xml"
 
 

@@ -322,7 +322,7 @@ def _with_cached_values(path: Path, values: dict[str, str]) -> Path:
         for info in zin.infolist():
             body = zin.read(info)
             for ref, value in values.items():
-                body = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)<v\s*/>',
+                body = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)',
                               rb"\1<v>" + value.encode() + rb"</v>", body)
             zout.writestr(info, body)
     path.write_bytes(out.getvalue())

@@ -45,7 +45,7 @@ def test_draft_email_round_trip(tmp_path):
 
 def test_issue_writes_one_workbook_and_draft_per_unit(camp):
     form = forms.get_form("registration")
-    result = send.issue(camp)
+    result = send.issue(camp, ["registration"])
     assert len(result.files) == len(result.drafts) == len(camp.units)
     assert result.skipped == []
     for unit in camp.units:
@@ -75,7 +75,7 @@ def test_issue_again_overwrites(camp):
 
 def test_unit_without_email_gets_workbook_but_no_draft(camp):
     camp.units[0] = camp.units[0].model_copy(update={"email": ""})
-    result = send.issue(camp)
+    result = send.issue(camp, ["registration"])
     assert len(result.files) == len(camp.units) and len(result.drafts) == len(camp.units) - 1
     assert not list((camp.dir / "outbox" / camp.units[0].code).glob("*.eml"))
     assert len(result.skipped) == 1 and camp.units[0].code in result.skipped[0]

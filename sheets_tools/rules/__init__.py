@@ -1,0 +1,63 @@
+"""Each form's own rules, beside its declaration: ``sheets_tools/rules/<form id>.py``.
+
+A form needs a rules module only for what its declaration cannot say. The module may define:
+
+- ``prefill(sheet, campaign, unit) -> list[dict] | None``: the rows the office writes for a unit on a
+  sheet that declares ``prefill`` (values by field; keys starting with "_" steer the layout:
+  ``_label`` for column A, ``_locked`` to lock the row's input cells, ``_bold``; a ``Formula`` value is
+  written as a formula the tool made, never a unit's text).
+- ``check(result, form, campaign, context)``: rules over the validated rows of one file; adds findings.
+- ``master(master, context)``: extra sheets of the master workbook.
+- ``office_columns``: a list of ``office.OfficeColumns`` the office fills in the master, read back
+  before the master is written again.
+
+Adding a form = its TOML declaration + (if needed) this module; nothing else changes.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..campaign import Campaign
+    from ..ledger import Ledger
+
+
+class Formula(str):
+    """A formula the tool wrote into a template (e.g. a parent criterion's sum): trusted, locked."""
+
+
+@cache
+def rules_for(form_id: str) -> ModuleType | None:
+    """The rules module of a form, or None when it has none."""
+    name = f"{__name__}.{form_id}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def hook(form_id: str, name: str) -> Any:
+    """One function (or value) of a form's rules module, or None."""
+    module = rules_for(form_id)
+    return getattr(module, name, None) if module else None
+
+
+@dataclass
+class Context:
+    """What a form's rules may look at besides the file: the campaign and, when there is one, the ledger
+    (other forms' data, the award history, the office's entries). Values are loaded once per run."""
+
+    campaign: "Campaign"
+    ledger: "Ledger | None" = None
+    cache: dict = field(default_factory=dict)
+
+    def once(self, key: str, load) -> Any:
+        if key not in self.cache:
+            self.cache[key] = load()
+        return self.cache[key]

@@ -1,0 +1,367 @@
+"""The proposal form's own rules (domain.md §3). Each finding cites its rule.
+
+Checked when a file comes in (the unit's feedback) and again when the master is written (the
+award history, the registrations and the ranking may have changed since): ``row_findings`` is
+the one place the rules live.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..campaign import Campaign, CatalogueItem
+from ..findings import Finding, finding
+from ..forms import Form, TableSheet, get_form
+from ..models import format_date
+from ..records import FileResult, Row
+from ..text import fold
+from ..validate import describe_row, placed
+from . import Context
+
+RATINGS = {"hoàn thành xuất sắc nhiệm vụ": 3, "hoàn thành tốt nhiệm vụ": 2, "hoàn thành nhiệm vụ": 1,
+           "không hoàn thành nhiệm vụ": 0}
+HTXS, HTT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
+LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+PRINCIPLE = f"nguyên tắc khen thưởng, {LAW} (domain.md §3)"
+HIGHER_SCOPES = {"CSTD_TINH": ("tỉnh, bộ trở lên", {"tỉnh, bộ", "toàn quốc"}),
+                 "CSTD_TQ": ("toàn quốc", {"toàn quốc"})}
+# multi-year titles: (rule group needed each year, how many consecutive years incl. this one, words)
+HISTORY = {"CSTD_TINH": ("CSTDCS", 3, "3 năm liên tục đạt \"Chiến sĩ thi đua cơ sở\""),
+           "CSTD_TQ": ("CSTD_TINH", 2, "2 lần liên tục đạt \"Chiến sĩ thi đua cấp tỉnh, bộ\"")}
+
+Locate = Callable[[TableSheet, Row, str], tuple[str, str]]  # (sheet, field) -> sheet name, cell
+
+
+@dataclass
+class Proposal:
+    """One line a council and a decision deal with: one row, one title or form."""
+    unit: str
+    sheet: str
+    row: Row
+    item: CatalogueItem
+
+    @property
+    def id(self) -> str:
+        return f"{self.unit}/{self.sheet}/{self.row.row}/{self.item.code}"
+
+
+def check(result: FileResult, form: Form, campaign: Campaign, context: Context) -> None:
+    """The rules on one returned proposal form (after its rows passed their cell checks)."""
+    rows = [r for r in result.rows if r.valid]
+
+    def locate(sheet: TableSheet, row: Row, field: str) -> tuple[str, str]:
+        name, letter = placed(result, sheet, sheet.column(field))
+        return name, f"{letter}{row.row}"
+
+    for f in row_findings(result.unit_code or "", rows, context, locate):
+        f.file = result.incoming.source
+        result.findings.append(f)
+
+
+def row_findings(unit: str, rows: list[Row], context: Context, locate: Locate | None = None) -> list[Finding]:
+    """Every rule finding of one unit's valid proposal rows."""
+    form = get_form("proposals")
+    locate = locate or _template_cell
+    out: list[Finding] = []
+    for sheet in form.sheets:
+        mine = [r for r in rows if r.sheet == sheet.key]
+        for row in mine:
+            out += _row(unit, sheet, row, mine, context, locate)
+        out += _caps(unit, sheet, mine, context, locate)
+    return out
+
+
+def proposals(unit: str, rows: list[Row], campaign: Campaign) -> list[Proposal]:
+    """The lines of a unit's valid rows: a row proposing a title and a form is two lines."""
+    out = []
+    for row in rows:
+        for field in ("title", "award_form"):
+            item = campaign.catalogue_item(row.values.get(field) or "")
+            if item is not None:
+                out.append(Proposal(unit, row.sheet, row, item))
+    return out
+
+
+def _template_cell(sheet: TableSheet, row: Row, field: str) -> tuple[str, str]:
+    return sheet.name, f"{sheet.column(field).letter}{row.row}"
+
+
+def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: Context, locate: Locate
+         ) -> list[Finding]:
+    campaign, v = context.campaign, row.values
+    what = describe_row(sheet, v)
+
+    def hit(code: str, field: str, **ctx: Any) -> Finding:
+        name, cell = locate(sheet, row, field)
+        return finding(code, sheet=name, cell=cell, field=field, value=ctx.pop("value", v.get(field)), unit=unit,
+                       what=what, **ctx)
+
+    title = campaign.catalogue_item(v.get("title") or "")
+    form = campaign.catalogue_item(v.get("award_form") or "")
+    if title is None and form is None:
+        return [hit("proposal.nothing", "title")]
+    out = []
+    if fold(v.get("pending") or "") == "có":
+        out.append(hit("proposal.pending", "pending", basis=PRINCIPLE))
+    if title is None:
+        return out
+    award = dict(award=title.name, basis=title.legal_basis or LAW)
+    rating = RATINGS.get(fold(v.get("rating") or ""), 0)
+    rule = title.rule
+    if rule in ("LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TQ") and rating < 2:
+        out.append(hit("proposal.rating", "rating", need=HTT, **award))
+    elif rule == "CSTDCS" and rating < 3 and not (v.get("initiative") or "").strip():
+        out.append(hit("proposal.cstdcs_basis", "initiative", label=sheet.column("initiative").label, **award))
+    if rule in HIGHER_SCOPES:
+        words, allowed = HIGHER_SCOPES[rule]
+        if not (v.get("initiative") or "").strip() or fold(v.get("initiative_scope") or "") not in allowed:
+            out.append(hit("proposal.initiative_scope", "initiative_scope", need=words,
+                           value=v.get("initiative_scope") or "(trống)", **award))
+    if rule in HISTORY:
+        out += _history(unit, sheet, row, siblings, context, rule, hit, award)
+    if sheet.key == "collectives":
+        out += _collective(v, rule, campaign, hit, award)
+        if rule == "CO":
+            out += _leader(unit, context, hit, award)
+    out += _registered(unit, sheet, row, title, context, hit)
+    return out
+
+
+def _history(unit, sheet, row, siblings, context, rule, hit, award) -> list[Finding]:
+    from ..history import History, person_key
+    need_rule, years, words = HISTORY[rule]
+    campaign = context.campaign
+    codes = {c.code for c in campaign.catalogue if c.rule == need_rule}
+    v = row.values
+    key = person_key(v.get("family_name") or "", v.get("given_name") or "", v.get("birth_date"))
+    history = context.once("history", lambda: History(context.ledger) if context.ledger is not None else None)
+    year = campaign.info.year
+    # this year's counts when the same person is proposed for it in the same file
+    same = [s for s in siblings if s is not row and _person(s.values) == _person(v)]
+    this_year = any((campaign.catalogue_item(s.values.get("title") or "") or _NONE).rule == need_rule for s in same)
+    wanted = list(range(year - years + 1, year + 1))
+    had = history.years(key, codes) if history is not None else set()
+    missing = [y for y in wanted if y not in had and not (y == year and this_year)]
+    if not missing:
+        return []
+    need_name = next((c.name for c in campaign.catalogue if c.rule == need_rule), need_rule)
+    return [hit("proposal.history_missing", "title", need=words, missing=need_name,
+                years=", ".join(map(str, missing)), **award)]
+
+
+class _NoItem:
+    rule = None
+
+
+_NONE = _NoItem()
+
+
+def _collective(v: dict, rule: str | None, campaign: Campaign, hit, award) -> list[Finding]:
+    members, ldtt = v.get("members") or 0, v.get("ldtt_members") or 0
+    out = []
+    if ldtt > members or (v.get("cstdcs_members") or 0) > members:
+        return [hit("proposal.member_counts", "ldtt_members", members=members)]
+    settings = campaign.yearend
+    need = {"TTLDTT": ("ttldtt_ldtt_percent", settings.ttldtt_ldtt_percent),
+            "TTLDXS": ("ttldxs_ldtt_percent", settings.ttldxs_ldtt_percent)}.get(rule or "")
+    if need and members and ldtt * 100 < need[1] * members - 1e-9:
+        out.append(hit("proposal.ldtt_share", "ldtt_members", members=members,
+                       share=f"{100 * ldtt / members:.1f}%".replace(".", ","), need=_pct(need[1]), setting=need[0],
+                       **award))
+    if rule == "TTLDXS":
+        if RATINGS.get(fold(v.get("rating") or ""), 0) < 3:
+            out.append(hit("proposal.rating", "rating", need=HTXS, **award))
+        if (v.get("incomplete_members") or 0) > 0:
+            out.append(hit("proposal.incomplete_members", "incomplete_members", **award))
+        if (v.get("cstdcs_members") or 0) < 1:
+            out.append(hit("proposal.no_cstdcs", "cstdcs_members", **award))
+    if rule == "TTLDTT" and (v.get("disciplined_members") or 0) > 0:
+        out.append(hit("proposal.disciplined", "disciplined_members", **award))
+    return out
+
+
+def _leader(unit: str, context: Context, hit, award) -> list[Finding]:
+    from ..ranking import block_leaders
+    own = context.campaign.unit(unit)
+    table = context.campaign.criteria_of(own) if own else None
+    if table is None or context.ledger is None:
+        return [hit("proposal.no_ranking", "title", **award)]
+    leaders = block_leaders(context, table.block)
+    if not leaders:
+        return [hit("proposal.no_ranking", "title", **award)]
+    if unit in {r.unit for r in leaders}:
+        return []
+    return [hit("proposal.not_leader", "title", block=table.block, leader=", ".join(r.name for r in leaders),
+                **award)]
+
+
+def _registered(unit: str, sheet: TableSheet, row: Row, title: CatalogueItem, context: Context, hit
+                ) -> list[Finding]:
+    campaign = context.campaign
+    deadline = campaign.deadline("registration")
+    basis = (f"Kế hoạch phát động thi đua năm {campaign.info.year}: đăng ký thi đua trước "
+             f"{format_date(deadline) if deadline else '31/01'}")
+    registered = _registrations(context).get(unit)
+    if registered is None:
+        return [hit("proposal.no_registration", "title", award=title.name, basis=basis)]
+    key = _person(row.values) if sheet.key == "individuals" else fold(row.values.get("collective_name") or "")
+    titles = registered.get((sheet.key, key))
+    if titles is None:
+        return [hit("proposal.not_registered", "title", award=title.name, basis=basis)]
+    if fold(title.name) not in titles:
+        return [hit("proposal.registered_other", "title", award=title.name, basis=basis,
+                    registered=", ".join(sorted(titles)) or "(không ghi)")]
+    return []
+
+
+def _person(v: dict) -> tuple:
+    return (fold(v.get("family_name") or ""), fold(v.get("given_name") or ""), v.get("birth_date"))
+
+
+def _registrations(context: Context) -> dict[str, dict[tuple, set[str]]]:
+    """unit -> (sheet, person or collective) -> the folded titles registered in January."""
+    def load() -> dict[str, dict[tuple, set[str]]]:
+        out: dict[str, dict[tuple, set[str]]] = {}
+        if context.ledger is None:
+            return out
+        form = get_form("registration")
+        for unit, sub in context.ledger.data_submission("registration").items():
+            mine = out.setdefault(unit, {})
+            for row in context.ledger.typed_rows(form, sub.id):
+                if row.sheet == "individuals":
+                    key = ("individuals", _person(row.values))
+                elif row.sheet == "collectives":
+                    key = ("collectives", fold(row.values.get("collective_name") or ""))
+                else:
+                    continue
+                mine.setdefault(key, set()).add(fold(row.values.get("title") or ""))
+        return out
+    return context.once("registrations", load)
+
+
+def _caps(unit: str, sheet: TableSheet, rows: list[Row], context: Context, locate: Locate) -> list[Finding]:
+    """Optional ratio caps (settings): CSTĐCS against LĐTT; TTLĐXS against all collectives proposed."""
+    settings, campaign = context.campaign.yearend, context.campaign
+    rules = [((campaign.catalogue_item(r.values.get("title") or "") or _NONE).rule, r) for r in rows]
+    if sheet.key == "individuals":
+        cap, setting, capped, base, base_words = (settings.cstdcs_cap_percent, "cstdcs_cap_percent", "CSTDCS",
+                                                  [r for k, r in rules if k == "LDTT"], "số Lao động tiên tiến đề nghị")
+    else:
+        cap, setting, capped, base, base_words = (settings.ttldxs_cap_percent, "ttldxs_cap_percent", "TTLDXS",
+                                                  rows, "số tập thể đề nghị")
+    over = [r for k, r in rules if k == capped]
+    if cap is None or not over:
+        return []
+    limit = math.floor(len(base) * cap / 100 + 1e-9)
+    if len(over) <= limit:
+        return []
+    first = over[limit] if limit < len(over) else over[0]
+    name, cell = locate(sheet, first, "title")
+    award = next((c.name for c in campaign.catalogue if c.rule == capped), capped)
+    return [finding("proposal.ratio_cap", sheet=name, cell=cell, field="title", value=len(over), unit=unit,
+                    award=award, need=_pct(cap), base=base_words, count=len(base), limit=limit, setting=setting)]
+
+
+def _pct(value: float) -> str:
+    return (f"{value:g}").replace(".", ",")
+
+
+# --- the checked lines (master, council, decision) -------------------------------------------------
+@dataclass
+class Line:
+    """One proposal line of a unit's latest submission, re-checked now."""
+    proposal: Proposal
+    findings: list[Finding]
+    accepted_file: bool  # the line comes from the unit's latest accepted file
+
+    @property
+    def ok(self) -> bool:
+        return self.accepted_file and not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def name(self) -> str:
+        v = self.proposal.row.values
+        if self.proposal.sheet == "collectives":
+            return v.get("collective_name") or ""
+        return f"{v.get('family_name') or ''} {v.get('given_name') or ''}".strip()
+
+
+def lines(context: Context) -> list[Line]:
+    """Every unit's proposal lines (latest submission), each with the rules' findings of today."""
+    def load() -> list[Line]:
+        out: list[Line] = []
+        if context.ledger is None:
+            return out
+        form = get_form("proposals")
+        sheets = {s.key: s for s in form.sheets}
+        accepted = context.ledger.data_submission("proposals")
+        for unit, sub in context.ledger.current("proposals").items():
+            rows = context.ledger.typed_rows(form, sub.id)
+            found = row_findings(unit, rows, context)
+            for p in proposals(unit, rows, context.campaign):
+                sheet = sheets[p.sheet]
+                mine = [f for f in found if f.sheet == sheet.name and _row_number(f.cell) == p.row.row]
+                out.append(Line(p, mine, accepted.get(unit) is not None and accepted[unit].id == sub.id))
+        return out
+    return context.once("proposal.lines", load)
+
+
+def _row_number(cell: str | None) -> int | None:
+    digits = "".join(ch for ch in cell or "" if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def candidates(context: Context) -> list:
+    """The lines the council votes on: checked without error, for a title or form that needs a vote."""
+    from ..council import Candidate
+    out = []
+    for line in lines(context):
+        item = line.proposal.item
+        if line.ok and item.vote_percent:
+            unit = context.campaign.unit(line.proposal.unit)
+            out.append(Candidate(id=line.proposal.id, subject=_subject(line.proposal.sheet), name=line.name,
+                                 unit_name=unit.name if unit else line.proposal.unit, award_code=item.code,
+                                 award_name=item.name, vote_percent=item.vote_percent))
+    return out
+
+
+def _subject(sheet: str) -> str:
+    return "collective" if sheet == "collectives" else "individual"
+
+
+CHECK_SHEET = "Kiểm tra đề nghị"
+
+
+def master(m, context: Context) -> None:
+    """The proposal checks (every line, the rule it fails or "Đạt"), and the council's result."""
+    from ..council import load as council_results
+    found = lines(context)
+    if not found:
+        return
+    votes = council_results(context.ledger) if context.ledger is not None else {}
+    cols = [("Mã đơn vị", 11), ("Tên đơn vị", 30), ("Đối tượng", 10), ("Họ và tên / Tên tập thể", 28),
+            ("Ngày sinh", 11), ("Danh hiệu, hình thức đề nghị", 30), ("Kết quả kiểm tra", 12),
+            ("Vấn đề (căn cứ)", 70), ("Cần biểu quyết", 10), ("Kết quả biểu quyết", 26)]
+    ws = m.sheet(CHECK_SHEET, "")
+    m.frame(ws, f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {m.year}", m.stamp(), [w for _, w in cols], 4)
+    m.header(ws, [label for label, _ in cols])
+    r = m.header_row
+    for line in found:
+        r += 1
+        p, unit = line.proposal, context.campaign.unit(line.proposal.unit)
+        problems = "\n".join(f.message for f in line.findings)
+        if not line.accepted_file:
+            problems = ("Tệp đề nghị mới nhất của đơn vị bị trả lại (xem trang \"Vấn đề tồn đọng\").\n" + problems).strip()
+        vote = votes.get(p.id)
+        values = [p.unit, unit.name if unit else "", "Tập thể" if p.sheet == "collectives" else "Cá nhân", line.name,
+                  p.row.values.get("birth_date"), p.item.name, "Đạt" if line.ok else "Chưa đạt"]
+        for c, value in enumerate(values):
+            m.put(ws, r, c, value)
+        m.put(ws, r, 7, problems, "bad" if not line.ok else "wrap")
+        m.put(ws, r, 8, f"{p.item.vote_percent:g}%" if p.item.vote_percent else "Không")
+        m.put(ws, r, 9, vote.note if vote else "", "good" if vote and vote.passed else "wrap")
+    ws.autofilter(m.header_row, 0, r, len(cols) - 1)
+    ok = sum(1 for x in found if x.ok)
+    ws.write_string(r + 2, 0, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {ok}; chưa đạt: {len(found) - ok}.",
+                    m.fmt["note"])
