@@ -174,6 +174,115 @@ def consolidate_cmd(directory: Path) -> None:
                        "để lần sau ghi đè đúng tệp tổng hợp.")
     else:
         click.echo(f"Đã ghi bảng tổng hợp: {result.path}")
+    _echo_findings(result.findings)
+
+
+def _echo_findings(findings) -> None:
+    for f in findings:
+        where = ", ".join(p for p in (f.file, f.sheet and f"trang \"{f.sheet}\"", f.cell and f"ô {f.cell}") if p)
+        click.echo(f"- {where}: {f.message}" if where else f"- {f.message}")
+
+
+def _dmy(text: str | None):
+    if not text:
+        return None
+    from pydantic_core import PydanticCustomError
+    from .models import coerce_date
+    try:
+        return coerce_date(text)
+    except PydanticCustomError as exc:
+        raise UserError(f"\"{text}\" không phải ngày hợp lệ; nhập dạng dd/mm/yyyy, ví dụ 15/12/2024.") from exc
+
+
+# --- year-end: award history, council, decision --------------------------------------------------
+@main.group(epilog="Ví dụ: sheets-tools history import dot-2024 lich-su-khen-thuong.xlsx")
+def history() -> None:
+    """Lịch sử khen thưởng các năm trước (dùng kiểm tra danh hiệu nhiều năm liên tục)."""
+
+
+@history.command("import", epilog="Ví dụ: sheets-tools history import dot-2024 lich-su-khen-thuong.xlsx")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_friendly
+def history_import(directory: Path, file: Path) -> None:
+    """Nhập các quyết định khen thưởng đã có từ tệp Excel FILE (nhập lại không bị trùng)."""
+    from .files import campaign_lock
+    from .history import import_history
+    camp = _load(directory)
+    with campaign_lock(camp.dir, "history"):
+        result = import_history(camp, file)
+    click.echo(f"Đã nhập {result.added} dòng mới; {result.unchanged} dòng đã có từ trước.")
+    _echo_findings(result.findings)
+    if any(f.severity == "error" for f in result.findings):
+        sys.exit(1)
+
+
+@history.command("template", epilog="Ví dụ: sheets-tools history template dot-2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_friendly
+def history_template(directory: Path) -> None:
+    """Tạo tệp Excel mẫu để nhập lịch sử khen thưởng."""
+    from .history import template
+    camp = _load(directory)
+    click.echo(f"Đã tạo tệp mẫu: {template(camp, camp.dir / 'Mẫu nhập lịch sử khen thưởng.xlsx')}")
+
+
+@main.group(epilog="Ví dụ: sheets-tools council ballot dot-2024")
+def council() -> None:
+    """Hội đồng Thi đua - Khen thưởng: phiếu biểu quyết và kiểm phiếu."""
+
+
+@council.command("ballot", epilog="Ví dụ: sheets-tools council ballot dot-2024 --counts")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--counts", is_flag=True, help="Ghi số phiếu đồng ý/không đồng ý thay vì một cột cho mỗi thành viên.")
+@_friendly
+def council_ballot(directory: Path, counts: bool) -> None:
+    """Tạo phiếu tổng hợp biểu quyết từ các đề nghị đã kiểm tra đạt yêu cầu."""
+    from .award import make_ballot
+    result = make_ballot(_load(directory), per_member=not counts)
+    if result.path is None:
+        raise UserError("Chưa có đề nghị nào đạt yêu cầu cần Hội đồng biểu quyết (hãy chạy collect và consolidate).")
+    click.echo(f"Đã tạo phiếu biểu quyết ({result.candidates} trường hợp): {result.path}")
+
+
+@council.command("tally", epilog="Ví dụ: sheets-tools council tally dot-2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_friendly
+def council_tally(directory: Path, file: Path | None) -> None:
+    """Kiểm phiếu: đọc phiếu biểu quyết đã điền (mặc định tệp do lệnh ballot tạo) và lập danh sách kết quả."""
+    from .award import ballot_path, count_votes
+    camp = _load(directory)
+    if file is None and not ballot_path(camp).exists():
+        raise UserError(f"Chưa có phiếu biểu quyết {ballot_path(camp)}; hãy chạy \"sheets-tools council ballot\".")
+    result = count_votes(camp, file)
+    t = result.tally
+    click.echo(f"Thành viên: {t.members}; có mặt: {t.present} (cần {t.quorum_needed}): "
+               + ("đủ số lượng." if t.quorum_ok else "KHÔNG đủ số lượng, chưa ai được công nhận."))
+    for r in t.results:
+        click.echo(f"- {r.name} ({r.unit_name}), {r.award_name}: {r.note}")
+    click.echo(f"Đạt: {result.passed}/{len(t.results)}. Danh sách kết quả: {result.path}")
+    _echo_findings(t.findings)
+    if not t.valid:
+        sys.exit(1)
+
+
+@main.command("decision", epilog="Ví dụ: sheets-tools decision dot-2024 --number 245/QĐ-STP --date 15/12/2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--number", default="", help="Số quyết định (khi đã có); kèm --date thì ghi vào lịch sử khen thưởng.")
+@click.option("--date", "signed", default=None, help="Ngày ký quyết định, dd/mm/yyyy.")
+@_friendly
+def decision_cmd(directory: Path, number: str, signed: str | None) -> None:
+    """Lập danh sách khen thưởng kèm quyết định, tờ trình (Excel và Word)."""
+    from .award import decide
+    result = decide(_load(directory), number=number, signed_on=_dmy(signed))
+    click.echo(f"Danh sách khen thưởng: {len(result.awards)} dòng.")
+    for path in result.paths:
+        click.echo(f"- {path}")
+    if result.waiting:
+        click.echo(f"Còn {len(result.waiting)} trường hợp chờ Hội đồng biểu quyết (chạy council ballot, council tally).")
+    if result.recorded:
+        click.echo(f"Đã ghi {result.recorded} khen thưởng vào lịch sử khen thưởng.")
 
 
 @main.command("status", epilog="Ví dụ: sheets-tools status dot-2024 --json")

@@ -39,6 +39,8 @@ class Criterion(BaseModel):
             return ()
         if isinstance(v, (int, float)):
             return (float(v),)
+        if isinstance(v, (tuple, list)):
+            return tuple(v)
         parts = [p.strip() for p in str(v).replace(";", "|").split("|")]
         try:
             return tuple(float(p.replace(",", ".")) for p in parts if p)

@@ -1,4 +1,5 @@
-"""``sheets-tools demo``: the whole registration cycle on the sample campaign.
+"""``sheets-tools demo``: the whole cycle on the sample campaign (registration here; the year-end
+stage in demo_yearend.py).
 
 Builds the sample campaign, issues the forms, simulates the units' replies as e-mails
 (most correct; some with typical mistakes; one late; one resubmitted; one typed with an old
@@ -27,7 +28,8 @@ SAMPLE = "daklak-2024"
 MARKER = ".sheets-tools-demo"
 TODAY = date(2024, 2, 10)  # the demo's "today": after the registration deadline
 DERIVED = ("archive", "outbox", "feedback", "master", "inbox", "templates", "ledger.sqlite",
-           "ledger.sqlite-wal", "ledger.sqlite-shm")
+           "ledger.sqlite-wal", "ledger.sqlite-shm", "inbox-cuoi-nam", "council", "decision",
+           "lich-su-khen-thuong.xlsx")
 
 MISSING = {"DGTS", "PTP-LAK", "PTP-KBK"}
 LATE = "PTP-BD"
@@ -66,6 +68,7 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> DemoResult
     from .report import format_files
     from .send import issue
     from .status import board
+    from .demo_yearend import YEAR_END_TODAY, run_year_end
 
     directory = Path(directory)
     _prepare(directory)
@@ -87,8 +90,10 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> DemoResult
     echo("5. Kết quả nhận và kiểm tra:\n" + format_files(collected))
     master = consolidate(camp, today=TODAY)
     echo(f"6. Đã ghi bảng tổng hợp {master.path}")
+    echo("\nGIAI ĐOẠN CUỐI NĂM (tự chấm điểm, đề nghị khen thưởng, Hội đồng, quyết định)")
+    run_year_end(camp, echo, 7)
     with Ledger(directory) as ledger:
-        text = board(camp, ledger, today=TODAY).format_text()
+        text = board(camp, ledger, today=YEAR_END_TODAY).format_text()
     return DemoResult(directory=directory, master=master.path, status_text=text)
 
 

@@ -217,8 +217,8 @@ CATALOGUE: dict[str, Code] = {
         ERROR, "{what} không có trong bản đăng ký thi đua của đơn vị nên chưa đủ điều kiện xét danh hiệu \"{award}\". "
         "Hãy kiểm tra họ tên, ngày sinh cho khớp với bản đăng ký. (Căn cứ: {basis}.)"),
     "proposal.registered_other": Code(
-        WARNING, "{what} đăng ký danh hiệu \"{registered}\" trong tháng 1, nay đề nghị \"{award}\". Hãy kiểm tra "
-        "lại. (Căn cứ: {basis}.)"),
+        WARNING, "{what} đăng ký danh hiệu \"{registered}\" trong tháng 1, nay đề nghị danh hiệu cao hơn \"{award}\". "
+        "Hãy kiểm tra lại. (Căn cứ: {basis}.)"),
     "proposal.ratio_cap": Code(
         ERROR, "Đơn vị đề nghị {value} \"{award}\", vượt giới hạn {need}% của {base} ({count}), tức tối đa {limit}. "
         "Hãy giảm số đề nghị. (Căn cứ: cài đặt \"{setting}\" của đợt thi đua.)"),

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS office_entries (
 );
 """
 HEADER_SCAN = 15
+_BAD = object()  # a value the office typed that is not what its column expects
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ def read_back(path: Path, spec: OfficeColumns) -> tuple[dict[str, dict[str, Any]
                               expected=", ".join(f"\"{c.label}\"" for c in spec.columns))]
     out: dict[str, dict[str, Any]] = {}
     problems: list[Finding] = []
+    missing = [c for c in spec.columns if c.field not in cols]
+    if missing:  # a column the office deleted or renamed: its stored values stay as they are
+        problems.append(finding("office.no_columns", file=str(path), sheet=spec.sheet,
+                                expected=", ".join(f"\"{c.label}\"" for c in missing)))
     key_col = cols[None]
     for r in range(header + 1, len(rows)):
         cells = rows[r]
@@ -109,8 +114,12 @@ def read_back(path: Path, spec: OfficeColumns) -> tuple[dict[str, dict[str, Any]
         values = {}
         for column in spec.columns:
             c = cols.get(column.field)
-            raw = cells[c] if c is not None and c < len(cells) else None
-            values[column.field] = _value(column, raw, path, spec.sheet, r, c, problems)
+            if c is None:
+                continue
+            raw = cells[c] if c < len(cells) else None
+            value = _value(column, raw, path, spec.sheet, r, c, problems)
+            if value is not _BAD:  # a value that cannot be read leaves the stored one as it is
+                values[column.field] = value
         out[key] = values
     return out, problems
 
@@ -151,4 +160,4 @@ def _value(column: OfficeColumn, raw: Any, path: Path, sheet: str, r: int, c: in
         pass
     problems.append(finding("office.bad_number", file=str(path), sheet=sheet, cell=f"{get_column_letter((c or 0) + 1)}{r + 1}",
                             value=str(raw), label=column.label))
-    return None
+    return _BAD

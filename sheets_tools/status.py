@@ -162,7 +162,7 @@ def board(campaign: Campaign, ledger: Ledger, today: date | None = None) -> Boar
     """
     out = Board(today=today or date.today())
     for form in load_forms().values():
-        deadline = campaign.deadline(form.id)
+        deadline = campaign.deadline(form.deadline)
         if deadline is not None:
             out.forms.append(_form_status(campaign, ledger, form, deadline, out.today))
     out.unidentified = _unidentified(ledger, set(load_forms()))
@@ -187,7 +187,7 @@ def _form_status(campaign: Campaign, ledger: Ledger, form: Form, deadline: date,
 
     current = ledger.current(form.id)
     data = ledger.data_submission(form.id)
-    cross = cross_unit_findings(form, ledger.shared_rows(form), campaign)
+    cross = cross_unit_findings(form, ledger.shared_rows(form), campaign) if data else {}
     versions = Counter(s.unit for s in ledger.submissions(form=form.id) if s.unit)
     entries = []
     for unit in campaign.units:

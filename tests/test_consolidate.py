@@ -12,6 +12,7 @@ from itertools import count
 import pytest
 from openpyxl import load_workbook
 
+from sheets_tools.forms import load_forms
 from sheets_tools import campaign
 from sheets_tools.consolidate import HEADER, consolidate, master_path
 from sheets_tools.findings import SEVERITY_LABELS, STATUS_LABELS, finding
@@ -185,7 +186,8 @@ def test_status_sheet_lists_every_unit(filled, camp):
     labels = header(ws)
     assert labels[:11] == ["Mã đơn vị", "Tên đơn vị", "Khối thi đua", "Biểu mẫu", "Hạn nộp", "Nhận lúc",
                            "Đúng hạn/Muộn", "Tình trạng", "Số lỗi", "Số lưu ý", "Số lần gửi"]
-    rows = {r[0]: dict(zip(labels, r)) for r in rows_of(ws)}
+    assert {r[3] for r in rows_of(ws)} == {f.name for f in load_forms().values()}  # every form with a deadline
+    rows = {r[0]: dict(zip(labels, r)) for r in rows_of(ws) if r[3] == "Đăng ký thi đua"}
     assert list(rows) == [u.code for u in camp.units]
     # VP's file is clean but one of its people is also registered elsewhere (the cross-unit warning)
     assert rows["VP"]["Tình trạng"] == STATUS_LABELS["accepted_with_warnings"] and rows["VP"]["Số lưu ý"] == 1

@@ -7,6 +7,7 @@ from itertools import count
 
 import pytest
 
+from sheets_tools.forms import load_forms
 from sheets_tools import campaign
 from sheets_tools.findings import STATUS_LABELS, finding
 from sheets_tools.ledger import Ledger
@@ -46,8 +47,9 @@ def status_of(camp, today):
 
 def test_every_unit_is_listed_missing_before_anything_arrives(camp):
     b, entries = status_of(camp, today=date(2024, 1, 15))
-    assert [fs.form.id for fs in b.forms] == ["registration"]
-    assert b.forms[0].deadline == DEADLINE
+    # every form whose deadline the campaign's calendar holds, in the order of the year
+    assert [fs.form.id for fs in b.forms] == ["registration", "scoring", "proposals"]
+    assert b.forms[0].deadline == DEADLINE and b.forms[1].deadline == camp.deadline("yearend")
     assert list(entries) == [u.code for u in camp.units]
     assert {e.state for e in entries.values()} == {"missing"}
     assert {e.timing for e in entries.values()} == {"pending"}
@@ -134,7 +136,8 @@ def test_json_shape(camp):
     b, _ = status_of(camp, today=date(2024, 2, 5))
     data = json.loads(json.dumps(b.to_json(), ensure_ascii=False))
     assert set(data) == {"forms", "unidentified"}
-    [form] = data["forms"]
+    form = data["forms"][0]
+    assert [f["form"] for f in data["forms"]] == list(load_forms())
     assert set(form) == {"form", "name", "deadline", "counts", "units"}
     assert (form["form"], form["name"], form["deadline"]) == ("registration", "Đăng ký thi đua", "2024-01-31")
     vp = form["units"][0]
@@ -151,7 +154,8 @@ def test_text_table_is_vietnamese(camp):
     send(camp, "TTR", datetime(2024, 2, 2, 8, 0), findings=[finding("file.macros")])
     b, _ = status_of(camp, today=date(2024, 2, 5))
     text = b.format_text()
-    lines = text.splitlines()
+    assert "Tự chấm điểm thi đua (hạn nộp 30/11/2024)" in text  # every form of the calendar
+    lines = text.split("\n\n")[0].splitlines()
     assert lines[0] == "Đăng ký thi đua (hạn nộp 31/01/2024)"
     assert lines[1].split() == ["Mã", "Đơn", "vị", "Nhận", "lúc", "Thời", "hạn", "Tình", "trạng", "Lỗi", "Lưu", "ý"]
     vp = next(line for line in lines if line.startswith("VP "))

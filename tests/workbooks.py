@@ -82,3 +82,51 @@ def only(result, code: str):
     found = [f for f in result.findings if f.code == code]
     assert len(found) == 1, codes(result)
     return found[0]
+
+
+# --- the scoring form (rules/scoring.py): the real template, filled like a unit fills it -------------
+SCORING_EVIDENCE = "Kế hoạch số 80/KH-STP ngày 18/01/2024"
+
+
+def scoring_rows(ws) -> dict[str, int]:
+    """Criterion code -> spreadsheet row on a scoring sheet."""
+    letter = forms.get_form("scoring").sheet("scores").column("code").letter
+    out = {}
+    for r in range(forms.FIRST_ROW, ws.max_row + 1):
+        code = ws[f"{letter}{r}"].value
+        if isinstance(code, str) and code:
+            out[code] = r
+    return out
+
+
+def full_scores(table) -> dict[str, float]:
+    """Every leaf at its standard; no bonus, no penalty."""
+    return {c.code: (c.standard if c.kind == "score" else 0) for c in table.leaves}
+
+
+def scoring_workbook(campaign, unit_code: str, scores: dict[str, float | None] | None = None, *,
+                     evidence: dict[str, str] | None = None, notes: dict[str, str] | None = None,
+                     tweak: Callable | None = None) -> Workbook:
+    """The scoring form built for ``unit_code`` (build.form_workbook), with leaf scores typed in:
+    ``full_scores`` overridden by ``scores``; evidence where a criterion needs it unless ``evidence``
+    says otherwise ("" = none); ``notes`` by code; ``tweak(ws, rows)`` to break it on purpose."""
+    from sheets_tools.build import form_workbook
+    form = forms.get_form("scoring")
+    sheet = form.sheet("scores")
+    letter = {c.field: c.letter for c in sheet.columns}
+    unit = campaign.unit(unit_code)
+    table = campaign.criteria_of(unit)
+    wb = form_workbook(form, campaign, unit)
+    ws = wb[sheet.name]
+    at = scoring_rows(ws)
+    wanted = {c.code: SCORING_EVIDENCE for c in table.leaves if c.evidence}
+    wanted.update(evidence or {})
+    for code, value in {**full_scores(table), **(scores or {})}.items():
+        ws[f"{letter['score']}{at[code]}"] = value
+    for field, texts in (("evidence", wanted), ("note", notes or {})):
+        for code, text in texts.items():
+            if text:
+                _cell(ws, at[code], ws[f"{letter[field]}1"].column, text)
+    if tweak:
+        tweak(ws, at)
+    return wb

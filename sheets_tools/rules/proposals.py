@@ -209,10 +209,19 @@ def _registered(unit: str, sheet: TableSheet, row: Row, title: CatalogueItem, co
     titles = registered.get((sheet.key, key))
     if titles is None:
         return [hit("proposal.not_registered", "title", award=title.name, basis=basis)]
-    if fold(title.name) not in titles:
+    items = [i for i in (campaign.catalogue_item(t) for t in titles) if i is not None]
+    if title.code not in {i.code for i in items} and _level(title) > max((_level(i) for i in items), default=-1):
         return [hit("proposal.registered_other", "title", award=title.name, basis=basis,
-                    registered=", ".join(sorted(titles)) or "(không ghi)")]
+                    registered=", ".join(i.name for i in items) or "(không ghi)")]
     return []
+
+
+# how high a title is, to tell a proposal above what was registered (a lower one is normal)
+LEVELS = {"LDTT": 1, "CSTDCS": 2, "CSTD_TINH": 3, "CSTD_TQ": 4, "TTLDTT": 1, "TTLDXS": 2, "CO": 3}
+
+
+def _level(item: CatalogueItem) -> int:
+    return LEVELS.get(item.rule or "", 0)
 
 
 def _person(v: dict) -> tuple:
@@ -220,7 +229,7 @@ def _person(v: dict) -> tuple:
 
 
 def _registrations(context: Context) -> dict[str, dict[tuple, set[str]]]:
-    """unit -> (sheet, person or collective) -> the folded titles registered in January."""
+    """unit -> (sheet, person or collective) -> the titles registered in January."""
     def load() -> dict[str, dict[tuple, set[str]]]:
         out: dict[str, dict[tuple, set[str]]] = {}
         if context.ledger is None:
@@ -235,7 +244,7 @@ def _registrations(context: Context) -> dict[str, dict[tuple, set[str]]]:
                     key = ("collectives", fold(row.values.get("collective_name") or ""))
                 else:
                     continue
-                mine.setdefault(key, set()).add(fold(row.values.get("title") or ""))
+                mine.setdefault(key, set()).add(row.values.get("title") or "")
         return out
     return context.once("registrations", load)
 

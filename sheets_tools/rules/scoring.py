@@ -77,6 +77,7 @@ def check(result: FileResult, form: Form, campaign: Campaign, context: Context) 
     sheet = form.sheet(SHEET)
     table = campaign.criteria_of(unit) if unit else None
     if table is None:
+        _drop_formula_findings(result, sheet)  # nothing is scored: the template's sums are not the unit's doing
         result.findings.append(finding("score.no_criteria", value=unit.block if unit else "", file=result.incoming.source,
                                        unit=result.unit_code))
         return
@@ -128,6 +129,13 @@ def _formula_cells(result: FileResult, sheet: TableSheet, rows: dict[str, Row], 
         kept.append(f)
     result.findings[:] = kept
     return seen
+
+
+def _drop_formula_findings(result: FileResult, sheet: TableSheet) -> None:
+    """Intake's formula findings in the score column, dropped when the file cannot be scored at all."""
+    name, letter = placed(result, sheet, sheet.column("score"))
+    result.findings[:] = [f for f in result.findings if not (
+        f.code in FORMULA_CODES and f.sheet == name and _row_of(f.cell, letter) is not None)]
 
 
 def _row_of(cell: str | None, letter: str) -> int | None:
