@@ -1,0 +1,90 @@
+"""The year-end stage end to end, as ``sheets-tools demo`` runs it, then the stage's CLI commands."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+
+from sheets_tools import campaign
+from sheets_tools.award import ballot_path
+from sheets_tools.cli import main
+from sheets_tools.council import load as council_results
+from sheets_tools.decision import money
+from sheets_tools.demo_yearend import MISTAKES
+from sheets_tools.history import History, person_key
+from sheets_tools.ledger import Ledger
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("yearend") / "demo"
+    result = CliRunner().invoke(main, ["demo", str(directory)])
+    assert result.exit_code == 0, result.output
+    return directory, result.output
+
+
+def test_every_simulated_mistake_is_caught(demo):
+    directory, _ = demo
+    expected = {"PTP-BH": "score.above_standard", "PTP-KN": "score.not_allowed", "PBGD": "score.note_missing",
+                "CC1": "score.evidence_missing", "PTP-KP": "score.parent_sum", "PTP-BMT": "proposal.not_registered",
+                "PTP-CK": "proposal.rating", "XDKT": "proposal.cstdcs_basis", "BTTP": "proposal.ldtt_share",
+                "TGPL": "proposal.history_missing", "PTP-EK": "proposal.not_leader"}
+    assert set(expected) == set(MISTAKES)
+    with Ledger(directory) as ledger:
+        for unit, code in expected.items():
+            found = {f.code for s in ledger.submissions(unit=unit) for f in ledger.findings(s.id)}
+            assert code in found, (unit, code, found)
+        pending = {f.code for s in ledger.submissions(unit="PBGD", form="proposals") for f in ledger.findings(s.id)}
+        assert "proposal.pending" in pending
+
+
+def test_master_shows_scoring_ranking_checks_and_council(demo):
+    directory, _ = demo
+    camp = campaign.load(directory)
+    wb = load_workbook(next((directory / "master").glob("*.xlsx")))
+    assert {"Thẩm định điểm", "Xếp hạng khối 1", "Xếp hạng khối 2", "Kiểm tra đề nghị"} <= set(wb.sheetnames)
+    checks = [r for r in wb["Kiểm tra đề nghị"].iter_rows(min_row=7, values_only=True) if r[0]]
+    assert any(r[6] == "Đạt" for r in checks) and any(r[6] == "Chưa đạt" for r in checks)
+    assert any(r[9] and "Đạt" in r[9] for r in checks)  # the council's result is shown
+    ranking = [r for r in wb["Xếp hạng khối 1"].iter_rows(min_row=7, values_only=True) if r[1]]
+    assert ranking[0][0] == 1 and any(r[6] == "Thẩm định" for r in ranking)  # the office's checked scores count
+    with Ledger(directory) as ledger:
+        votes = council_results(ledger)
+    assert votes and any(not v.passed for v in votes.values()) and any(v.passed for v in votes.values())
+    failed = next(v for v in votes.values() if not v.passed)
+    assert failed.yes == 7 and failed.needed == 8 == -(-len(camp.council) * 80 // 100)  # 80% of all 9 members
+
+
+def test_decision_lists_and_the_history_grows(demo):
+    directory, _ = demo
+    camp = campaign.load(directory)
+    doc = Document(str(next((directory / "decision").glob("*.docx"))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "DANH SÁCH" in text and "245/QĐ-STP" in text
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    ldtt = camp.catalogue_item("Lao động tiên tiến")
+    assert f"{money(camp, ldtt):,}".replace(",", ".") in cells  # 0.3 x 2.340.000
+    with Ledger(directory) as ledger:
+        hist = History(ledger)
+        assert len(hist) > 2  # two imported rows plus this year's decision
+        this_year = [a for key in list(hist._by_key) for a in hist.of_person(key) if a.year == camp.info.year]
+    assert this_year and all(a.decision_number == "245/QĐ-STP" for a in this_year)
+
+
+def test_cli_year_end_commands(demo, tmp_path):
+    directory, _ = demo
+    runner = CliRunner()
+    ballot = runner.invoke(main, ["council", "ballot", str(directory), "--counts"])
+    assert ballot.exit_code == 0, ballot.output
+    assert ballot_path(campaign.load(directory)).exists()
+    tally = runner.invoke(main, ["council", "tally", str(directory)])
+    assert "Thành viên: 9" in tally.output  # nobody marked present on a fresh ballot: an error, exit 1
+    assert tally.exit_code == 1
+    decided = runner.invoke(main, ["decision", str(directory), "--date", "31/02/2024"])
+    assert decided.exit_code != 0 and "không phải ngày hợp lệ" in decided.output
+    template = runner.invoke(main, ["history", "template", str(directory)])
+    assert template.exit_code == 0, template.output
+    imported = runner.invoke(main, ["history", "import", str(directory), str(directory / "lich-su-khen-thuong.xlsx")])
+    assert imported.exit_code == 0 and "Đã nhập 0 dòng mới" in imported.output
+    assert person_key("Nguyễn Văn", "An", None).startswith("cn|")
