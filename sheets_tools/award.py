@@ -43,7 +43,7 @@ def make_ballot(campaign: Campaign, *, per_member: bool = True) -> BallotResult:
 @dataclass
 class TallyResult:
     tally: council.Tally
-    path: Path  # the result list
+    path: Path | None  # the result list; None when the file held no vote to record
 
     @property
     def passed(self) -> int:
@@ -51,10 +51,14 @@ class TallyResult:
 
 
 def count_votes(campaign: Campaign, path: Path | None = None) -> TallyResult:
-    """Tally the filled vote workbook, keep the result in the ledger, write the result list."""
+    """Tally the filled vote workbook, keep the result in the ledger, write the result list.
+
+    A file without any vote (not a ballot, or its vote sheet unreadable) changes nothing recorded."""
     path = path or ballot_path(campaign)
     with campaign_lock(campaign.dir, "council"), Ledger(campaign.dir) as ledger:
         tally = council.tally(campaign, path)
+        if not tally.results:
+            return TallyResult(tally, None)
         council.save(ledger, tally)
     out = campaign.dir / COUNCIL_DIR / f"Kết quả biểu quyết năm {campaign.info.year}.xlsx"
     return TallyResult(tally, council.result_workbook(campaign, tally, out))

@@ -10,6 +10,7 @@ import click
 
 from . import campaign as campaign_mod
 from .files import CampaignBusy, excel_lock_file
+from .findings import has_errors
 
 SAMPLE = "daklak-2024"
 
@@ -179,6 +180,9 @@ def consolidate_cmd(directory: Path) -> None:
 
 def _echo_findings(findings) -> None:
     for f in findings:
+        if f.file and Path(f.file).name in f.message:  # the message already names its file, sheet and cell
+            click.echo(f"- {f.message}")
+            continue
         where = ", ".join(p for p in (f.file, f.sheet and f"trang \"{f.sheet}\"", f.cell and f"ô {f.cell}") if p)
         click.echo(f"- {where}: {f.message}" if where else f"- {f.message}")
 
@@ -213,7 +217,7 @@ def history_import(directory: Path, file: Path) -> None:
         result = import_history(camp, file)
     click.echo(f"Đã nhập {result.added} dòng mới; {result.unchanged} dòng đã có từ trước.")
     _echo_findings(result.findings)
-    if any(f.severity == "error" for f in result.findings):
+    if has_errors(result.findings):
         sys.exit(1)
 
 
@@ -257,11 +261,15 @@ def council_tally(directory: Path, file: Path | None) -> None:
         raise UserError(f"Chưa có phiếu biểu quyết {ballot_path(camp)}; hãy chạy \"sheets-tools council ballot\".")
     result = count_votes(camp, file)
     t = result.tally
-    click.echo(f"Thành viên: {t.members}; có mặt: {t.present} (cần {t.quorum_needed}): "
-               + ("đủ số lượng." if t.quorum_ok else "KHÔNG đủ số lượng, chưa ai được công nhận."))
-    for r in t.results:
-        click.echo(f"- {r.name} ({r.unit_name}), {r.award_name}: {r.note}")
-    click.echo(f"Đạt: {result.passed}/{len(t.results)}. Danh sách kết quả: {result.path}")
+    if result.path is None:
+        click.echo(f"Tệp {file or ballot_path(camp)} không có phiếu biểu quyết nào đọc được; "
+                   "kết quả đã ghi nhận trước đó được giữ nguyên.")
+    else:
+        click.echo(f"Thành viên: {t.members}; có mặt: {t.present} (cần {t.quorum_needed}): "
+                   + ("đủ số lượng." if t.quorum_ok else "KHÔNG đủ số lượng, chưa ai được công nhận."))
+        for r in t.results:
+            click.echo(f"- {r.name} ({r.unit_name}), {r.award_name}: {r.note}")
+        click.echo(f"Đạt: {result.passed}/{len(t.results)}. Danh sách kết quả: {result.path}")
     _echo_findings(t.findings)
     if not t.valid:
         sys.exit(1)

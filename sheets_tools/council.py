@@ -34,6 +34,7 @@ from .files import atomic_save, write_atomic
 from .findings import ERROR, SEVERITY_LABELS, Finding, finding
 from .forms import ID_SHEET
 from .ledger import Ledger
+from .models import coerce_text
 from .text import fold, normalize
 
 KIND = "council-ballot"
@@ -363,11 +364,7 @@ class _Book:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return normalize(str(value))
+    return coerce_text(value) or ""
 
 
 def _at(rows: Rows, r: int, c: int | None) -> Any:

@@ -33,6 +33,7 @@ from .files import atomic_save
 from .findings import Finding, finding
 from .forms import LIST_SHEET
 from .intake import EXPORTS, NOT_SPREADSHEET, sniff
+from .layout import spans
 from .ledger import Ledger
 from .models import coerce_date, coerce_integer, format_date, is_empty
 from .text import fold, normalize
@@ -364,7 +365,7 @@ def _awards(campaign: Campaign, path: Path, sheets: dict[str, list[list]], findi
     findings.extend(reader.findings)
     if reader.no_birth:
         findings.append(finding("history.no_birth_date", book=path.name, sheet=name, count=len(reader.no_birth),
-                                rows=_spans(reader.no_birth)))
+                                rows=spans(reader.no_birth)))
     return awards
 
 
@@ -528,17 +529,6 @@ def _text(value: Any) -> str:
 
 def _shown(value: Any) -> Any:
     return _text(value) if isinstance(value, (date, float)) else value
-
-
-def _spans(numbers: list[int]) -> str:
-    """[9, 10, 11, 14] -> "dòng 9-11, 14"."""
-    parts, start = [], None
-    for i, n in enumerate(numbers):
-        start = n if start is None else start
-        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
-            parts.append(str(n) if n == start else f"{start}-{n}")
-            start = None
-    return "dòng " + ", ".join(parts)
 
 
 # --- the blank import workbook ------------------------------------------------------------------

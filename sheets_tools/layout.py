@@ -90,7 +90,7 @@ def _at(rows: Rows, row: int, col: int) -> Any:
     return None if value == "" else value
 
 
-def _spans(numbers: list[int]) -> str:
+def spans(numbers: list[int]) -> str:
     """[9, 10, 11, 14] -> "dòng 9-11, 14"."""
     parts, start = [], None
     for i, n in enumerate(numbers):
@@ -260,11 +260,11 @@ def read_rows(rows: Rows, sheet: TableSheet, header_row: int, columns: dict[str,
         below += [r] if r > declared_end else []
     findings: list[Finding] = []
     if footer is None and below:
-        findings.append(finding("sheet.rows_below_table", sheet=name, value=_spans(below), expected=declared_end))
+        findings.append(finding("sheet.rows_below_table", sheet=name, value=spans(below), expected=declared_end))
     if footer is not None:
         after = [r for r in range(footer + 1, len(rows) + 1) if _looks_like_data(rows[r - 1], columns)]
         if after:
-            findings.append(finding("sheet.data_below_footer", sheet=name, value=_spans(after)))
+            findings.append(finding("sheet.data_below_footer", sheet=name, value=spans(after)))
     elif limit and not stopped and len(rows) >= limit and out and out[-1][0] > len(rows) - BLANK_RUN:
         findings.append(finding("sheet.rows_beyond_limit", sheet=name, value=len(rows)))
     end = footer - 1 if footer else max(out[-1][0] if out else header_row, min(declared_end, len(rows)))

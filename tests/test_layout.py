@@ -2,15 +2,12 @@
 validate), and the layout functions on plain lists of values."""
 from __future__ import annotations
 
-import io
-import re
 import unicodedata
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from workbooks import make_return
+from workbooks import with_cached_values, make_return
 
 from sheets_tools import build, forms, intake, layout
 from sheets_tools import campaign as campaign_mod
@@ -315,17 +312,7 @@ def test_merged_cells_in_the_table(tmp_path, camp):
 
 
 def _with_cached_values(path: Path, values: dict[str, str]) -> Path:
-    """Write cached results into formula cells, as a spreadsheet program does on save."""
-    data = io.BytesIO(path.read_bytes())
-    out = io.BytesIO()
-    with zipfile.ZipFile(data) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info)
-            for ref, value in values.items():
-                body = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)',
-                              rb"\1<v>" + value.encode() + rb"</v>", body)
-            zout.writestr(info, body)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(with_cached_values(path.read_bytes(), values))
     return path
 
 

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 
 from sheets_tools import campaign as campaign_mod
 from sheets_tools import history
@@ -20,7 +19,7 @@ from sheets_tools.history import PastAward
 from sheets_tools.ledger import Ledger
 from sheets_tools.rules.proposals import HTT, HTXS, PRINCIPLE
 
-from workbooks import codes, make_return, only, scoring_workbook
+from workbooks import with_setting, codes, make_return, only, scoring_workbook
 
 FORM = get_form("proposals")
 IND, COL = FORM.sheet("individuals"), FORM.sheet("collectives")
@@ -63,16 +62,6 @@ def camp(tmp_path):
     register(camp, "VP", REGISTERED, TEAMS, tmp_path)
     return camp
 
-
-def with_setting(camp, key: str, value) -> campaign_mod.Campaign:
-    """The campaign after the office changed a setting in campaign.xlsx (sheet "Cài đặt")."""
-    path = camp.dir / campaign_mod.CAMPAIGN_FILE
-    wb = load_workbook(path)
-    ws = wb[campaign_mod.SETTINGS_SHEET]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == key)
-    ws.cell(row=row, column=2).value = value
-    wb.save(path)
-    return campaign_mod.load(camp.dir)
 
 
 def person(who: dict, title: str | None = LDTT, **more) -> dict:

@@ -20,7 +20,7 @@ from sheets_tools.ranking import CHECKED_SCOPE, SOURCE_CHECKED, SOURCE_SELF, blo
 from sheets_tools.rules import Context
 from sheets_tools.rules.scoring import CHECK_SHEET
 
-from workbooks import codes, scoring_workbook
+from workbooks import with_setting, codes, scoring_workbook
 
 DEPT, DISTRICT = "Khối các phòng, đơn vị thuộc Sở", "Khối Phòng Tư pháp cấp huyện"
 YEAR_END = datetime(2024, 11, 20, 9, 0)
@@ -51,15 +51,6 @@ def ranked(camp) -> dict[str, list]:
     with Ledger(camp.dir) as ledger:
         return rankings(Context(camp, ledger))
 
-
-def with_setting(camp, key: str, value) -> campaign_mod.Campaign:
-    path = camp.dir / campaign_mod.CAMPAIGN_FILE
-    wb = load_workbook(path)
-    ws = wb[campaign_mod.SETTINGS_SHEET]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == key)
-    ws.cell(row=row, column=2).value = value
-    wb.save(path)
-    return campaign_mod.load(camp.dir)
 
 
 # --- ranking -------------------------------------------------------------------------------------

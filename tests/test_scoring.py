@@ -7,7 +7,6 @@ import io
 import re
 import shutil
 import subprocess
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from sheets_tools.forms import FIRST_ROW, HEADER_ROW, get_form
 from sheets_tools.records import Incoming
 from sheets_tools.validate import check_file
 
-from workbooks import codes, full_scores, only, scoring_workbook
+from workbooks import with_cached_values, codes, full_scores, only, scoring_workbook
 from workbooks import scoring_rows as rows_of
 
 FORM = get_form("scoring")
@@ -62,18 +61,6 @@ def scored(camp, *args, **kwargs):
     """Fill, save and check a scoring form in one step."""
     return check(camp, to_bytes(scoring_book(camp, *args, **kwargs)))
 
-
-def with_cached_values(data: bytes, values: dict[str, str]) -> bytes:
-    """Write cached results into formula cells, as a spreadsheet program does on save."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            body = zin.read(info)
-            for ref, value in values.items():
-                body = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)',
-                              rb"\1<v>" + value.encode() + rb"</v>", body)
-            zout.writestr(info, body)
-    return out.getvalue()
 
 
 def insert_row(ws, r: int) -> None:

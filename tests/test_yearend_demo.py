@@ -72,6 +72,17 @@ def test_decision_lists_and_the_history_grows(demo):
     assert this_year and all(a.decision_number == "245/QĐ-STP" for a in this_year)
 
 
+def test_a_file_that_is_not_a_ballot_changes_no_recorded_vote(demo):
+    directory, _ = demo
+    with Ledger(directory) as ledger:
+        before = council_results(ledger)
+    result = CliRunner().invoke(main, ["council", "tally", str(directory), str(directory / "lich-su-khen-thuong.xlsx")])
+    assert result.exit_code == 1 and "được giữ nguyên" in result.output
+    assert "lich-su-khen-thuong.xlsx, trang" in result.output  # the problem names the file and the sheet
+    with Ledger(directory) as ledger:
+        assert council_results(ledger) == before
+
+
 def test_cli_year_end_commands(demo, tmp_path):
     directory, _ = demo
     runner = CliRunner()

@@ -130,3 +130,32 @@ def scoring_workbook(campaign, unit_code: str, scores: dict[str, float | None] |
     if tweak:
         tweak(ws, at)
     return wb
+
+
+def with_setting(camp, key: str, value):
+    """The campaign after the office changed a setting in campaign.xlsx (sheet "Cài đặt")."""
+    from openpyxl import load_workbook
+    from sheets_tools import campaign as campaign_mod
+    path = camp.dir / campaign_mod.CAMPAIGN_FILE
+    book = load_workbook(path)
+    ws = book[campaign_mod.SETTINGS_SHEET]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == key)
+    ws.cell(row=row, column=2).value = value
+    book.save(path)
+    return campaign_mod.load(camp.dir)
+
+
+def with_cached_values(data: bytes, values: dict[str, str]) -> bytes:
+    """Write cached results into formula cells, as a spreadsheet program does on save."""
+    import io
+    import re
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            for ref, value in values.items():
+                body = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)',
+                              rb"\1<v>" + value.encode() + rb"</v>", body)
+            zout.writestr(info, body)
+    return out.getvalue()

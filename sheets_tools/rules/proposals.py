@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..campaign import Campaign, CatalogueItem
+from ..criteria import number_text
 from ..findings import Finding, finding
 from ..forms import Form, TableSheet, get_form
 from ..models import format_date
@@ -167,7 +168,7 @@ def _collective(v: dict, rule: str | None, campaign: Campaign, hit, award) -> li
             "TTLDXS": ("ttldxs_ldtt_percent", settings.ttldxs_ldtt_percent)}.get(rule or "")
     if need and members and ldtt * 100 < need[1] * members - 1e-9:
         out.append(hit("proposal.ldtt_share", "ldtt_members", members=members,
-                       share=f"{100 * ldtt / members:.1f}%".replace(".", ","), need=_pct(need[1]), setting=need[0],
+                       share=f"{100 * ldtt / members:.1f}%".replace(".", ","), need=number_text(need[1]), setting=need[0],
                        **award))
     if rule == "TTLDXS":
         if RATINGS.get(fold(v.get("rating") or ""), 0) < 3:
@@ -269,11 +270,8 @@ def _caps(unit: str, sheet: TableSheet, rows: list[Row], context: Context, locat
     name, cell = locate(sheet, first, "title")
     award = next((c.name for c in campaign.catalogue if c.rule == capped), capped)
     return [finding("proposal.ratio_cap", sheet=name, cell=cell, field="title", value=len(over), unit=unit,
-                    award=award, need=_pct(cap), base=base_words, count=len(base), limit=limit, setting=setting)]
+                    award=award, need=number_text(cap), base=base_words, count=len(base), limit=limit, setting=setting)]
 
-
-def _pct(value: float) -> str:
-    return (f"{value:g}").replace(".", ",")
 
 
 # --- the checked lines (master, council, decision) -------------------------------------------------

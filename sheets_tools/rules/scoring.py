@@ -252,8 +252,9 @@ def _check_sheet(m, context: Context, ranked: dict) -> None:
             "sheets-tools consolidate; tổng điểm tự chấm do công cụ tính lại từ từng tiêu chí.", [w for _, w in cols], 3)
     m.header(ws, [label for label, _ in cols])
     r = m.header_row
+    order = {u.code: i for i, u in enumerate(context.campaign.units)}
     for block, ranks in ranked.items():
-        for rank in sorted(ranks, key=lambda x: [u.code for u in context.campaign.units].index(x.unit)):
+        for rank in sorted(ranks, key=lambda x: order[x.unit]):
             r += 1
             own = totals.get(rank.unit)
             values = [block, rank.unit, rank.name, rank.standard, own.base if own else None,
