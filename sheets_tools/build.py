@@ -35,7 +35,7 @@ from .findings import SEVERITY_LABELS
 from .forms import (FIRST_COL, FIRST_ROW, HEADER_ROW, ID_SHEET, LIST_SHEET, ROW_NUMBER_LABEL, UNIT_CODE_ROW,
                     UNIT_NAME_ROW, UNIT_VALUE_COL, Column, Form, TableSheet, resolve_choices)
 from .records import FileResult, Row
-from .rules import Formula, hook
+from .rules import Context, Formula, hook
 
 FONT = "Times New Roman"
 SIZE = 12
@@ -60,11 +60,12 @@ _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 
 # --- public API ----------------------------------------------------------------------------------
 def form_workbook(form: Form, campaign: Campaign | None, unit: Unit | None, *, rows: list[Row] | None = None,
-                  marks: dict[tuple[str, str], str] | None = None) -> Workbook:
+                  marks: dict[tuple[str, str], str] | None = None, context: Context | None = None) -> Workbook:
     """The workbook of one form, for ``unit`` (None: a blank template with C6/C7 left to fill).
 
     ``rows`` are written at their own spreadsheet rows (feedback); ``marks`` maps
     (sheet name, cell) to a Vietnamese message: the cell is filled red and gets a comment.
+    ``context`` (with the ledger) lets a form prefill what units sent before (e.g. their targets).
     """
     wb = _new_workbook()
     password = (campaign.settings.get("sheet_password") if campaign else "") or None
@@ -72,7 +73,7 @@ def form_workbook(form: Form, campaign: Campaign | None, unit: Unit | None, *, r
     lists = _ListSheet(wb)
     for sheet in form.sheets:
         ws = wb.create_sheet(sheet.name)
-        _input_sheet(ws, form, sheet, campaign, unit, lists)
+        _input_sheet(ws, form, sheet, campaign, unit, lists, context)
         _protect(ws, password)
     for row in rows or []:
         _write_row(wb, form, row)
@@ -88,7 +89,8 @@ def form_workbook(form: Form, campaign: Campaign | None, unit: Unit | None, *, r
     return wb
 
 
-def feedback_workbook(form: Form | None, campaign: Campaign, unit: Unit | None, result: FileResult) -> Workbook:
+def feedback_workbook(form: Form | None, campaign: Campaign, unit: Unit | None, result: FileResult,
+                      context: Context | None = None) -> Workbook:
     """What the unit gets back: its form with the bad cells marked, and a list of all findings first.
 
     When the form or the unit is unknown, only the list of findings.
@@ -97,7 +99,7 @@ def feedback_workbook(form: Form | None, campaign: Campaign, unit: Unit | None, 
         wb = _new_workbook()
     else:
         rows, marks = _on_template(form, result)
-        wb = form_workbook(form, campaign, unit, rows=rows, marks=marks)
+        wb = form_workbook(form, campaign, unit, rows=rows, marks=marks, context=context)
     ws = wb.create_sheet(ERRORS_SHEET, 0)
     _errors_sheet(ws, campaign, unit, result, fixable=form is not None and unit is not None)
     password = campaign.settings.get("sheet_password") or None
@@ -134,11 +136,11 @@ def _on_template(form: Form, result: FileResult) -> tuple[list[Row], dict[tuple[
     return rows, marks
 
 
-def write_feedback(campaign: Campaign, result: FileResult) -> Path:
+def write_feedback(campaign: Campaign, result: FileResult, context: Context | None = None) -> Path:
     """Write the feedback workbook of ``result`` under ``campaign.dir/feedback/<unit>/``; return its path."""
     form = forms.load_forms().get(result.form_id) if result.form_id else None
     unit = campaign.unit(result.unit_code) if result.unit_code else None
-    wb = feedback_workbook(form, campaign, unit, result)
+    wb = feedback_workbook(form, campaign, unit, result, context)
     folder = unit.code if unit else UNKNOWN_UNIT_DIR
     stem = Path(result.incoming.name).stem or "tep"
     name = safe_file_name(f"Phản hồi - {stem}", ".xlsx")
@@ -224,7 +226,7 @@ def _protect(ws: Worksheet, password: str | None) -> None:
 
 # --- input sheets --------------------------------------------------------------------------------
 def _input_sheet(ws: Worksheet, form: Form, sheet: TableSheet, campaign: Campaign | None, unit: Unit | None,
-                 lists: "_ListSheet") -> None:
+                 lists: "_ListSheet", context: Context | None = None) -> None:
     last = get_column_letter(sheet.last_col)
     split = max(2, sheet.last_col // 2)
     left_end, right = get_column_letter(split), get_column_letter(split + 1)
@@ -246,7 +248,7 @@ def _input_sheet(ws: Worksheet, form: Form, sheet: TableSheet, campaign: Campaig
     ws.row_dimensions[5].height = 33
     _unit_cells(ws, sheet, unit)
     _header(ws, sheet)
-    given = prefill_rows(form, sheet, campaign, unit)
+    given = prefill_rows(form, sheet, campaign, unit, context)
     last_row = sheet.last_row if given is None else FIRST_ROW + len(given) - 1
     _body(ws, sheet, last_row)
     for r, values in enumerate(given or [], start=FIRST_ROW):
@@ -257,12 +259,15 @@ def _input_sheet(ws: Worksheet, form: Form, sheet: TableSheet, campaign: Campaig
     _page_setup(ws, sheet)
 
 
-def prefill_rows(form: Form, sheet: TableSheet, campaign: Campaign | None, unit: Unit | None) -> list[dict] | None:
+def prefill_rows(form: Form, sheet: TableSheet, campaign: Campaign | None, unit: Unit | None,
+                 context: Context | None = None) -> list[dict] | None:
     """The rows the office writes on a ``prefill`` sheet for this unit (None: a free table)."""
     if not sheet.prefill:
         return None
     make = hook(form.id, "prefill")
-    return (make(sheet, campaign, unit) if make and campaign is not None else None) or []
+    if not make or campaign is None:
+        return []
+    return make(sheet, context or Context(campaign), unit) or []
 
 
 def _prefilled_row(ws: Worksheet, sheet: TableSheet, r: int, values: dict) -> None:

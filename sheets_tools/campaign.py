@@ -82,10 +82,43 @@ class Movement(BaseModel):
 
 
 class Deadline(BaseModel):
+    """One line of the campaign's calendar: a deadline key (forms name it), when the forms go out,
+    when they are due, and how many days before the deadline units are reminded."""
     model_config = ConfigDict(frozen=True)
     form: str = Field(min_length=1)
     name: str = ""
     date: date
+    opens: date | None = None  # the forms go out from this day (``issue`` without --form)
+    remind_days: int | None = Field(None, ge=0, le=365)  # remind from this many days before ``date``
+
+
+class ListItem(BaseModel):
+    """One value of a list a form chooses from (sheet "Danh mục"): e.g. the fields of work."""
+    model_config = ConfigDict(frozen=True)
+    list: str = Field(min_length=1, max_length=60)
+    value: str = Field(min_length=1, max_length=250)
+    group: str = ""  # what the value means to a rule (e.g. an initiative scope's level)
+    note: str = ""
+
+
+class Indicator(BaseModel):
+    """A figure units report mid-year and at year end (sheet "Chỉ tiêu"); units register their own
+    target in January, ``target`` is the Department's when they do not."""
+    model_config = ConfigDict(frozen=True)
+    code: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1, max_length=300)
+    measure: str = Field("", max_length=40)  # unit of measure
+    kind: Literal["count", "percent"] = "count"
+    direction: Literal["min", "max"] = "min"  # met when the result is at least / at most the target
+    applies: str = ""  # empty: every unit; else unit codes, blocks or unit kinds, separated by ";"
+    target: float | None = Field(None, ge=0)
+    note: str = ""
+
+    def applies_to(self, unit: "Unit") -> bool:
+        if not self.applies.strip():
+            return True
+        wanted = {fold(part) for part in self.applies.replace(",", ";").split(";") if part.strip()}
+        return bool(wanted & {fold(unit.code), fold(unit.block), fold(unit.kind)})
 
 
 class Info(BaseModel):
@@ -111,6 +144,8 @@ class Campaign(BaseModel):
     deadlines: list[Deadline]
     criteria: list[Criterion] = []
     council: list[Member] = []
+    lists: list[ListItem] = []
+    indicators: list[Indicator] = []
     settings: dict[str, str] = {}
 
     @property
@@ -131,8 +166,28 @@ class Campaign(BaseModel):
     def unit_by_name(self, name: str) -> Unit | None:
         return self._by_name.get(fold(name))
 
-    def deadline(self, form_id: str) -> date | None:
-        return next((d.date for d in self.deadlines if d.form == form_id), None)
+    def deadline(self, key: str) -> date | None:
+        """The date of the calendar line ``key`` (a form's ``deadline``)."""
+        entry = self.calendar(key)
+        return entry.date if entry else None
+
+    def calendar(self, key: str) -> Deadline | None:
+        """The calendar line ``key`` (sheet "Thời hạn"), or None."""
+        return next((d for d in self.deadlines if d.form == key), None)
+
+    def list_items(self, name: str) -> list[ListItem]:
+        """The values of the list ``name`` (sheet "Danh mục"), in the workbook's order."""
+        key = fold(name)
+        return [item for item in self.lists if fold(item.list) == key]
+
+    def list_group(self, name: str, value: str) -> str:
+        """The "Nhóm" of ``value`` in the list ``name`` ("" when not there)."""
+        key = fold(value)
+        return next((i.group for i in self.list_items(name) if fold(i.value) == key), "")
+
+    def indicators_of(self, unit: Unit) -> list[Indicator]:
+        """The indicators a unit reports on."""
+        return [i for i in self.indicators if i.applies_to(unit)]
 
     def catalogue_items(self, ref: str) -> list[CatalogueItem] | list[Movement]:
         if ref == "movement":
@@ -196,7 +251,8 @@ INFO_FIELDS = [
 ]
 TABLES: dict[str, tuple[str, type[BaseModel], list[tuple[str, str, int]]]] = {
     "deadlines": ("Thời hạn", Deadline, [
-        ("form", "Mã biểu mẫu", 16), ("name", "Nội dung", 55), ("date", "Hạn nộp", 14)]),
+        ("form", "Mã biểu mẫu", 16), ("name", "Nội dung", 55), ("date", "Hạn nộp", 14),
+        ("opens", "Ngày gửi biểu mẫu", 14), ("remind_days", "Nhắc trước hạn (ngày)", 12)]),
     "units": ("Đơn vị", Unit, [
         ("code", "Mã đơn vị", 14), ("name", "Tên đơn vị", 55), ("kind", "Loại đơn vị", 24),
         ("block", "Khối thi đua", 32), ("email", "E-mail", 30), ("contact", "Người liên hệ", 22)]),
@@ -213,10 +269,16 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[tuple[str, str, int]]]] = {
         ("scale", "Cách tính điểm", 50), ("evidence", "Cần minh chứng", 12)]),
     "council": ("Hội đồng TĐKT", Member, [
         ("name", "Họ và tên", 28), ("position", "Chức vụ", 44), ("role", "Chức danh trong Hội đồng", 26)]),
+    "lists": ("Danh mục", ListItem, [
+        ("list", "Danh mục", 26), ("value", "Giá trị", 50), ("group", "Nhóm", 16), ("note", "Ghi chú", 50)]),
+    "indicators": ("Chỉ tiêu", Indicator, [
+        ("code", "Mã chỉ tiêu", 11), ("name", "Tên chỉ tiêu", 55), ("measure", "Đơn vị tính", 12),
+        ("kind", "Loại chỉ tiêu", 13), ("direction", "Đạt khi kết quả", 24), ("applies", "Áp dụng cho", 36),
+        ("target", "Chỉ tiêu chung", 12), ("note", "Ghi chú", 30)]),
 }
 # added after the first release: a campaign.xlsx without them still loads (empty, defaults)
-OPTIONAL_SHEETS = {"criteria", "council"}
-OPTIONAL_COLUMNS = {"rule", "multiple", "vote_percent", "decider"}
+OPTIONAL_SHEETS = {"criteria", "council", "lists", "indicators"}
+OPTIONAL_COLUMNS = {"rule", "multiple", "vote_percent", "decider", "opens", "remind_days"}
 SETTINGS_SHEET = "Cài đặt"
 # Vietnamese words in the workbook <-> internal values
 VOCAB = {  # per table, per column
@@ -228,6 +290,8 @@ VOCAB = {  # per table, per column
                  "Bằng khen": "BANG_KHEN"},
     },
     "criteria": {"kind": KIND_WORDS, "evidence": {"Có": "Có", "Không": "Không"}},
+    "indicators": {"kind": {"Số lượng": "count", "Tỷ lệ (%)": "percent"},
+                   "direction": {"Không thấp hơn chỉ tiêu": "min", "Không vượt chỉ tiêu": "max"}},
 }
 DEFAULT_SETTINGS = [
     ("sheet_password", "", "Mật khẩu khóa trang tính của biểu mẫu (để trống: khóa không mật khẩu)"),
@@ -351,10 +415,8 @@ def create(directory: Path, sample: str | None = None) -> Path:
         raise ValueError(f"unknown sample {sample!r}; known: {', '.join(sample_data.SAMPLES)}")
     info = sample_data.INFO if sample else {"year": date.today().year}
     rows = {
-        "deadlines": sample_data.DEADLINES if sample else [
-            ("registration", "Đăng ký thi đua", None), ("initiatives", "Đăng ký đề tài, sáng kiến", None),
-            ("midyear", "Báo cáo sơ kết 6 tháng đầu năm", None),
-            ("yearend", "Báo cáo tổng kết, hồ sơ đề nghị khen thưởng", None)],
+        "deadlines": sample_data.DEADLINES if sample else [(key, name, None, None, None)
+                                                           for key, name, *_ in sample_data.DEADLINES],
         "units": sample_data.UNITS if sample else [],
         # the catalogue is the law's (domain.md §3): an empty campaign starts with it too
         "catalogue": [(c, n, _word("kind", k), _word("subject", s), b, _word("rule", r), m, v, d)
@@ -363,6 +425,10 @@ def create(directory: Path, sample: str | None = None) -> Path:
         "criteria": [(b, c, n, st, _word_of("criteria", "kind", k), v, sc, "Có" if ev else "Không")
                      for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA] if sample else [],
         "council": sample_data.COUNCIL if sample else [],
+        # the lists forms choose from are the office's to change: an empty campaign starts with them too
+        "lists": sample_data.LISTS,
+        "indicators": [(c, n, m, _word_of("indicators", "kind", k), _word_of("indicators", "direction", d), a, t, nt)
+                       for c, n, m, k, d, a, t, nt in sample_data.INDICATORS] if sample else [],
     }
     wb = Workbook()
     wb.remove(wb.active)
@@ -393,10 +459,13 @@ def sample_campaign(name: str = "daklak-2024", directory: Path | None = None) ->
                                  vote_percent=v, decider=d)
                    for c, n, k, s, lb, r, m, v, d in sample_data.CATALOGUE],
         movements=[Movement(code=c, name=n, period=p) for c, n, p in sample_data.MOVEMENTS],
-        deadlines=[Deadline(form=f, name=n, date=d) for f, n, d in sample_data.DEADLINES],
+        deadlines=[Deadline(form=f, name=n, date=d, opens=o, remind_days=r) for f, n, d, o, r in sample_data.DEADLINES],
         criteria=[Criterion(block=b, code=c, name=n, standard=st, kind=k, values=v, scale=sc, evidence=ev)
                   for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA],
-        council=[Member(name=n, position=p, role=r) for n, p, r in sample_data.COUNCIL])
+        council=[Member(name=n, position=p, role=r) for n, p, r in sample_data.COUNCIL],
+        lists=[ListItem(list=li, value=v, group=g, note=nt) for li, v, g, nt in sample_data.LISTS],
+        indicators=[Indicator(code=c, name=n, measure=m, kind=k, direction=d, applies=a, target=t, note=nt)
+                    for c, n, m, k, d, a, t, nt in sample_data.INDICATORS])
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -473,9 +542,10 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
         for f, vocab in VOCAB.get(key, {}).items():
             if f in values and isinstance(values[f], str):
                 values[f] = {fold(k): v for k, v in vocab.items()}.get(fold(values[f]), values[f])
-        if isinstance(values.get("date"), str):  # typed as text, e.g. 31/01/2024
-            values["date"] = _text_date(values["date"])
-        data = {f: v if f == "date" or v is None or isinstance(v, str) else str(v) for f, v in values.items()}
+        for f in _DATE_FIELDS:
+            if isinstance(values.get(f), str):  # typed as text, e.g. 31/01/2024
+                values[f] = _text_date(values[f])
+        data = {f: v if f in _DATE_FIELDS or v is None or isinstance(v, str) else str(v) for f, v in values.items()}
         data = {f: v for f, v in data.items() if v is not None}
         r = row[0].row
         try:
@@ -509,12 +579,17 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
     return items
 
 
+_DATE_FIELDS = ("date", "opens")
+
+
 def _ident(key: str, item: BaseModel) -> Any:
     """What must not repeat in a table: a code; a criterion's code within its block; a member's name."""
     if key == "criteria":
         return (fold(item.block), item.code)
     if key == "council":
         return fold(item.name)
+    if key == "lists":
+        return (fold(item.list), fold(item.value))
     return getattr(item, "code", None) or getattr(item, "form", None)
 
 

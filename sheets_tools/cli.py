@@ -175,6 +175,8 @@ def consolidate_cmd(directory: Path) -> None:
                        "để lần sau ghi đè đúng tệp tổng hợp.")
     else:
         click.echo(f"Đã ghi bảng tổng hợp: {result.path}")
+    for path in result.outputs:
+        click.echo(f"Đã ghi: {path}")
     _echo_findings(result.findings)
 
 

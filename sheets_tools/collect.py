@@ -72,13 +72,14 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
                 result = check_file(item, campaign, context)
             collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
             if feedback and result.findings:
-                collected.feedback = write_feedback(campaign, result)
+                collected.feedback = write_feedback(campaign, result, context)
             result.rows, result.incoming.data = [], b""  # recorded: memory stays bounded
+            result.documents, result.incoming.documents = [], []
             out.files.append(collected)
         for c in _add_cross_unit(campaign, ledger, out):
             if feedback:  # the unit hears of the person another unit also registered
                 c.result.rows = ledger.typed_rows(load_forms()[c.result.form_id], c.submission_id)
-                c.feedback = write_feedback(campaign, c.result)
+                c.feedback = write_feedback(campaign, c.result, context)
                 c.result.rows = []
     return out
 

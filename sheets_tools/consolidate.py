@@ -55,6 +55,7 @@ class ConsolidateResult:
     busy_target: Path | None = None
     counts: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # what could not be taken back from the master
+    outputs: list[Path] = field(default_factory=list)  # files the forms' rules wrote beside the master
 
 
 def master_path(campaign: Campaign) -> Path:
@@ -78,10 +79,15 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
             def write(tmp: Path) -> None:
                 _Master(tmp, campaign, ledger, counts).write(status, cross)
 
-            written = write_atomic(target, write, beside_if_busy=True)
+            result = ConsolidateResult(path=write_atomic(target, write, beside_if_busy=True), counts=counts,
+                                       findings=taken_back)
         except TargetBusy as busy:
-            return ConsolidateResult(path=busy.written, busy_target=busy.target, counts=counts, findings=taken_back)
-    return ConsolidateResult(path=written, counts=counts, findings=taken_back)
+            result = ConsolidateResult(path=busy.written, busy_target=busy.target, counts=counts, findings=taken_back)
+        context = Context(campaign, ledger)
+        for form in load_forms().values():  # e.g. the list of nominations to publish (rules/<form>.py)
+            if (make := hook(form.id, "outputs")) is not None:
+                result.outputs.extend(make(context, target.parent))
+    return result
 
 
 def office_specs() -> list[office.OfficeColumns]:

@@ -1,7 +1,9 @@
 """Findings: every problem found in a file, a row or a cell is a record with a code.
 
-All codes live in CATALOGUE. A message is formatted from the catalogue entry, so tests
-can build the expected text the same way (``message("cell.required", label="Tên")``).
+The common codes live in CATALOGUE; a form's own checks keep theirs in its rules module
+(``CODES`` in ``sheets_tools/rules/<form id>.py``), added here by ``register``. A message is
+formatted from the catalogue entry, so tests can build the expected text the same way
+(``message("cell.required", label="Tên")``).
 Messages are Vietnamese and say what to do.
 """
 from __future__ import annotations
@@ -140,88 +142,6 @@ CATALOGUE: dict[str, Code] = {
     "row.duplicate_across_units": Code(
         WARNING, "{what} cũng được {other_unit} đăng ký. Một người chỉ đăng ký tại một đơn vị; "
         "hãy thống nhất với đơn vị kia."),
-    # --- scoring (rules/scoring.py; domain.md §4) -------------------------------------
-    "score.no_criteria": Code(
-        ERROR, "Khối thi đua của đơn vị (\"{value}\") chưa có bảng tiêu chí chấm điểm nên chưa chấm được. "
-        "Hãy liên hệ Văn phòng."),
-    "score.criterion_missing": Code(
-        ERROR, "Thiếu dòng tiêu chí {value} (\"{what}\"). Không xóa dòng của bảng tiêu chí; hãy dùng biểu mẫu gốc."),
-    "score.unknown_criterion": Code(
-        WARNING, "Dòng có mã tiêu chí \"{value}\" không có trong bảng tiêu chí của khối; dòng này không được tính điểm."),
-    "score.duplicate_criterion": Code(
-        ERROR, "Tiêu chí {value} xuất hiện nhiều lần (đã có ở dòng {other_row}). Hãy xóa dòng trùng."),
-    "score.missing": Code(ERROR, "Tiêu chí {value}: chưa nhập điểm tự chấm. Nhập điểm (nhập 0 nếu không đạt)."),
-    "score.above_standard": Code(
-        ERROR, "Tiêu chí {crit}: điểm tự chấm {value} cao hơn điểm chuẩn {standard}. Điểm không được vượt điểm chuẩn."),
-    "score.not_allowed": Code(
-        ERROR, "Tiêu chí {crit}: điểm {value} không phải một mức điểm của tiêu chí này. Chỉ chấm một trong các "
-        "mức: {allowed}."),
-    "score.note_missing": Code(
-        ERROR, "Tiêu chí {crit}: điểm {value} thấp hơn điểm chuẩn {standard} nhưng chưa ghi lý do. Hãy ghi lý do "
-        "vào cột \"{label}\"."),
-    "score.evidence_missing": Code(
-        ERROR, "Tiêu chí {crit}: tiêu chí này cần tài liệu minh chứng. Hãy ghi tên, số, ngày văn bản minh chứng "
-        "vào cột \"{label}\"."),
-    "score.parent_sum": Code(
-        ERROR, "Mục {crit}: điểm ghi {value} khác tổng điểm các tiêu chí con ({expected}). Điểm của mục lớn phải "
-        "bằng tổng các tiêu chí con; hãy sửa điểm các tiêu chí con, không ghi đè ô tổng."),
-    "score.total_differs": Code(
-        WARNING, "{what}: tổng điểm trên tệp là {value}, công cụ tính lại từ các tiêu chí được {expected}; "
-        "đã dùng {expected}. Hãy kiểm tra lại công thức (có thể tệp chưa được tính lại)."),
-    "score.cap_applied": Code(
-        WARNING, "Mục {crit}: tổng các tiêu chí con là {value}, vượt mức tối đa {standard}; chỉ tính {standard} điểm."),
-    # --- proposals (rules/proposals.py; domain.md §3): each cites its rule ---------------------
-    "proposal.nothing": Code(
-        ERROR, "{what}: chưa ghi danh hiệu thi đua hoặc hình thức khen thưởng đề nghị. Hãy chọn ở cột \"Danh hiệu thi "
-        "đua đề nghị\" hoặc \"Hình thức khen thưởng đề nghị\"."),
-    "proposal.pending": Code(
-        ERROR, "{what} đang bị xem xét kỷ luật, thanh tra hoặc giải quyết khiếu nại: chưa được đề nghị khen thưởng; "
-        "hãy bỏ đề nghị này. (Căn cứ: {basis}.)"),
-    "proposal.rating": Code(
-        ERROR, "{what}: đề nghị \"{award}\" cần mức \"{need}\" trở lên, đơn vị ghi \"{value}\". Hãy bỏ đề nghị hoặc "
-        "kiểm tra lại mức xếp loại. (Căn cứ: {basis}.)"),
-    "proposal.cstdcs_basis": Code(
-        ERROR, "{what}: đề nghị \"{award}\" cần mức \"Hoàn thành xuất sắc nhiệm vụ\" hoặc có sáng kiến, đề tài được "
-        "công nhận; hãy ghi sáng kiến (tên, số quyết định công nhận) ở cột \"{label}\" hoặc bỏ đề nghị. "
-        "(Căn cứ: {basis}.)"),
-    "proposal.initiative_scope": Code(
-        ERROR, "{what}: đề nghị \"{award}\" cần sáng kiến có phạm vi ảnh hưởng {need}; đơn vị ghi \"{value}\". Hãy ghi "
-        "sáng kiến và phạm vi ảnh hưởng, hoặc bỏ đề nghị. (Căn cứ: {basis}.)"),
-    "proposal.history_missing": Code(
-        ERROR, "{what}: đề nghị \"{award}\" cần {need}; lịch sử khen thưởng chưa có \"{missing}\" năm {years}. "
-        "Nếu người này đã được tặng, hãy gửi số, ngày quyết định để Văn phòng bổ sung lịch sử khen thưởng. "
-        "(Căn cứ: {basis}.)"),
-    "proposal.member_counts": Code(
-        ERROR, "{what}: số thành viên đạt danh hiệu lớn hơn tổng số thành viên ({members}). Hãy kiểm tra lại số liệu."),
-    "proposal.ldtt_share": Code(
-        ERROR, "{what}: {value}/{members} thành viên đạt Lao động tiên tiến ({share}), chưa đạt tỷ lệ tối thiểu {need}% "
-        "để đề nghị \"{award}\". (Căn cứ: {basis}; tỷ lệ theo cài đặt \"{setting}\".)"),
-    "proposal.incomplete_members": Code(
-        ERROR, "{what}: có {value} thành viên không hoàn thành nhiệm vụ; \"{award}\" cần tất cả thành viên hoàn thành "
-        "nhiệm vụ. (Căn cứ: {basis}.)"),
-    "proposal.no_cstdcs": Code(
-        ERROR, "{what}: \"{award}\" cần ít nhất một thành viên đạt Chiến sĩ thi đua cơ sở. (Căn cứ: {basis}.)"),
-    "proposal.disciplined": Code(
-        ERROR, "{what}: có {value} thành viên bị kỷ luật từ cảnh cáo trở lên; chưa đủ điều kiện \"{award}\". "
-        "(Căn cứ: {basis}.)"),
-    "proposal.no_ranking": Code(
-        WARNING, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua, nhưng chưa có kết quả chấm điểm, xếp "
-        "hạng của khối; Văn phòng sẽ đối chiếu khi có kết quả. (Căn cứ: {basis}.)"),
-    "proposal.not_leader": Code(
-        ERROR, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua; theo kết quả xếp hạng, đơn vị dẫn đầu "
-        "\"{block}\" là {leader}. (Căn cứ: {basis}.)"),
-    "proposal.no_registration": Code(
-        ERROR, "{what}: đơn vị chưa có bản đăng ký thi đua hợp lệ nên chưa xét được danh hiệu \"{award}\". Hãy gửi "
-        "bản đăng ký thi đua (đã gửi trong tháng 1) hoặc liên hệ Văn phòng. (Căn cứ: {basis}.)"),
-    "proposal.not_registered": Code(
-        ERROR, "{what} không có trong bản đăng ký thi đua của đơn vị nên chưa đủ điều kiện xét danh hiệu \"{award}\". "
-        "Hãy kiểm tra họ tên, ngày sinh cho khớp với bản đăng ký. (Căn cứ: {basis}.)"),
-    "proposal.registered_other": Code(
-        WARNING, "{what} đăng ký danh hiệu \"{registered}\" trong tháng 1, nay đề nghị danh hiệu cao hơn \"{award}\". "
-        "Hãy kiểm tra lại. (Căn cứ: {basis}.)"),
-    "proposal.ratio_cap": Code(
-        ERROR, "Đơn vị đề nghị {value} \"{award}\", vượt giới hạn {need}% của {base} ({count}), tức tối đa {limit}. "
-        "Hãy giảm số đề nghị. (Căn cứ: cài đặt \"{setting}\" của đợt thi đua.)"),
     # --- what the office typed into the master (office.py) --------------------------------
     "office.unreadable": Code(
         WARNING, "Không đọc lại được bảng tổng hợp để lấy số liệu Văn phòng đã nhập ({detail}); đã dùng số liệu "
@@ -344,16 +264,32 @@ class Finding:
         return {k: d[k] for k in ("code", "severity", "sheet", "cell", "field", "value", "message")}
 
 
-def message(code: str, **context: Any) -> str:
-    """Format the Vietnamese message of ``code`` with ``context``; missing keys render empty."""
-    return CATALOGUE[code].text.format_map(_Blank(context))
+def register(codes: dict[str, Code]) -> None:
+    """Add a form's own codes (its rules module's ``CODES``); a code already taken is a mistake."""
+    for name, code in codes.items():
+        if CATALOGUE.get(name, code) != code:
+            raise ValueError(f"finding code {name} is declared twice")
+        CATALOGUE[name] = code
+
+
+def lookup(name: str) -> Code:
+    """The catalogue entry of a code; a form's codes are loaded with its rules module on first use."""
+    if name not in CATALOGUE:
+        from .rules import load_all_rules
+        load_all_rules()
+    return CATALOGUE[name]
+
+
+def message(code_name: str, **context: Any) -> str:
+    """Format the Vietnamese message of ``code_name`` with ``context``; missing keys render empty."""
+    return lookup(code_name).text.format_map(_Blank(context))
 
 
 def finding(code: str, *, sheet: str | None = None, cell: str | None = None, field: str | None = None,
             value: Any = None, file: str | None = None, unit: str | None = None, **context: Any) -> Finding:
     """Build a Finding from the catalogue. ``context`` fills the message placeholders."""
     ctx = {"value": "" if value is None else value, "sheet": sheet or "", "cell": cell or "", **context}
-    return Finding(code=code, severity=CATALOGUE[code].severity, message=message(code, **ctx),
+    return Finding(code=code, severity=lookup(code).severity, message=message(code, **ctx),
                    file=file, unit=unit, sheet=sheet, cell=cell, field=field, value=_jsonable(value))
 
 

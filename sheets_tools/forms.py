@@ -54,6 +54,8 @@ class Column(BaseModel):
     alphabetic: bool = False  # text that must hold letters (a name, not "123")
     choices: tuple[str, ...] | None = None  # a fixed list
     catalogue: CatalogueRef | None = None  # or a list taken from the campaign
+    # or a list of the campaign's sheet "Danh mục" by its name; ``choices`` are used while it has none
+    list: str | None = None
     minimum: float | None = None
     maximum: float | None = None
     min_date: date | None = None
@@ -66,6 +68,8 @@ class Column(BaseModel):
     def _choice_source(self) -> "Column":
         if self.type == "choice" and not (self.choices or self.catalogue):
             raise ValueError(f"column {self.field}: a choice column needs choices or catalogue")
+        if self.list and not self.choices:
+            raise ValueError(f"column {self.field}: a campaign list needs default choices")
         if self.type != "choice" and (self.choices or self.catalogue):
             raise ValueError(f"column {self.field}: only choice columns have choices")
         return self
@@ -86,6 +90,8 @@ class TableSheet(BaseModel):
     # rows given by the office for each unit (e.g. "criteria"): the form's rules module lists them
     # (``prefill``); ``rows`` is then the most there can be
     prefill: str | None = None
+    # a sheet added in a later version: a returned file without it is read as having no rows there
+    optional: bool = False
 
     @field_validator("name")
     @classmethod
@@ -164,10 +170,17 @@ class Form(BaseModel):
 def load_forms() -> dict[str, Form]:
     """All form declarations shipped in ``workbook_templates/``, by id."""
     forms: dict[str, Form] = {}
+    raw = {}
     for entry in sorted(resources.files("workbook_templates").iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".toml"):
-            form = Form.model_validate(tomllib.loads(entry.read_text(encoding="utf-8")))
-            forms[form.id] = form
+            data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            raw[data.get("id", entry.name)] = data
+    for data in raw.values():
+        # "sheets_from": the same sheets as another form (e.g. the year-end report as the mid-year one)
+        if "sheets_from" in data:
+            data = {**data, "sheets": raw[data.pop("sheets_from")]["sheets"]}
+        form = Form.model_validate(data)
+        forms[form.id] = form
     return dict(sorted(forms.items(), key=lambda item: (item[1].order, item[0])))
 
 
@@ -177,6 +190,8 @@ def get_form(form_id: str) -> Form:
 
 def resolve_choices(column: Column, campaign: "Campaign | None") -> list[str] | None:
     """The allowed values of a choice column (catalogue lists come from the campaign)."""
+    if column.list and campaign is not None and (items := campaign.list_items(column.list)):
+        return [item.value for item in items]
     if column.choices:
         return list(column.choices)
     if column.catalogue and campaign is not None:

@@ -32,7 +32,7 @@ from .campaign import Campaign, Limits
 from .findings import finding
 from .forms import DEFINED_NAME_PREFIX, HEADER_ROW, ID_KEYS, ID_SHEET, PROPERTY_PREFIX, Form, TableSheet, load_forms
 from .models import coerce_text
-from .records import OFFICE_TZ, FileResult, Incoming, Placement
+from .records import OFFICE_TZ, Document, FileResult, Incoming, Placement
 from .text import fold
 
 # The limits themselves are campaign settings (campaign.Limits). Members smaller than this are not
@@ -45,6 +45,8 @@ DEFLATE_MAX_RATIO = 1032
 CHILD_ROWS = 10_000
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
+# documents that travel with a workbook (a report's narrative): kept beside it, never read as a form
+DOCUMENT_EXTENSIONS = (".doc", ".docx", ".odt", ".pdf", ".rtf")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
@@ -72,14 +74,30 @@ def gather(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Inco
     carrying a file-level finding when there is nothing to read. Paths in or under ``exclude``
     (e.g. the campaign's own folders) are left out."""
     excluded = [Path(e).resolve() for e in exclude]
+    files: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for child in _walk(path):
-                if not _within(child, excluded):
-                    yield from _from_path(child)
+            files.extend(child for child in _walk(path) if not _within(child, excluded))
         elif not _within(path, excluded):
-            yield from _from_path(path)
+            files.append(path)
+    with_workbooks = {f.parent for f in files if not _is_document(f.name)}
+    for path in files:
+        if _is_document(path.name) and path.parent in with_workbooks:
+            continue  # travels with the workbooks of its folder (Incoming.documents)
+        yield from _from_path(path)
+
+
+def _is_document(name: str | None) -> bool:
+    return bool(name) and name.lower().endswith(DOCUMENT_EXTENSIONS)
+
+
+def _folder_documents(path: Path) -> list[Document]:
+    try:
+        return [Document(name=p.name, path=p) for p in sorted(path.parent.iterdir())
+                if p.is_file() and _is_document(p.name) and not _skipped(p.name)]
+    except OSError:
+        return []
 
 
 def _within(path: Path, excluded: list[Path]) -> bool:
@@ -113,14 +131,18 @@ def _from_path(path: Path) -> Iterator[Incoming | FileResult]:
     if path.suffix.lower() == ".eml":
         yield from _from_eml(path, data, mtime)
     else:
-        yield Incoming(name=path.name, data=data, source=str(path), received_at=mtime)
+        yield Incoming(name=path.name, data=data, source=str(path), received_at=mtime,
+                       documents=_folder_documents(path))
 
 
 def _from_eml(path: Path, data: bytes, mtime: datetime) -> Iterator[Incoming | FileResult]:
     msg = email.message_from_bytes(data, policy=policy.default)
     sent = _mail_date(msg)
     found = False
-    for n, (part, when) in enumerate(_leaves(msg, sent), start=1):
+    parts = list(enumerate(_leaves(msg, sent), start=1))
+    documents = [Document(name=part.get_filename(), data=part.get_payload(decode=True)) for _, (part, _) in parts
+                 if _is_document(part.get_filename()) and isinstance(part.get_payload(decode=True), bytes)]
+    for n, (part, when) in parts:
         name = part.get_filename()
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes) or not _is_spreadsheet_attachment(name, part, payload):
@@ -128,7 +150,7 @@ def _from_eml(path: Path, data: bytes, mtime: datetime) -> Iterator[Incoming | F
         found = True
         name = name or f"dinh-kem-{n}"
         yield Incoming(name=name, data=payload, source=f"{path} » {name}", received_at=when or mtime,
-                       notes=[] if when else [_date_unknown(path, mtime)])
+                       notes=[] if when else [_date_unknown(path, mtime)], documents=documents)
     if not found:
         incoming = Incoming(name=path.name, data=data, source=str(path), received_at=sent or mtime)
         yield FileResult(incoming, findings=[finding("file.no_attachment", file=str(path))])
@@ -753,7 +775,8 @@ def _read_sheets(book: _Book, form: Form, result: FileResult) -> dict:
     for sheet in form.sheets:
         name = found.get(sheet.key)
         if name is None:
-            result.findings.append(finding("sheet.missing", sheet=sheet.name))
+            if not sheet.optional:
+                result.findings.append(finding("sheet.missing", sheet=sheet.name))
             continue
         if name != sheet.name:
             result.findings.append(finding("sheet.renamed", sheet=name, value=name, expected=sheet.name))

@@ -7,6 +7,7 @@ unit for the same form supersedes the earlier one, which stays in the ledger and
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -62,6 +63,13 @@ CREATE TABLE IF NOT EXISTS findings (
     message TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS findings_submission ON findings(submission_id);
+CREATE TABLE IF NOT EXISTS documents (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    name TEXT NOT NULL,
+    archive TEXT NOT NULL,
+    size INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_submission ON documents(submission_id);
 """
 
 
@@ -121,14 +129,22 @@ class Ledger:
     def archive(self, result: FileResult) -> Path:
         """Copy the received bytes to ``archive/<sha256[:2]>/<sha256>-<name>`` (once)."""
         inc = result.incoming
-        safe = "".join(ch if ch not in '<>:"/\\|?*' and ord(ch) >= 32 else "_" for ch in inc.name)[-80:]
-        path = self.archive_dir / inc.sha256[:2] / f"{inc.sha256[:16]}-{safe}"
+        return self._keep(inc.data, inc.sha256, inc.name)
+
+    def _keep(self, data: bytes, sha256: str, name: str) -> Path:
+        safe = "".join(ch if ch not in '<>:"/\\|?*' and ord(ch) >= 32 else "_" for ch in name)[-80:]
+        path = self.archive_dir / sha256[:2] / f"{sha256[:16]}-{safe}"
         if not path.exists():  # written beside, then renamed: a copy is never half written
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(".tmp-" + path.name)  # one collect at a time (campaign lock)
-            tmp.write_bytes(inc.data)
+            tmp.write_bytes(data)
             os.replace(tmp, path)
         return path
+
+    def documents(self, submission_id: int) -> list[tuple[str, Path]]:
+        """The documents kept with a submission: (name as sent, archived copy)."""
+        return [(name, self.dir / archive) for name, archive in self.db.execute(
+            "SELECT name, archive FROM documents WHERE submission_id = ? ORDER BY rowid", (submission_id,))]
 
     def record(self, result: FileResult, collected_at: datetime | None = None) -> int:
         """Archive and record one file's result in one transaction; returns the submission id.
@@ -137,6 +153,10 @@ class Ledger:
         others point at it through ``superseded_by``.
         """
         archive = self.archive(result)
+        kept = []
+        for doc in result.documents:
+            data = doc.read()
+            kept.append((doc.name, self._keep(data, hashlib.sha256(data).hexdigest(), doc.name), len(data)))
         inc = result.incoming
         collected_at = collected_at or datetime.now()
         cur = self.db.cursor()
@@ -157,6 +177,8 @@ class Ledger:
                 " VALUES (?,?,?,?,?,?,?,?)",
                 [(sid, f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message)
                  for f in result.findings])
+            cur.executemany("INSERT INTO documents (submission_id, name, archive, size) VALUES (?,?,?,?)",
+                            [(sid, name, str(path.relative_to(self.dir)), size) for name, path, size in kept])
             if result.unit_code and result.form_id:
                 self._resupersede(cur, result.unit_code, result.form_id)
             cur.execute("COMMIT")

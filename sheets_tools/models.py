@@ -330,7 +330,8 @@ _RECENT: dict[tuple[int, int], tuple[tuple, type[BaseModel]]] = {}
 
 def row_model(sheet: TableSheet, campaign: Any) -> type[BaseModel]:
     """The pydantic model of one row of ``sheet`` (cached per sheet declaration and campaign)."""
-    key = (sheet, campaign.id, campaign.info.year, tuple(campaign.catalogue), tuple(campaign.movements))
+    key = (sheet, campaign.id, campaign.info.year, tuple(campaign.catalogue), tuple(campaign.movements),
+           tuple(campaign.lists))
     recent = _RECENT.get((id(sheet), id(campaign)))
     if recent is not None and recent[0] == key:
         return recent[1]

@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from .findings import Finding, status_of
@@ -16,6 +17,22 @@ OFFICE_TZ = timezone(timedelta(hours=7))
 
 
 @dataclass
+class Document:
+    """A document sent with a workbook (another attachment of the same e-mail, or a file in the same
+    folder), e.g. the narrative of a report. Read only when a form's rules claim it."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else Path(self.path).read_bytes()
+
+    def size(self) -> int:
+        return len(self.data) if self.data is not None else Path(self.path).stat().st_size
+
+
+@dataclass
 class Incoming:
     """One file taken in: a file on disk or an attachment of an e-mail."""
 
@@ -24,6 +41,7 @@ class Incoming:
     source: str  # where it came from: a path, or "mail.eml » attachment.xlsx"
     received_at: datetime  # naive, office time: e-mail Date header, else the file's modification time
     notes: list[Finding] = field(default_factory=list)  # what taking it in noticed (e.g. no e-mail date)
+    documents: list[Document] = field(default_factory=list)  # documents sent with it
 
     @cached_property
     def sha256(self) -> str:
@@ -63,6 +81,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     late: bool = False
     placements: dict[str, Placement] = field(default_factory=dict)  # sheet key -> where intake found it
+    documents: list[Document] = field(default_factory=list)  # sent documents the form keeps (archived)
 
     @property
     def status(self) -> str:

@@ -20,11 +20,14 @@ INFO = {
     "signer_title": "GIÁM ĐỐC",
 }
 
+# (key, what, deadline, forms go out from, remind this many days before); forms name their key
 DEADLINES = [
-    ("registration", "Đăng ký thi đua", date(2024, 1, 31)),
-    ("initiatives", "Đăng ký đề tài, sáng kiến (gửi Hội đồng Sáng kiến)", date(2024, 2, 28)),
-    ("midyear", "Báo cáo sơ kết 6 tháng đầu năm", date(2024, 6, 30)),
-    ("yearend", "Báo cáo tổng kết, hồ sơ đề nghị khen thưởng", date(2024, 11, 30)),
+    ("registration", "Đăng ký thi đua", date(2024, 1, 31), date(2024, 1, 2), 7),
+    ("initiatives", "Đăng ký đề tài, sáng kiến (gửi Hội đồng Sáng kiến)", date(2024, 2, 28), date(2024, 1, 2), 7),
+    ("midyear", "Báo cáo sơ kết 6 tháng đầu năm", date(2024, 6, 30), date(2024, 6, 1), 7),
+    ("nominations", "Đề xuất điển hình tiên tiến, mô hình mới, nhân tố mới", date(2024, 10, 31),
+     date(2024, 3, 1), 10),
+    ("yearend", "Báo cáo tổng kết, hồ sơ đề nghị khen thưởng", date(2024, 11, 30), date(2024, 11, 1), 7),
 ]
 
 _DEPT = "Khối các phòng, đơn vị thuộc Sở"
@@ -185,4 +188,34 @@ MOVEMENTS = [
     ("PT6", "Vì người nghèo - Không để ai bị bỏ lại phía sau", "thường xuyên"),
     ("PT7", "Lập thành tích chào mừng kỷ niệm 120 năm thành lập tỉnh Đắk Lắk (22/11/1904 - 22/11/2024)",
      "2024"),
+]
+
+# Lists the forms choose from (sheet "Danh mục"): (list, value, group, note). "Nhóm" of a scope is the
+# level the proposal checks need (domain.md §3: CSTĐ cấp tỉnh needs an initiative of provincial scope).
+FIELDS = [
+    "Xây dựng, kiểm tra, rà soát văn bản quy phạm pháp luật", "Phổ biến, giáo dục pháp luật, hòa giải ở cơ sở",
+    "Hành chính tư pháp, hộ tịch, chứng thực", "Bổ trợ tư pháp (công chứng, đấu giá, luật sư)",
+    "Trợ giúp pháp lý", "Thanh tra, giải quyết khiếu nại, tố cáo", "Quản lý xử lý vi phạm hành chính",
+    "Văn phòng, tổ chức, cải cách hành chính, chuyển đổi số", "Lĩnh vực khác",
+]
+LISTS = (
+    [("Lĩnh vực", f, "", "") for f in FIELDS]
+    + [("Phạm vi áp dụng", "Trong đơn vị", "Cơ sở", "Áp dụng tại đơn vị"),
+       ("Phạm vi áp dụng", "Toàn Sở", "Cơ sở", "Áp dụng trong các phòng, đơn vị thuộc Sở"),
+       ("Phạm vi áp dụng", "Toàn tỉnh", "Tỉnh, bộ", "Áp dụng trong toàn tỉnh hoặc toàn ngành Tư pháp"),
+       ("Phạm vi áp dụng", "Toàn quốc", "Toàn quốc", "")]
+    + [("Hình thức tuyên truyền", v, "", "Kế hoạch tuyên truyền điển hình tiên tiến (seed 003, mục II.3)")
+       for v in ("Cổng thông tin điện tử của Sở", "Bảng thông báo nội bộ",
+                 "Giao lưu, trao đổi, học tập kinh nghiệm")]
+)
+
+# Indicators units report on mid-year and at year end (illustrative): (code, name, unit of measure,
+# kind, direction, applies to, the Department's target, note)
+INDICATORS = [
+    ("CT01", "Số cuộc tuyên truyền, phổ biến giáo dục pháp luật", "cuộc", "count", "min", "", 10.0, ""),
+    ("CT02", "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn", "%", "percent", "min", "", 100.0, ""),
+    ("CT03", "Số văn bản quy phạm pháp luật được thẩm định, kiểm tra", "văn bản", "count", "min",
+     f"{_DISTRICT}; XDKT", 20.0, ""),
+    ("CT04", "Số vụ việc trợ giúp pháp lý được thực hiện", "vụ việc", "count", "min", "TGPL", 150.0, ""),
+    ("CT05", "Số hồ sơ giải quyết quá hạn", "hồ sơ", "count", "max", "", 0.0, "Đạt khi không vượt chỉ tiêu"),
 ]

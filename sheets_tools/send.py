@@ -18,7 +18,9 @@ from .build import form_workbook, unit_file_name
 from .campaign import Campaign, Unit
 from .files import atomic_write_bytes
 from .forms import Form
+from .ledger import LEDGER_FILE, Ledger
 from .records import OFFICE_TZ
+from .rules import Context
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 OUTBOX = "outbox"
@@ -73,18 +75,25 @@ def issue(campaign: Campaign, form_ids: list[str] | None = None) -> IssueResult:
     if not campaign.info.office_email:
         result.skipped.append("Chưa khai báo \"E-mail tiếp nhận\" trong campaign.xlsx: thư nháp không có "
                               "người gửi và không ghi địa chỉ nhận lại.")
-    for form in chosen:
-        if campaign.deadline(form.deadline) is None:
-            result.skipped.append(f"Biểu mẫu \"{form.name}\" chưa có hạn nộp trong campaign.xlsx (trang Thời hạn).")
-        for unit in campaign.units:
-            _issue_one(campaign, form, unit, result)
+    # what units sent before (e.g. January targets) may be prefilled: the ledger is read, never written
+    ledger = Ledger(campaign.dir) if (campaign.dir / LEDGER_FILE).exists() else None
+    try:
+        context = Context(campaign, ledger)
+        for form in chosen:
+            if campaign.deadline(form.deadline) is None:
+                result.skipped.append(f"Biểu mẫu \"{form.name}\" chưa có hạn nộp trong campaign.xlsx (trang Thời hạn).")
+            for unit in campaign.units:
+                _issue_one(campaign, form, unit, result, context)
+    finally:
+        if ledger is not None:
+            ledger.close()
     return result
 
 
-def _issue_one(campaign: Campaign, form: Form, unit: Unit, result: IssueResult) -> None:
+def _issue_one(campaign: Campaign, form: Form, unit: Unit, result: IssueResult, context: Context) -> None:
     path = campaign.dir / OUTBOX / unit.code / unit_file_name(form, campaign, unit)
     buffer = io.BytesIO()
-    form_workbook(form, campaign, unit).save(buffer)
+    form_workbook(form, campaign, unit, context=context).save(buffer)
     result.files.append(atomic_write_bytes(path, buffer.getvalue()))
     if not unit.email:
         result.skipped.append(f"{unit.name} ({unit.code}) chưa có e-mail: đã tạo biểu mẫu \"{path.name}\" "

@@ -39,7 +39,8 @@ def validate(result: FileResult, raw: dict, campaign: Campaign, context: Context
         for number, values in raw.get(sheet.key, []):
             result.rows.append(_validate_row(result, sheet, model, number, values))
         result.findings.extend(_duplicates(result, sheet))
-    if len(raw) == len(form.sheets) and not any(_filled(form.sheet(k), rows) for k, rows in raw.items()):
+    required = [s.key for s in form.sheets if not s.optional]
+    if raw and all(k in raw for k in required) and not any(_filled(form.sheet(k), rows) for k, rows in raw.items()):
         result.findings.extend(_no_data(result, form))
     elif (own := hook(form.id, "check")) is not None and result.unit_code:
         own(result, form, campaign, context or Context(campaign))

@@ -2,7 +2,7 @@
 
 A form needs a rules module only for what its declaration cannot say. The module may define:
 
-- ``prefill(sheet, campaign, unit) -> list[dict] | None``: the rows the office writes for a unit on a
+- ``prefill(sheet, context, unit) -> list[dict] | None``: the rows the office writes for a unit on a
   sheet that declares ``prefill`` (values by field; keys starting with "_" steer the layout:
   ``_label`` for column A, ``_locked`` to lock the row's input cells, ``_bold``; a ``Formula`` value is
   written as a formula the tool made, never a unit's text).
@@ -10,6 +10,9 @@ A form needs a rules module only for what its declaration cannot say. The module
 - ``master(master, context)``: extra sheets of the master workbook.
 - ``office_columns``: a list of ``office.OfficeColumns`` the office fills in the master, read back
   before the master is written again.
+- ``outputs(context, folder) -> list[Path]``: files written beside the master after it (e.g. a list
+  to publish); ``consolidate`` calls it.
+- ``CODES``: the form's own finding codes (``findings.Code`` by name), added to the catalogue.
 
 Adding a form = its TOML declaration + (if needed) this module; nothing else changes.
 """
@@ -20,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+
+from ..findings import register
 
 if TYPE_CHECKING:
     from ..campaign import Campaign
@@ -35,11 +40,20 @@ def rules_for(form_id: str) -> ModuleType | None:
     """The rules module of a form, or None when it has none."""
     name = f"{__name__}.{form_id}"
     try:
-        return importlib.import_module(name)
+        module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name == name:
             return None
         raise
+    register(getattr(module, "CODES", {}))
+    return module
+
+
+def load_all_rules() -> None:
+    """Import every declared form's rules (and so register their finding codes)."""
+    from ..forms import load_forms
+    for form_id in load_forms():
+        rules_for(form_id)
 
 
 def hook(form_id: str, name: str) -> Any:

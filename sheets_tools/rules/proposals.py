@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from ..campaign import Campaign, CatalogueItem
 from ..criteria import number_text
-from ..findings import Finding, finding
+from ..findings import ERROR, WARNING, Code, Finding, finding
 from ..forms import Form, TableSheet, get_form
 from ..models import format_date
 from ..records import FileResult, Row
@@ -32,6 +32,62 @@ HISTORY = {"CSTD_TINH": ("CSTDCS", 3, "3 năm liên tục đạt \"Chiến sĩ t
            "CSTD_TQ": ("CSTD_TINH", 2, "2 lần liên tục đạt \"Chiến sĩ thi đua cấp tỉnh, bộ\"")}
 
 Locate = Callable[[TableSheet, Row, str], tuple[str, str]]  # (sheet, field) -> sheet name, cell
+
+# the findings of this form's checks (domain.md §3): each cites its rule
+CODES = {
+    "proposal.nothing": Code(
+        ERROR, "{what}: chưa ghi danh hiệu thi đua hoặc hình thức khen thưởng đề nghị. Hãy chọn ở cột \"Danh hiệu thi "
+        "đua đề nghị\" hoặc \"Hình thức khen thưởng đề nghị\"."),
+    "proposal.pending": Code(
+        ERROR, "{what} đang bị xem xét kỷ luật, thanh tra hoặc giải quyết khiếu nại: chưa được đề nghị khen thưởng; "
+        "hãy bỏ đề nghị này. (Căn cứ: {basis}.)"),
+    "proposal.rating": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần mức \"{need}\" trở lên, đơn vị ghi \"{value}\". Hãy bỏ đề nghị hoặc "
+        "kiểm tra lại mức xếp loại. (Căn cứ: {basis}.)"),
+    "proposal.cstdcs_basis": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần mức \"Hoàn thành xuất sắc nhiệm vụ\" hoặc có sáng kiến, đề tài được "
+        "công nhận; hãy ghi sáng kiến (tên, số quyết định công nhận) ở cột \"{label}\" hoặc bỏ đề nghị. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.initiative_scope": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần sáng kiến có phạm vi ảnh hưởng {need}; đơn vị ghi \"{value}\". Hãy ghi "
+        "sáng kiến và phạm vi ảnh hưởng, hoặc bỏ đề nghị. (Căn cứ: {basis}.)"),
+    "proposal.history_missing": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần {need}; lịch sử khen thưởng chưa có \"{missing}\" năm {years}. "
+        "Nếu người này đã được tặng, hãy gửi số, ngày quyết định để Văn phòng bổ sung lịch sử khen thưởng. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.member_counts": Code(
+        ERROR, "{what}: số thành viên đạt danh hiệu lớn hơn tổng số thành viên ({members}). Hãy kiểm tra lại số liệu."),
+    "proposal.ldtt_share": Code(
+        ERROR, "{what}: {value}/{members} thành viên đạt Lao động tiên tiến ({share}), chưa đạt tỷ lệ tối thiểu {need}% "
+        "để đề nghị \"{award}\". (Căn cứ: {basis}; tỷ lệ theo cài đặt \"{setting}\".)"),
+    "proposal.incomplete_members": Code(
+        ERROR, "{what}: có {value} thành viên không hoàn thành nhiệm vụ; \"{award}\" cần tất cả thành viên hoàn thành "
+        "nhiệm vụ. (Căn cứ: {basis}.)"),
+    "proposal.no_cstdcs": Code(
+        ERROR, "{what}: \"{award}\" cần ít nhất một thành viên đạt Chiến sĩ thi đua cơ sở. (Căn cứ: {basis}.)"),
+    "proposal.disciplined": Code(
+        ERROR, "{what}: có {value} thành viên bị kỷ luật từ cảnh cáo trở lên; chưa đủ điều kiện \"{award}\". "
+        "(Căn cứ: {basis}.)"),
+    "proposal.no_ranking": Code(
+        WARNING, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua, nhưng chưa có kết quả chấm điểm, xếp "
+        "hạng của khối; Văn phòng sẽ đối chiếu khi có kết quả. (Căn cứ: {basis}.)"),
+    "proposal.not_leader": Code(
+        ERROR, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua; theo kết quả xếp hạng, đơn vị dẫn đầu "
+        "\"{block}\" là {leader}. (Căn cứ: {basis}.)"),
+    "proposal.no_registration": Code(
+        ERROR, "{what}: đơn vị chưa có bản đăng ký thi đua hợp lệ nên chưa xét được danh hiệu \"{award}\". Hãy gửi "
+        "bản đăng ký thi đua (đã gửi trong tháng 1) hoặc liên hệ Văn phòng. (Căn cứ: {basis}.)"),
+    "proposal.not_registered": Code(
+        ERROR, "{what} không có trong bản đăng ký thi đua của đơn vị nên chưa đủ điều kiện xét danh hiệu \"{award}\". "
+        "Hãy kiểm tra họ tên, ngày sinh cho khớp với bản đăng ký. (Căn cứ: {basis}.)"),
+    "proposal.registered_other": Code(
+        WARNING, "{what} đăng ký danh hiệu \"{registered}\" trong tháng 1, nay đề nghị danh hiệu cao hơn \"{award}\". "
+        "Hãy kiểm tra lại. (Căn cứ: {basis}.)"),
+    "proposal.ratio_cap": Code(
+        ERROR, "Đơn vị đề nghị {value} \"{award}\", vượt giới hạn {need}% của {base} ({count}), tức tối đa {limit}. "
+        "Hãy giảm số đề nghị. (Căn cứ: cài đặt \"{setting}\" của đợt thi đua.)"),
+}
+
 
 
 @dataclass

@@ -12,7 +12,7 @@ from ..campaign import Campaign, Unit
 from ..office import OfficeColumn, OfficeColumns
 from ..ranking import CHECKED_SCOPE, rankings
 from ..criteria import EPS, TOTAL_CODE, Criterion, Table, Totals, number_text
-from ..findings import Finding, finding
+from ..findings import ERROR, WARNING, Code, Finding, finding
 from ..forms import FIRST_ROW, Form, TableSheet
 from ..models import is_empty
 from ..records import FileResult, Row
@@ -23,11 +23,45 @@ from . import Context, Formula
 SHEET = "scores"
 FORMULA_CODES = ("cell.formula", "cell.formula_no_value")
 
+# the findings of this form's checks (domain.md §4), registered with findings.CATALOGUE
+CODES = {
+    "score.no_criteria": Code(
+        ERROR, "Khối thi đua của đơn vị (\"{value}\") chưa có bảng tiêu chí chấm điểm nên chưa chấm được. "
+        "Hãy liên hệ Văn phòng."),
+    "score.criterion_missing": Code(
+        ERROR, "Thiếu dòng tiêu chí {value} (\"{what}\"). Không xóa dòng của bảng tiêu chí; hãy dùng biểu mẫu gốc."),
+    "score.unknown_criterion": Code(
+        WARNING, "Dòng có mã tiêu chí \"{value}\" không có trong bảng tiêu chí của khối; dòng này không được tính điểm."),
+    "score.duplicate_criterion": Code(
+        ERROR, "Tiêu chí {value} xuất hiện nhiều lần (đã có ở dòng {other_row}). Hãy xóa dòng trùng."),
+    "score.missing": Code(ERROR, "Tiêu chí {value}: chưa nhập điểm tự chấm. Nhập điểm (nhập 0 nếu không đạt)."),
+    "score.above_standard": Code(
+        ERROR, "Tiêu chí {crit}: điểm tự chấm {value} cao hơn điểm chuẩn {standard}. Điểm không được vượt điểm chuẩn."),
+    "score.not_allowed": Code(
+        ERROR, "Tiêu chí {crit}: điểm {value} không phải một mức điểm của tiêu chí này. Chỉ chấm một trong các "
+        "mức: {allowed}."),
+    "score.note_missing": Code(
+        ERROR, "Tiêu chí {crit}: điểm {value} thấp hơn điểm chuẩn {standard} nhưng chưa ghi lý do. Hãy ghi lý do "
+        "vào cột \"{label}\"."),
+    "score.evidence_missing": Code(
+        ERROR, "Tiêu chí {crit}: tiêu chí này cần tài liệu minh chứng. Hãy ghi tên, số, ngày văn bản minh chứng "
+        "vào cột \"{label}\"."),
+    "score.parent_sum": Code(
+        ERROR, "Mục {crit}: điểm ghi {value} khác tổng điểm các tiêu chí con ({expected}). Điểm của mục lớn phải "
+        "bằng tổng các tiêu chí con; hãy sửa điểm các tiêu chí con, không ghi đè ô tổng."),
+    "score.total_differs": Code(
+        WARNING, "{what}: tổng điểm trên tệp là {value}, công cụ tính lại từ các tiêu chí được {expected}; "
+        "đã dùng {expected}. Hãy kiểm tra lại công thức (có thể tệp chưa được tính lại)."),
+    "score.cap_applied": Code(
+        WARNING, "Mục {crit}: tổng các tiêu chí con là {value}, vượt mức tối đa {standard}; chỉ tính {standard} điểm."),
+}
+
+
 
 # --- the rows of the form ------------------------------------------------------------------------
-def prefill(sheet: TableSheet, campaign: Campaign, unit: Unit | None) -> list[dict]:
+def prefill(sheet: TableSheet, context: Context, unit: Unit | None) -> list[dict]:
     """The criteria of the unit's block, parents with their sums, then the total row."""
-    table = campaign.criteria_of(unit) if unit else None
+    table = context.campaign.criteria_of(unit) if unit else None
     if table is None:
         return []
     at = {c.code: FIRST_ROW + i for i, c in enumerate(table.items)}
