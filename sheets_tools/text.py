@@ -25,6 +25,17 @@ def fold(value: str) -> str:
     return normalize(value).casefold()
 
 
+def person_key(full_name: str) -> str:
+    """A full name as a comparison key: folded, titles like "Ông"/"Bà"/"đồng chí" dropped."""
+    words = fold(full_name).replace(".", " ").split()
+    while len(words) > 2 and (words[0] in _HONORIFICS or words[:2] == ["đồng", "chí"]):
+        words = words[2:] if words[0] == "đồng" else words[1:]
+    return " ".join(words)
+
+
+_HONORIFICS = {"ông", "bà", "anh", "chị", "đ/c", "đc"}
+
+
 # --- Vietnamese alphabetical order (domain.md §5) ---------------------------------------------
 # The Vietnamese alphabet, with f, j, w, z (foreign and minority names) at their Latin places.
 _ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()

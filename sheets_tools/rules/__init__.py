@@ -29,6 +29,7 @@ from ..findings import register
 if TYPE_CHECKING:
     from ..campaign import Campaign
     from ..ledger import Ledger
+    from ..records import Row
 
 
 class Formula(str):
@@ -75,3 +76,26 @@ class Context:
         if key not in self.cache:
             self.cache[key] = load()
         return self.cache[key]
+
+    def rows_in_use(self, form_id: str) -> dict[str, list["Row"]]:
+        """Per unit, the rows of its data submission of ``form_id`` (the latest file not rejected),
+        dates as ``date``; empty without a ledger. Loaded once per run."""
+        def load() -> dict[str, list["Row"]]:
+            from ..forms import load_forms
+            if self.ledger is None or form_id not in load_forms():
+                return {}
+            form = load_forms()[form_id]
+            return {unit: self.ledger.typed_rows(form, sub.id)
+                    for unit, sub in self.ledger.data_submission(form_id).items()}
+        return self.once(f"rows:{form_id}", load)
+
+    def registered_people(self, unit: str) -> dict[str, list[dict]]:
+        """The individuals ``unit`` registered in January (form "registration"), by ``text.person_key``
+        of their full name."""
+        from ..text import person_key
+        out: dict[str, list[dict]] = {}
+        for row in self.rows_in_use("registration").get(unit, []):
+            if row.sheet == "individuals":
+                name = f"{row.values.get('family_name') or ''} {row.values.get('given_name') or ''}"
+                out.setdefault(person_key(name), []).append(row.values)
+        return out
