@@ -302,6 +302,8 @@ DEFAULT_SETTINGS = [
     ("max_sheet_cells", 2000000, "Số ô tối đa một trang tính được khai báo hoặc chứa"),
     ("parse_timeout_s", 60, "Thời gian tối đa đọc một tệp .xls/.ods/.xlsb (giây)"),
     ("parse_memory_mb", 1024, "Bộ nhớ tối đa khi đọc một tệp .xls/.ods/.xlsb (MB)"),
+    ("remind_days", 7, "Nhắc các đơn vị chưa nộp từ số ngày này trước hạn nộp (khi trang \"Thời hạn\" không ghi "
+     "\"Nhắc trước hạn (ngày)\")"),
     ("base_salary", 2340000, "Mức lương cơ sở (đồng) dùng tính tiền thưởng (2.340.000 đ từ 01/07/2024)"),
     ("award_rounding", 1, "Làm tròn tiền thưởng lên bội số của số đồng này (1: không làm tròn)"),
     ("council_quorum", "2/3", "Số thành viên Hội đồng tối thiểu có mặt để phiên họp hợp lệ, so với tổng số "
@@ -609,6 +611,10 @@ def _read_settings(wb, problems: list[Finding]) -> dict[str, str]:
         key = str(bad["loc"][0]) if bad and bad["loc"] else next((k for k in out if k.startswith("band.")), "")
         problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells.get(key, "B2"), field=key,
                                 value=out.get(key), label=key, detail="giá trị không hợp lệ (xem cột \"Ý nghĩa\")"))
+    if out.get("remind_days") and not _whole_number(out["remind_days"]):
+        problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells["remind_days"],
+                                field="remind_days", value=out["remind_days"], label="remind_days",
+                                detail="phải là số ngày (số nguyên không âm)"))
     try:
         Limits.model_validate({k: v for k, v in out.items() if k in Limits.model_fields and v})
     except ValidationError as exc:
@@ -618,6 +624,14 @@ def _read_settings(wb, problems: list[Finding]) -> dict[str, str]:
                                     field=key, value=out.get(key), label=key,
                                     detail="phải là một số dương hợp lệ"))
     return out
+
+
+def _whole_number(text: str) -> bool:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return value >= 0 and value.is_integer()
 
 
 def _explain(err: dict, field: str | None = None) -> str:

@@ -113,16 +113,67 @@ def templates_describe(as_json: bool, campaign_dir: Path | None) -> None:
                 click.echo(f"    {c['column']}: {c['label']} [{c['type']}]{req}")
 
 
-@main.command("issue", epilog="Ví dụ: sheets-tools issue dot-2024")
+class _Day(click.ParamType):
+    name = "dd/mm/yyyy"
+
+    def convert(self, value, param, ctx):
+        return value if not isinstance(value, str) else _dmy(value)
+
+
+_TODAY = click.option("--today", type=_Day(), default=None,
+                      help="Coi hôm nay là ngày này (dd/mm/yyyy), ví dụ để xem trước lịch.")
+
+
+@main.command("issue", epilog="Ví dụ: sheets-tools issue dot-2024   (các biểu mẫu đến kỳ gửi theo trang "
+                              "\"Thời hạn\")\n\nsheets-tools issue dot-2024 --form initiatives")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--form", "form_ids", multiple=True, help="Chỉ gửi biểu mẫu này (mã biểu mẫu).")
+@click.option("--form", "form_ids", multiple=True, help="Chỉ gửi biểu mẫu này (mã biểu mẫu), bất kể lịch.")
+@click.option("--all", "all_forms", is_flag=True, help="Gửi tất cả biểu mẫu, bất kể lịch.")
+@_TODAY
 @_friendly
-def issue_cmd(directory: Path, form_ids: tuple[str, ...]) -> None:
-    """Ghi biểu mẫu điền sẵn và thư điện tử (.eml) cho từng đơn vị vào DIRECTORY/outbox."""
+def issue_cmd(directory: Path, form_ids: tuple[str, ...], all_forms: bool, today) -> None:
+    """Ghi biểu mẫu điền sẵn và thư điện tử (.eml) cho từng đơn vị vào DIRECTORY/outbox.
+
+    Không có --form: gửi các biểu mẫu đang trong kỳ gửi theo lịch (trang "Thời hạn" của campaign.xlsx:
+    từ "Ngày gửi biểu mẫu" đến "Hạn nộp").
+    """
+    from .forms import load_forms
     from .send import issue
-    result = issue(_load(directory), list(form_ids) or None)
-    click.echo(f"Đã ghi {len(result.files)} biểu mẫu và {len(result.drafts)} thư nháp vào "
-               f"{directory / 'outbox'}")
+    unknown = [f for f in form_ids if f not in load_forms()]
+    if unknown:
+        raise UserError(f"Không có biểu mẫu {', '.join(unknown)}. Các mã biểu mẫu: {', '.join(load_forms())}.")
+    result = issue(_load(directory), list(form_ids) or None, today=today, all_forms=all_forms)
+    if not result.forms:
+        click.echo("Không có biểu mẫu nào đến kỳ gửi theo lịch; chưa ghi gì. Dùng --form <mã> để gửi một "
+                   "biểu mẫu hoặc --all để gửi tất cả.")
+    else:
+        click.echo(f"Biểu mẫu: {', '.join(f.name for f in result.forms)}.")
+        click.echo(f"Đã ghi {len(result.files)} biểu mẫu và {len(result.drafts)} thư nháp vào "
+                   f"{directory / 'outbox'}")
+    for note in result.skipped:
+        click.echo(f"Lưu ý: {note}")
+
+
+@main.command("remind", epilog="Ví dụ: sheets-tools remind dot-2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--form", "form_ids", multiple=True, help="Chỉ nhắc biểu mẫu này (mã biểu mẫu).")
+@_TODAY
+@_friendly
+def remind_cmd(directory: Path, form_ids: tuple[str, ...], today) -> None:
+    """Ghi thư nhắc (.eml) cho các đơn vị chưa nộp hoặc bị trả lại, khi gần đến hạn hoặc đã quá hạn.
+
+    Thời điểm bắt đầu nhắc: "Nhắc trước hạn (ngày)" ở trang "Thời hạn" (hoặc cài đặt remind_days).
+    """
+    from .files import campaign_lock
+    from .send import remind
+    camp = _load(directory)
+    with campaign_lock(camp.dir, "remind"):
+        result = remind(camp, today=today, form_ids=list(form_ids) or None)
+    if not result.files:
+        click.echo("Hôm nay không có đơn vị nào cần nhắc.")
+    else:
+        click.echo(f"Đã ghi {len(result.drafts)} thư nhắc vào {directory / 'outbox'} "
+                   f"({', '.join(f.name for f in result.forms)}).")
     for note in result.skipped:
         click.echo(f"Lưu ý: {note}")
 
@@ -298,14 +349,15 @@ def decision_cmd(directory: Path, number: str, signed: str | None) -> None:
 @main.command("status", epilog="Ví dụ: sheets-tools status dot-2024 --json")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+@_TODAY
 @_friendly
-def status_cmd(directory: Path, as_json: bool) -> None:
-    """Tình hình nộp: đơn vị nào đã gửi, gửi muộn, chưa gửi."""
+def status_cmd(directory: Path, as_json: bool, today) -> None:
+    """Tình hình nộp: lịch từng biểu mẫu (gửi từ, hạn nộp) và từng đơn vị đã gửi, gửi muộn, chưa gửi."""
     from .ledger import Ledger
     from .status import board
     camp = _load(directory)
     with Ledger(camp.dir) as ledger:
-        b = board(camp, ledger)
+        b = board(camp, ledger, today)
     if as_json:
         _print_json(b.to_json())
     else:

@@ -13,8 +13,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from . import forms
-from .build import form_workbook, unit_file_name
+from . import forms, schedule
+from .build import form_workbook, safe_file_name, unit_file_name
 from .campaign import Campaign, Unit
 from .files import atomic_write_bytes
 from .forms import Form
@@ -33,6 +33,7 @@ class IssueResult:
     files: list[Path] = field(default_factory=list)
     drafts: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)  # the forms issued
 
 
 def draft_email(*, sender: str, to: str, subject: str, body: str, attachments: list[Path],
@@ -58,9 +59,12 @@ def draft_email(*, sender: str, to: str, subject: str, body: str, attachments: l
     return msg.as_bytes()
 
 
-def issue(campaign: Campaign, form_ids: list[str] | None = None) -> IssueResult:
+def issue(campaign: Campaign, form_ids: list[str] | None = None, *, today: date | None = None,
+          all_forms: bool = False) -> IssueResult:
     """Write every unit's pre-filled workbook and e-mail draft under ``campaign.dir/outbox/<unit code>/``.
 
+    The forms are ``form_ids``; without them, every form (``all_forms``) or the forms the campaign's
+    calendar sends out ``today`` (``schedule.due_forms``; the others are noted in ``skipped``).
     Re-running overwrites. Units without an e-mail address get the workbook but no draft
     (noted in ``skipped``).
     """
@@ -68,8 +72,14 @@ def issue(campaign: Campaign, form_ids: list[str] | None = None) -> IssueResult:
     unknown = [f for f in form_ids or [] if f not in known]
     if unknown:
         raise ValueError(f"Không có biểu mẫu {', '.join(unknown)}; các biểu mẫu hiện có: {', '.join(known)}")
-    chosen = [known[f] for f in form_ids] if form_ids else list(known.values())
     result = IssueResult()
+    if form_ids:
+        chosen = [known[f] for f in form_ids]
+    elif all_forms:
+        chosen = list(known.values())
+    else:
+        chosen, result.skipped = schedule.due_forms(campaign, today or date.today())
+    result.forms = chosen
     if not campaign.units:
         result.skipped.append("Danh sách đơn vị trong campaign.xlsx đang trống: chưa tạo biểu mẫu nào.")
     if not campaign.info.office_email:
@@ -102,6 +112,57 @@ def _issue_one(campaign: Campaign, form: Form, unit: Unit, result: IssueResult, 
     message = draft_email(sender=campaign.info.office_email, to=unit.email, subject=subject(campaign, form),
                           body=body(campaign, form, unit, path.name), attachments=[path])
     result.drafts.append(atomic_write_bytes(path.with_suffix(".eml"), message))
+
+
+def remind(campaign: Campaign, *, today: date | None = None, form_ids: list[str] | None = None) -> IssueResult:
+    """Write a reminder draft to every unit the calendar says to remind today (``schedule.reminders``),
+    under ``outbox/<unit code>/``, with the unit's form attached again (the issued one, else built now).
+    ``files`` are the forms attached, ``drafts`` the reminders; units without e-mail are in ``skipped``."""
+    today = today or date.today()
+    result = IssueResult()
+    if not (campaign.dir / LEDGER_FILE).exists():
+        Ledger(campaign.dir).close()  # nothing collected yet: every unit is still to send everything
+    with Ledger(campaign.dir) as ledger:
+        due = schedule.reminders(campaign, ledger, today, form_ids)
+        context = Context(campaign, ledger)
+        for r in due:
+            path = campaign.dir / OUTBOX / r.unit.code / unit_file_name(r.form, campaign, r.unit)
+            if not path.exists():
+                buffer = io.BytesIO()
+                form_workbook(r.form, campaign, r.unit, context=context).save(buffer)
+                atomic_write_bytes(path, buffer.getvalue())
+            result.files.append(path)
+            if r.form not in result.forms:
+                result.forms.append(r.form)
+            if not r.unit.email:
+                result.skipped.append(f"{r.unit.name} ({r.unit.code}) chưa có e-mail: không tạo được thư nhắc "
+                                      f"\"{r.form.name}\".")
+                continue
+            text = reminder_body(campaign, r, path.name, today)
+            message = draft_email(sender=campaign.info.office_email, to=r.unit.email,
+                                  subject="Nhắc nộp: " + subject(campaign, r.form), body=text, attachments=[path])
+            name = safe_file_name(f"Nhắc nộp - {r.form.name} {campaign.info.year}", ".eml")
+            result.drafts.append(atomic_write_bytes(path.parent / name, message))
+    return result
+
+
+def reminder_body(campaign: Campaign, r: "schedule.Reminder", file_name: str, today: date) -> str:
+    """The reminder letter: what is missing, by when, and what to do."""
+    info = campaign.info
+    to = f"{r.unit.name} (đồng chí {r.unit.contact})" if r.unit.contact else r.unit.name
+    back = f"về địa chỉ {info.office_email}" if info.office_email else f"về {info.office}"
+    if r.state == "rejected":
+        what = (f"Biểu mẫu \"{r.form.name} năm {info.year}\" đơn vị gửi về còn lỗi nên chưa được ghi nhận. "
+                "Đề nghị đơn vị sửa theo tệp phản hồi Văn phòng đã gửi (các ô tô đỏ) rồi gửi lại.")
+    else:
+        what = f"Đến ngày {_dmy(today)}, {info.office} chưa nhận được biểu mẫu \"{r.form.name} năm {info.year}\" " \
+               "của đơn vị."
+    due = (f"Hạn nộp là ngày {_dmy(r.deadline)} (đã quá hạn {(today - r.deadline).days} ngày); đề nghị đơn vị "
+           "gửi ngay." if r.overdue else f"Hạn nộp là ngày {_dmy(r.deadline)}; đề nghị đơn vị gửi đúng hạn.")
+    lines = [f"Kính gửi: {to}", "", what, due, "",
+             f"Biểu mẫu của đơn vị được gửi kèm thư này ({file_name}); đơn vị điền và gửi lại chính tệp này {back}.",
+             "", "Trân trọng cảm ơn./.", "", "--", info.office]
+    return "\n".join(lines) + "\n"
 
 
 def subject(campaign: Campaign, form: Form) -> str:

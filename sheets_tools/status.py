@@ -14,6 +14,7 @@ from .campaign import Campaign
 from .findings import ERROR, STATUS_LABELS, WARNING, Finding
 from .forms import Form, load_forms
 from .ledger import Ledger, Submission
+from .schedule import Window, window
 
 STATES = ("accepted", "accepted_with_warnings", "rejected", "missing")
 TIMING_LABELS = {
@@ -21,6 +22,7 @@ TIMING_LABELS = {
     "late": "Nộp muộn",
     "overdue": "Quá hạn, chưa nộp",
     "pending": "Chưa nộp",
+    "not_open": "Chưa đến kỳ gửi",
 }
 COUNT_KEYS = ("units", "sent", "on_time", "late", "missing", "overdue",
               "accepted", "accepted_with_warnings", "rejected", "older_data_in_use")
@@ -92,6 +94,13 @@ class FormStatus:
     deadline: date
     entries: list[Entry]
     cross_unit: dict[str, list[Finding]] = field(default_factory=dict)  # per unit, over the data in use
+    window: Window | None = None  # the form's calendar line
+    today: date | None = None
+
+    @property
+    def when(self) -> str:
+        """How today stands against the deadline, in Vietnamese ("còn 5 ngày", "đã quá hạn 3 ngày")."""
+        return self.window.when_text(self.today) if self.window and self.today else ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -107,7 +116,10 @@ class FormStatus:
         return {k: c[k] for k in COUNT_KEYS}
 
     def to_json(self) -> dict:
+        opens = self.window.opens if self.window else None
         return {"form": self.form.id, "name": self.form.name, "deadline": self.deadline.isoformat(),
+                "opens": opens.isoformat() if opens else None,
+                "period": self.window.state(self.today) if self.window and self.today else None,
                 "counts": self.counts, "units": [e.to_json() for e in self.entries]}
 
 
@@ -138,6 +150,7 @@ class Board:
     today: date
     forms: list[FormStatus] = field(default_factory=list)
     unidentified: list[Unidentified] = field(default_factory=list)
+    undated: list[Form] = field(default_factory=list)  # forms whose calendar line has no date yet
 
     def to_json(self) -> dict:
         """{"forms": [{"form", "name", "deadline", "counts", "units": [...]}], "unidentified": [...]}."""
@@ -146,13 +159,25 @@ class Board:
 
     def format_text(self) -> str:
         """A plain-text table per form, in Vietnamese, for the terminal."""
-        blocks = [_form_text(fs) for fs in self.forms]
+        blocks = [self.calendar_text()] + [_form_text(fs) for fs in self.forms]
         if not self.forms:
             blocks.append("Chưa có biểu mẫu nào có hạn nộp trong đợt thi đua "
                           "(xem trang \"Thời hạn\" của campaign.xlsx).")
         if self.unidentified:
             blocks.append(_unidentified_text(self.unidentified))
         return "\n\n".join(blocks)
+
+
+    def calendar_text(self) -> str:
+        """The campaign's calendar, one line per form: when it goes out, its deadline, who has sent it."""
+        rows = [("Biểu mẫu", "Gửi từ", "Hạn nộp", "Đã nộp", "Tình hình")]
+        for fs in self.forms:
+            opens = fs.window.opens if fs.window else None
+            rows.append((fs.form.name, f"{opens:%d/%m/%Y}" if opens else "", f"{fs.deadline:%d/%m/%Y}",
+                         f"{fs.counts['sent']}/{fs.counts['units']}", fs.when))
+        for form in self.undated:
+            rows.append((form.name, "", "", "", "chưa có hạn nộp (trang \"Thời hạn\" của campaign.xlsx)"))
+        return "\n".join([f"Lịch nộp biểu mẫu (hôm nay {self.today:%d/%m/%Y})", *_table(rows, numeric=set())])
 
 
 def board(campaign: Campaign, ledger: Ledger, today: date | None = None) -> Board:
@@ -162,9 +187,16 @@ def board(campaign: Campaign, ledger: Ledger, today: date | None = None) -> Boar
     """
     out = Board(today=today or date.today())
     for form in load_forms().values():
-        deadline = campaign.deadline(form.deadline)
-        if deadline is not None:
-            out.forms.append(_form_status(campaign, ledger, form, deadline, out.today))
+        w = window(campaign, form)
+        if w.deadline is None:
+            out.undated.append(form)
+            continue
+        fs = _form_status(campaign, ledger, form, w.deadline, out.today)
+        fs.window, fs.today = w, out.today
+        if w.state(out.today) == "not_open":
+            for entry in fs.entries:
+                entry.timing = "not_open" if entry.state == "missing" else entry.timing
+        out.forms.append(fs)
     out.unidentified = _unidentified(ledger, set(load_forms()))
     return out
 
@@ -261,7 +293,8 @@ def _form_text(fs: FormStatus) -> str:
         state = e.state_label + (" (dùng dữ liệu lần trước)" if e.older_data_in_use else "")
         rows.append((e.unit, _clip(e.unit_name, _NAME_WIDTH), format_moment(e.received_at), e.timing_label,
                      state, str(e.errors) if e.submission_id else "", str(e.warnings) if e.submission_id else ""))
-    head = f"{fs.form.name} (hạn nộp {fs.deadline:%d/%m/%Y})"
+    opens = f"gửi từ {fs.window.opens:%d/%m/%Y}, " if fs.window and fs.window.opens else ""
+    head = f"{fs.form.name} ({opens}hạn nộp {fs.deadline:%d/%m/%Y}" + (f"; {fs.when})" if fs.when else ")")
     return "\n".join([head, *_table(rows, numeric={5, 6}), counts_line(fs.counts)])
 
 

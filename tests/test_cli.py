@@ -65,10 +65,10 @@ def test_templates_build_issue_and_consolidate_commands(tmp_path):
     assert (camp_dir / "templates" / "registration.xlsx").exists()
     loose = runner.invoke(main, ["templates", "build", str(tmp_path / "blanks")])  # no campaign: sample lists
     assert loose.exit_code == 0 and (tmp_path / "blanks" / "registration.xlsx").exists()
-    issued = runner.invoke(main, ["issue", str(camp_dir)])
+    issued = runner.invoke(main, ["issue", str(camp_dir), "--all"])
     assert issued.exit_code == 0, issued.output
     units = campaign.load(camp_dir).units
-    forms = load_forms()  # no --form: every form goes out
+    forms = load_forms()  # --all: every form goes out
     assert len(list((camp_dir / "outbox").rglob("*.xlsx"))) == len(units) * len(forms)
     assert len(list((camp_dir / "outbox").rglob("*.eml"))) == len(units) * len(forms)
     done = runner.invoke(main, ["consolidate", str(camp_dir)])
