@@ -331,7 +331,9 @@ def _header(ws: Worksheet, sheet: TableSheet) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for c in sheet.columns:
         ws.column_dimensions[c.letter].width = c.width
-    ws.row_dimensions[HEADER_ROW].height = 48
+    # tall enough for the longest label once wrapped (bold 12 pt: about 16 pt per line, at least 3 lines)
+    lines = max(_lines(c.label, c.width * 0.9) for c in sheet.columns)
+    ws.row_dimensions[HEADER_ROW].height = 16 * max(3, lines)
     ws.freeze_panes = f"A{FIRST_ROW}"
 
 

@@ -304,6 +304,8 @@ DEFAULT_SETTINGS = [
     ("parse_memory_mb", 1024, "Bộ nhớ tối đa khi đọc một tệp .xls/.ods/.xlsb (MB)"),
     ("remind_days", 7, "Nhắc các đơn vị chưa nộp từ số ngày này trước hạn nộp (khi trang \"Thời hạn\" không ghi "
      "\"Nhắc trước hạn (ngày)\")"),
+    ("midyear_target_percent", 50, "Sơ kết 6 tháng: chỉ tiêu số lượng (đạt khi không thấp hơn) được so với số % "
+     "này của chỉ tiêu năm"),
     ("base_salary", 2340000, "Mức lương cơ sở (đồng) dùng tính tiền thưởng (2.340.000 đ từ 01/07/2024)"),
     ("award_rounding", 1, "Làm tròn tiền thưởng lên bội số của số đồng này (1: không làm tròn)"),
     ("council_quorum", "2/3", "Số thành viên Hội đồng tối thiểu có mặt để phiên họp hợp lệ, so với tổng số "

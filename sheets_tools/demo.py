@@ -1,5 +1,6 @@
-"""``sheets-tools demo``: the whole cycle on the sample campaign (registration here; the year-end
-stage in demo_yearend.py).
+"""``sheets-tools demo``: the whole year on the sample campaign: registration here, then the
+initiatives (demo_initiatives.py), the exemplary nominations (demo_nominations.py), the mid-year
+report (demo_reports.py), the year-end report and the year-end stage (demo_yearend.py).
 
 Builds the sample campaign, issues the forms, simulates the units' replies as e-mails
 (most correct; some with typical mistakes; one late; one resubmitted; one typed with an old
@@ -29,7 +30,8 @@ MARKER = ".sheets-tools-demo"
 TODAY = date(2024, 2, 10)  # the demo's "today": after the registration deadline
 DERIVED = ("archive", "outbox", "feedback", "master", "inbox", "templates", "ledger.sqlite",
            "ledger.sqlite-wal", "ledger.sqlite-shm", "inbox-cuoi-nam", "council", "decision",
-           "lich-su-khen-thuong.xlsx")
+           "inbox-sang-kien", "inbox-dien-hinh", "inbox-bao-cao", "lich-su-khen-thuong.xlsx")
+ISSUE_DAY = date(2024, 1, 5)  # the calendar sends the registration and the initiative forms out from 02/01
 
 MISSING = {"DGTS", "PTP-LAK", "PTP-KBK"}
 LATE = "PTP-BD"
@@ -66,8 +68,11 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> DemoResult
     from .consolidate import consolidate
     from .ledger import Ledger
     from .report import format_files
-    from .send import issue
+    from .send import issue, remind
     from .status import board
+    from .demo_initiatives import run_initiatives
+    from .demo_nominations import run_nominations
+    from .demo_reports import run_report
     from .demo_yearend import YEAR_END_TODAY, run_year_end
 
     directory = Path(directory)
@@ -78,9 +83,9 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> DemoResult
     echo(f"1. Đã tạo đợt thi đua mẫu: {directory / campaign_mod.CAMPAIGN_FILE}")
     blanks = build_blanks(directory / "templates", camp)
     echo(f"2. Đã ghi {len(blanks)} biểu mẫu trống vào {directory / 'templates'}")
-    issued = issue(camp, ["registration"])
-    echo(f"3. Đã ghi {len(issued.files)} biểu mẫu điền sẵn và {len(issued.drafts)} thư vào "
-         f"{directory / 'outbox'}")
+    issued = issue(camp, today=ISSUE_DAY)  # what the calendar sends out on that day
+    echo(f"3. Ngày {ISSUE_DAY:%d/%m/%Y}, theo lịch gửi {', '.join(f.name for f in issued.forms)}: đã ghi "
+         f"{len(issued.files)} biểu mẫu điền sẵn và {len(issued.drafts)} thư vào {directory / 'outbox'}")
     form = get_form("registration")
     inbox = directory / "inbox"
     replies = simulate_replies(camp, form, inbox,
@@ -90,8 +95,16 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> DemoResult
     echo("5. Kết quả nhận và kiểm tra:\n" + format_files(collected))
     master = consolidate(camp, today=TODAY)
     echo(f"6. Đã ghi bảng tổng hợp {master.path}")
-    echo("\nGIAI ĐOẠN CUỐI NĂM (tự chấm điểm, đề nghị khen thưởng, Hội đồng, quyết định)")
-    run_year_end(camp, echo, 7)
+    reminded = remind(camp, today=TODAY, form_ids=["registration"])
+    echo(f"7. Ngày {TODAY:%d/%m/%Y} (đã quá hạn 31/01): {len(reminded.drafts)} thư nhắc cho các đơn vị chưa nộp "
+         "hoặc bị trả lại đăng ký thi đua (outbox/<đơn vị>/Nhắc nộp - ....eml)")
+    echo("\nĐỀ TÀI, SÁNG KIẾN (hạn 28/02), ĐIỂN HÌNH TIÊN TIẾN, SƠ KẾT 6 THÁNG")
+    step = run_initiatives(camp, echo, 8)
+    step = run_nominations(camp, echo, step)
+    step = run_report(camp, "midyear_report", echo, step)
+    echo("\nGIAI ĐOẠN CUỐI NĂM (báo cáo tổng kết, tự chấm điểm, đề nghị khen thưởng, Hội đồng, quyết định)")
+    step = run_report(camp, "yearend_report", echo, step)
+    run_year_end(camp, echo, step)
     with Ledger(directory) as ledger:
         text = board(camp, ledger, today=YEAR_END_TODAY).format_text()
     return DemoResult(directory=directory, master=master.path, status_text=text)
@@ -113,6 +126,7 @@ def _prepare(directory: Path) -> None:
 
 def simulate_replies(camp, form: Form, inbox: Path, unit_workbook: Callable) -> int:
     """Write the units' simulated replies as .eml files into ``inbox``; returns their number."""
+    from .demo_reports import fill_targets
     from .send import draft_email
 
     rng = random.Random(2024)
@@ -138,6 +152,7 @@ def simulate_replies(camp, form: Form, inbox: Path, unit_workbook: Callable) -> 
             when = sent + timedelta(days=3 * i)
             path = inbox / unit.code / f"{unit.code}-lan-{i + 1}.xlsx"
             _fill(unit_workbook(unit), path, unit, rows, rng, strip_identity=(unit.code == "PTP-KB"))
+            fill_targets(path, camp, unit)  # the sheet "Chỉ tiêu" (a few blank or below the common target)
             mail = draft_email(sender=unit.email or "donvi@example.gov.vn", to=camp.info.office_email,
                                subject=f"{unit.name} gửi đăng ký thi đua năm {camp.info.year}",
                                body="Kính gửi Văn phòng Sở,\nĐơn vị gửi kèm bảng đăng ký thi đua.\nTrân trọng.",

@@ -23,7 +23,9 @@ from .forms import FIRST_ROW, get_form
 from .ledger import Ledger
 from .report import format_files
 from .rules import Context
+from .rules.initiatives import Initiative, registered
 from .rules.scoring import CHECK_SHEET
+from .text import person_key
 from .send import draft_email, issue
 
 YEAR_END_TODAY = date(2024, 12, 5)  # after the November deadline
@@ -43,6 +45,13 @@ MISTAKES = {  # unit -> what it gets wrong (the checks must catch it)
     "TGPL": "đề nghị Chiến sĩ thi đua cấp tỉnh khi lịch sử khen thưởng thiếu năm 2022",
     "PTP-EK": "đề nghị Cờ thi đua khi không dẫn đầu khối",
 }
+# when the initiative stage ran before (demo_initiatives.py), proposals rest on the registered initiatives:
+INITIATIVE_CITED = "TTR"  # a CSTĐCS on "Hoàn thành tốt" resting on an initiative the council recognised
+INITIATIVE_MISTAKES = {
+    "PTP-CMG": "đề nghị Chiến sĩ thi đua cơ sở dựa trên sáng kiến Hội đồng Sáng kiến không công nhận",
+    "PTP-EHL": "đề nghị Chiến sĩ thi đua cơ sở dựa trên sáng kiến chưa đăng ký với Hội đồng Sáng kiến",
+}
+CSTDCS, CSTD_TINH = "Chiến sĩ thi đua cơ sở", "Chiến sĩ thi đua cấp tỉnh"
 
 
 def run_year_end(camp: Campaign, echo: Callable[[str], None], step: int) -> int:
@@ -63,7 +72,7 @@ def run_year_end(camp: Campaign, echo: Callable[[str], None], step: int) -> int:
     with Ledger(directory) as ledger:
         from .ranking import rankings
         ranked = rankings(Context(camp, ledger))
-    sent = _send_proposals(camp, inbox / "de-nghi", people, ranked, rng)
+    sent = _send_proposals(camp, inbox / "de-nghi", people, ranked, rng, _initiatives(camp))
     proposed = collect(camp, [inbox / "de-nghi"])
     echo(f"{step + 3}. Mô phỏng {sent} hồ sơ đề nghị khen thưởng; kết quả kiểm tra:\n" + format_files(proposed))
     consolidate(camp, today=YEAR_END_TODAY)
@@ -170,7 +179,7 @@ def _score_mistake(code: str, table, ws, at: dict, col: dict) -> None:
 
 # --- proposals -------------------------------------------------------------------------------------
 def _send_proposals(camp: Campaign, inbox: Path, people: dict[str, list[dict]], ranked: dict,
-                    rng: random.Random) -> int:
+                    rng: random.Random, initiatives: dict[str, list[Initiative]]) -> int:
     form = get_form("proposals")
     count = 0
     district = next((ranks for block, ranks in ranked.items() if "huyện" in block), [])
@@ -188,6 +197,7 @@ def _send_proposals(camp: Campaign, inbox: Path, people: dict[str, list[dict]], 
             collectives.append({**collectives[0], "title": "Cờ thi đua của Ủy ban nhân dân tỉnh", "rating": HTXS,
                                 "achievements": f"Dẫn đầu khối thi đua năm {camp.info.year}."})
         _proposal_mistake(unit.code, individuals, collectives, rng)
+        _cite_initiatives(unit.code, individuals, initiatives.get(unit.code, []))
         wb = load_workbook(_issued(camp, form, unit))
         for key, rows in (("individuals", individuals), ("collectives", collectives)):
             _write_rows(wb, form.sheet(key), rows)
@@ -225,6 +235,46 @@ def _proposal_mistake(code: str, individuals: list[dict], collectives: list[dict
         first["pending"] = "Có"
     elif code == "BTTP":
         collectives[0].update(title="Tập thể lao động xuất sắc", rating=HTXS, ldtt_members=12)
+
+
+def _initiatives(camp: Campaign) -> dict[str, list[Initiative]]:
+    """The initiatives the units registered (none when the initiative stage did not run), by unit."""
+    with Ledger(camp.dir) as ledger:
+        items = registered(Context(camp, ledger))
+    out: dict[str, list[Initiative]] = {}
+    for item in items:
+        out.setdefault(item.unit, []).append(item)
+    return out
+
+
+def _cite_initiatives(code: str, individuals: list[dict], initiatives: list[Initiative]) -> None:
+    """Proposals resting on the unit's registered initiatives: VP's CSTĐ cấp tỉnh on its initiative of
+    provincial scope (the scope cell left empty: the registered one counts); one CSTĐCS on a recognised
+    initiative, one on an initiative the council refused, one on an initiative never registered."""
+    def author_row(item: Initiative) -> dict | None:
+        return next((r for r in individuals if item.authors and person_key(_name(r)) == person_key(item.authors[0])),
+                    None)
+
+    if not initiatives:
+        return
+    if code == "VP":
+        item = next((i for i in initiatives if i.scope_level in ("Tỉnh, bộ", "Toàn quốc") and i.recognised), None)
+        for row in individuals:
+            if item is not None and row.get("title") == CSTD_TINH and item.has_author(_name(row)):
+                row.update(initiative=f"{item.title} ({item.decision})", initiative_scope=None)
+    elif code in (INITIATIVE_CITED, "PTP-CMG"):
+        wanted = code == INITIATIVE_CITED
+        item = next((i for i in initiatives if i.recognised is wanted and author_row(i) is not None), None)
+        if item is not None:
+            author_row(item).update(title=CSTDCS, rating=HTT, initiative_scope=None, initiative=item.title + (
+                f" ({item.decision})" if item.decision else ""))
+    elif code == "PTP-EHL":
+        individuals[0].update(title=CSTDCS, rating=HTT, initiative_scope=None,
+                              initiative="Sáng kiến \"Sổ tay nghiệp vụ hộ tịch\" (đang chờ công nhận)")
+
+
+def _name(row: dict) -> str:
+    return f"{row.get('family_name') or ''} {row.get('given_name') or ''}".strip()
 
 
 def _write_rows(wb, sheet, rows: list[dict]) -> None:

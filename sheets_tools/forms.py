@@ -178,7 +178,8 @@ def load_forms() -> dict[str, Form]:
     for data in raw.values():
         # "sheets_from": the same sheets as another form (e.g. the year-end report as the mid-year one)
         if "sheets_from" in data:
-            data = {**data, "sheets": raw[data.pop("sheets_from")]["sheets"]}
+            data = dict(data)
+            data["sheets"] = raw[data.pop("sheets_from")]["sheets"]
         form = Form.model_validate(data)
         forms[form.id] = form
     return dict(sorted(forms.items(), key=lambda item: (item[1].order, item[0])))

@@ -707,10 +707,11 @@ def _guess_form(book: _Book, forms: dict[str, Form]) -> Form | None:
     of whose labels match."""
     for form in forms.values():
         found = _sheets(book, form)
-        if len(found) < len(form.sheets):
+        if any(s.key not in found for s in form.sheets if not s.optional):
             continue
-        total = sum(len(s.columns) for s in form.sheets)
-        matching = sum(layout.header_score(book.rows(found[s.key], _depth()) or [], s)[1] for s in form.sheets)
+        present = [s for s in form.sheets if s.key in found]  # an optional sheet may be missing
+        total = sum(len(s.columns) for s in present)
+        matching = sum(layout.header_score(book.rows(found[s.key], _depth()) or [], s)[1] for s in present)
         if matching * 2 >= total:
             return form
     return None

@@ -54,8 +54,16 @@ def _unlocked(ws) -> set[str]:
             for c in row if not isinstance(c, MergedCell) and c.protection.locked is False}
 
 
-def _input_range(sheet) -> set[str]:
-    return {f"{c.letter}{r}" for c in sheet.columns for r in range(FIRST_ROW, sheet.last_row + 1)}
+def _last_row(sheet, camp, unit) -> int:
+    """The table's last row in a unit's workbook: the declared one, or the office's rows on a prefilled
+    sheet (the registration's targets: one per indicator of the unit, none on a blank template)."""
+    given = build.prefill_rows(FORM, sheet, camp, unit)
+    return sheet.last_row if given is None else FIRST_ROW + len(given) - 1
+
+
+def _input_range(sheet, last: int | None = None) -> set[str]:
+    last = sheet.last_row if last is None else last
+    return {f"{c.letter}{r}" for c in sheet.inputs for r in range(FIRST_ROW, last + 1)}
 
 
 def _result(rows=(), found=(), unit_code="VP", form_id="registration") -> FileResult:
@@ -89,7 +97,8 @@ def test_official_header_and_unit_prefilled(unit_wb, camp, unit):
         assert "Hạn nộp: 31/01/2024" in texts
         assert ws["A4"].value == FORM.title.format(year=2024)
         assert (ws["C6"].value, ws["C7"].value) == (unit.name, unit.code)
-        assert ws[f"A{FIRST_ROW}"].value == 1 and ws[f"A{sheet.last_row}"].value == sheet.rows
+        last = _last_row(sheet, camp, unit)
+        assert ws[f"A{FIRST_ROW}"].value == 1 and ws[f"A{last}"].value == last - FIRST_ROW + 1
 
 
 def test_fonts_times_new_roman(unit_wb):
@@ -116,9 +125,9 @@ def test_every_sheet_protected_and_structure_locked(unit_wb):
     assert unit_wb.security.lockStructure
 
 
-def test_only_input_cells_unlocked(unit_wb):
+def test_only_input_cells_unlocked(unit_wb, camp, unit):
     for sheet in FORM.sheets:
-        assert _unlocked(unit_wb[sheet.name]) == _input_range(sheet)
+        assert _unlocked(unit_wb[sheet.name]) == _input_range(sheet, _last_row(sheet, camp, unit))
 
 
 def test_blank_template_leaves_unit_cells_open(camp):
@@ -126,20 +135,21 @@ def test_blank_template_leaves_unit_cells_open(camp):
     for sheet in FORM.sheets:
         ws = wb[sheet.name]
         assert ws["C6"].value is None and ws["C7"].value is None
-        assert _unlocked(ws) == _input_range(sheet) | {"C6", "C7"}
+        assert _unlocked(ws) == _input_range(sheet, _last_row(sheet, camp, None)) | {"C6", "C7"}
 
 
-def test_validations_have_errors_and_lists_on_list_sheet(unit_wb, camp):
+def test_validations_have_errors_and_lists_on_list_sheet(unit_wb, camp, unit):
     lists = unit_wb[LIST_SHEET]
     for sheet in FORM.sheets:
+        last_row = _last_row(sheet, camp, unit)
         dvs = unit_wb[sheet.name].data_validations.dataValidation
         assert dvs
         for dv in dvs:
             assert dv.showErrorMessage is True and dv.error and dv.errorTitle
             assert dv.errorStyle in (None, "stop")
         by_range = {str(dv.sqref): dv for dv in dvs}
-        for column in sheet.columns:
-            dv = by_range[f"{column.letter}{FIRST_ROW}:{column.letter}{sheet.last_row}"]
+        for column in sheet.inputs:
+            dv = by_range[f"{column.letter}{FIRST_ROW}:{column.letter}{last_row}"]
             if column.type == "choice":
                 assert dv.type == "list"
                 match = re.fullmatch(r"'_ds'!\$([A-Z]+)\$1:\$\1\$(\d+)", dv.formula1)

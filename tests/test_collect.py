@@ -23,6 +23,8 @@ from sheets_tools.forms import FIRST_ROW, get_form
 from sheets_tools.ledger import Ledger
 from sheets_tools.send import draft_email
 
+from workbooks import register_common_targets
+
 FORM = get_form("registration")
 PERSON = {"family_name": "Nguyễn Thị", "given_name": "Hoa", "birth_date": date(1985, 3, 15), "sex": "Nữ",
           "position": "Chuyên viên", "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}
@@ -52,6 +54,7 @@ def filled(camp, unit_code: str, path: Path, individuals=(PERSON,), collectives=
                     cell.value = values[col.field]
                     if isinstance(values[col.field], str):
                         cell.data_type = "s"
+    register_common_targets(wb, camp, unit_code)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     if when is not None:

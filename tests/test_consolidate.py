@@ -116,7 +116,8 @@ def header(ws):
 def test_sheets_in_order(filled, camp):
     assert filled.path == master_path(camp) and filled.busy_target is None
     wb = load_workbook(filled.path)
-    assert wb.sheetnames == ["Tình hình nộp", "Tổng hợp", "Tập thể", "Cá nhân", "Phong trào", "Vấn đề tồn đọng"]
+    assert wb.sheetnames == ["Tình hình nộp", "Tổng hợp", "Tập thể", "Cá nhân", "Phong trào", "Chỉ tiêu",
+                             "Vấn đề tồn đọng"]
     for ws in wb:
         assert ws["A2"].value == camp.info.agency
         assert ws["A3"].font.b and ws["A3"].font.name == "Times New Roman"
@@ -144,7 +145,7 @@ def test_only_the_data_in_use_goes_into_the_master(filled):
         by_unit.setdefault(r[0], []).append(r[3])  # given name
     # TTR's second file supersedes its first; XDKT's rejected latest leaves its earlier data in use
     assert by_unit == {"VP": ["An", "Bình", HOSTILE[2]], "TTR": ["Giang", "An"], "XDKT": ["Hà"]}
-    assert filled.counts["rows"] == {"collectives": 2, "individuals": 6, "movements": 0}
+    assert filled.counts["rows"] == {"collectives": 2, "individuals": 6, "movements": 0, "targets": 0}
     assert filled.counts["units_with_data"] == 3
     [table] = ws.tables.values()
     assert table.ref == f"A{HEAD}:L{HEAD + 6}"
@@ -237,7 +238,7 @@ def test_unit_text_never_becomes_a_formula(filled):
     assert all(c.data_type == "s" for c in found)
     with zipfile.ZipFile(filled.path) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        assert len(sheets) == 6
+        assert len(sheets) == 7  # status, summary, the 4 registration tables, problems
         for name in sheets:
             xml = z.read(name).decode("utf-8")
             assert "<f>" not in xml and "<f " not in xml
@@ -263,7 +264,7 @@ def test_no_data_at_all(camp, cross_calls):
     result = consolidate(camp, today=date(2024, 1, 2))
     wb = load_workbook(result.path)
     assert all(len(wb[s.name].tables) == 1 for s in FORM.sheets)
-    assert result.counts["rows"] == {"collectives": 0, "individuals": 0, "movements": 0}
+    assert result.counts["rows"] == {"collectives": 0, "individuals": 0, "movements": 0, "targets": 0}
     assert result.counts["units_with_data"] == 0
 
 

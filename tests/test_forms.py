@@ -7,7 +7,9 @@ from sheets_tools.forms import Form, describe, load_forms
 
 def test_registration_declaration():
     form = load_forms()["registration"]
-    assert [s.key for s in form.sheets] == ["collectives", "individuals", "movements"]
+    assert [s.key for s in form.sheets] == ["collectives", "individuals", "movements", "targets"]
+    # the targets came later: optional (a January file without them loads), rows given by the office
+    assert [s.key for s in form.sheets if s.optional or s.prefill] == ["targets"]
     individuals = form.sheet("individuals")
     labels = [c.label for c in individuals.columns]
     assert labels[:3] == ["Họ và tên đệm", "Tên", "Ngày sinh"]

@@ -368,7 +368,7 @@ def test_identified_by_hidden_anchors(tmp_path, camp):
     assert (result.form_id, result.form_version, result.unit_code, result.identified_by) == (
         "registration", 1, "PTP-BMT", "hidden")
     assert result.findings == []
-    assert set(raw) == {"collectives", "individuals", "movements"}
+    assert set(raw) == {"collectives", "individuals", "movements", "targets"}
     assert raw["collectives"] == [] and raw["individuals"][0][1]["given_name"] == "An"
 
 

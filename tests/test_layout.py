@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from workbooks import with_cached_values, make_return
+from workbooks import make_return, register_common_targets, with_cached_values
 
 from sheets_tools import build, forms, intake, layout
 from sheets_tools import campaign as campaign_mod
@@ -128,7 +128,7 @@ def test_data_typed_below_the_last_row(tmp_path, camp):
 
 # --- the real template: its note row and signature block are not data ---------------------------------
 def _template(camp, unit="VP"):
-    return build.form_workbook(FORM, camp, camp.unit(unit))
+    return register_common_targets(build.form_workbook(FORM, camp, camp.unit(unit)), camp, unit)
 
 
 def _fill(ws, row: int, values: dict) -> None:

@@ -452,3 +452,132 @@ def test_all_problems_of_one_file_at_once(camp):
         ("proposal.cstdcs_basis", col(IND, "initiative", 2)), ("proposal.disciplined", col(COL, "disciplined_members")),
         ("proposal.no_cstdcs", col(COL, "cstdcs_members", 1))])
     assert all("Căn cứ" in f.message for f in result.findings)
+
+
+# --- the initiative named is one registered with the Initiative Council by 28/02 (rules/initiatives.py) ----
+DIGITAL = "Văn phòng, tổ chức, cải cách hành chính, chuyển đổi số"
+OWN = "Số hóa hồ sơ lưu trữ của Văn phòng Sở"  # Trần Văn Nam's, co-author Lê Thị Thu
+WIDE = "Đề án liên thông hộ tịch toàn tỉnh"  # Lê Thị Thu's, scope "Toàn tỉnh"
+INITIATIVE_BASIS = ("Kế hoạch phát động thi đua năm 2024: đăng ký đề tài, sáng kiến với Hội đồng Sáng kiến trước "
+                    "28/02/2024")
+
+
+def initiatives(camp, rows: list[dict], unit: str = "VP", results: dict[str, str] | None = None) -> None:
+    """February: the unit's initiative registration, collected; then the council's results by title."""
+    from sheets_tools import office
+    from sheets_tools.rules.initiatives import COUNCIL_SCOPE, entry_key
+    full = [{"kind": "Sáng kiến", "field": DIGITAL, "scope": "Toàn Sở", "effect": "Rút ngắn thời gian xử lý", **r}
+            for r in rows]
+    path = camp.dir.parent / f"sang-kien-{unit}-{next(_files)}.xlsx"
+    make_return(path, camp, unit, {"initiatives": full}, form_id="initiatives")
+    [done] = collect(camp, [when(path, datetime(2024, 2, 20, 9, 0))], feedback=False).files
+    assert done.result.status != "rejected", codes(done.result)
+    with Ledger(camp.dir) as ledger:
+        office.store(ledger, COUNCIL_SCOPE, {entry_key(unit, t): {"result": r, "decision": "15/QĐ-HĐSK ngày 20/3/2024"}
+                                             for t, r in (results or {}).items()})
+
+
+@pytest.fixture
+def council_done(camp):
+    """VP registered two initiatives; the council recognised both."""
+    initiatives(camp, [{"title": OWN, "authors": "Trần Văn Nam", "co_authors": "Lê Thị Thu"},
+                       {"title": WIDE, "authors": "Lê Thị Thu", "scope": "Toàn tỉnh"}],
+                results={OWN: "Công nhận", WIDE: "Công nhận"})
+    return camp
+
+
+def test_cstdcs_on_a_registered_recognised_initiative(council_done):
+    cited_text = f"Sáng kiến \"{OWN}\" (QĐ số 15/QĐ-HĐSK)"
+    assert proposed(council_done, [person(NAM, CSTDCS, initiative=cited_text)]).findings == []
+    # a co-author may cite it too; the scope cell may stay empty
+    assert proposed(council_done, [person(THU, CSTDCS, initiative=OWN.lower())]).findings == []
+
+
+def test_initiative_not_registered_by_february(council_done):
+    result = proposed(council_done, [person(NAM, CSTDCS, initiative="Sổ tay hòa giải viên")])
+    f = cited(result, "proposal.initiative_not_registered", col(IND, "initiative"))
+    assert f.severity == WARNING and result.status == "accepted_with_warnings"
+    assert f.message == message("proposal.initiative_not_registered", what=who(NAM), value="Sổ tay hòa giải viên",
+                                deadline="28/02/2024", basis=INITIATIVE_BASIS)
+    assert codes(result) == ["proposal.initiative_not_registered"]
+    # another unit's initiative is not this unit's
+    initiatives(council_done, [{"title": "Sổ tay hòa giải viên", "authors": "Phạm Minh Đức"}], unit="TTR")
+    assert codes(proposed(council_done, [person(NAM, CSTDCS, initiative="Sổ tay hòa giải viên")])) == [
+        "proposal.initiative_not_registered"]
+
+
+def test_initiatives_are_not_looked_up_when_not_needed_or_not_used(camp):
+    unregistered = person(NAM, CSTDCS, initiative="Sổ tay hòa giải viên")
+    # a campaign where nobody registered any initiative (the stage is not used): nothing to look up
+    assert proposed(camp, [unregistered]).findings == []
+    initiatives(camp, [{"title": OWN, "authors": "Trần Văn Nam"}], results={OWN: "Công nhận"})
+    assert codes(proposed(camp, [unregistered])) == ["proposal.initiative_not_registered"]
+    # CSTĐCS on an HTXS rating does not rest on the initiative
+    assert proposed(camp, [{**unregistered, "rating": HTXS}]).findings == []
+
+
+def test_initiative_of_someone_else(council_done):
+    result = proposed(council_done, [person(HOA, CSTDCS, initiative=WIDE)])
+    f = cited(result, "proposal.initiative_not_author", col(IND, "initiative"))
+    assert f.severity == WARNING
+    assert f.message == message("proposal.initiative_not_author", what=who(HOA), kind="sáng kiến", title=WIDE,
+                                authors="Lê Thị Thu", award=CSTDCS, basis=basis(council_done, CSTDCS))
+    assert "proposal.initiative_not_author" in codes(result)
+    assert proposed(council_done, [person(THU, CSTDCS, initiative=WIDE)]).findings == []
+
+
+def test_initiative_the_council_did_not_recognise(camp):
+    initiatives(camp, [{"title": OWN, "authors": "Trần Văn Nam"}], results={OWN: "Không công nhận"})
+    result = proposed(camp, [person(NAM, CSTDCS, initiative=OWN)])
+    f = cited(result, "proposal.initiative_rejected", col(IND, "initiative"))
+    assert f.severity == ERROR and result.status == "rejected"
+    assert f.message == message("proposal.initiative_rejected", what=who(NAM), kind="sáng kiến", title=OWN,
+                                decision=" (15/QĐ-HĐSK ngày 20/3/2024)", award=CSTDCS, basis=basis(camp, CSTDCS))
+    assert codes(result) == ["proposal.initiative_rejected"]
+
+
+def test_initiative_the_council_has_not_decided_yet(camp):
+    initiatives(camp, [{"title": OWN, "authors": "Trần Văn Nam"}])
+    result = proposed(camp, [person(NAM, CSTDCS, initiative=OWN)])
+    f = cited(result, "proposal.initiative_undecided", col(IND, "initiative"))
+    assert f.severity == WARNING
+    assert f.message == message("proposal.initiative_undecided", what=who(NAM), kind="sáng kiến", title=OWN,
+                                award=CSTDCS, basis=basis(camp, CSTDCS))
+    assert codes(result) == ["proposal.initiative_undecided"]
+
+
+def test_cstd_tinh_takes_the_scope_of_the_registered_initiative(council_done):
+    past_cstdcs(council_done, THU, 2022, 2023)
+    # the scope cell left empty: the registered "Toàn tỉnh" (level "Tỉnh, bộ") is used
+    assert proposed(council_done, [province(None, initiative=WIDE), this_year()]).findings == []
+    # her other initiative is registered for the Department only ("Cơ sở"): not enough for CSTĐ cấp tỉnh
+    f = cited(proposed(council_done, [province(None, initiative=OWN), this_year()]), "proposal.initiative_scope")
+    assert f.value == "Cơ sở"
+
+
+def test_scope_that_disagrees_with_the_registration(council_done):
+    past_cstdcs(council_done, THU, 2022, 2023)
+    result = proposed(council_done, [province("Toàn quốc", initiative=WIDE), this_year()])
+    f = cited(result, "proposal.initiative_scope_differs", col(IND, "initiative_scope"))
+    assert f.severity == WARNING
+    assert f.message == message("proposal.initiative_scope_differs", what=who(THU), value="Toàn quốc",
+                                kind="sáng kiến", title=WIDE, scope="Toàn tỉnh", level="Tỉnh, bộ",
+                                award=CSTD_TINH, basis=basis(council_done, CSTD_TINH))
+    assert codes(result) == ["proposal.initiative_scope_differs"]
+    assert proposed(council_done, [province("Tỉnh, bộ", initiative=WIDE), this_year()]).findings == []
+
+
+def test_master_check_sheet_cites_the_registered_initiative(council_done, tmp_path):
+    from openpyxl import load_workbook
+    from sheets_tools.consolidate import HEADER, consolidate
+    path = council_done.dir.parent / "de-nghi-VP.xlsx"
+    make_return(path, council_done, "VP", {"individuals": [person(NAM, CSTDCS, initiative=OWN), person(HOA)]},
+                form_id="proposals")
+    collect(council_done, [when(path, YEAR_END)], feedback=False)
+    ws = load_workbook(consolidate(council_done).path)["Kiểm tra đề nghị"]
+    cols = {c.value: c.column - 1 for c in ws[HEADER + 1] if c.value}
+    rows = {r[cols["Họ và tên / Tên tập thể"]]: r for r in ws.iter_rows(min_row=HEADER + 2, values_only=True) if r[0]}
+    assert rows["Trần Văn Nam"][cols["Sáng kiến đã đăng ký"]] == (
+        f"Sáng kiến đã đăng ký: \"{OWN}\" (phạm vi: Toàn Sở; Hội đồng Sáng kiến công nhận, 15/QĐ-HĐSK ngày 20/3/2024)")
+    assert rows["Trần Văn Nam"][cols["Kết quả kiểm tra"]] == "Đạt"
+    assert rows["Nguyễn Thị Hoa"][cols["Sáng kiến đã đăng ký"]] is None

@@ -24,19 +24,24 @@ def demo(tmp_path_factory):
     return directory, result.output
 
 
-def test_every_simulated_mistake_is_caught(demo):
-    directory, _ = demo
-    expected = {"PTP-BH": "score.above_standard", "PTP-KN": "score.not_allowed", "PBGD": "score.note_missing",
-                "CC1": "score.evidence_missing", "PTP-KP": "score.parent_sum", "PTP-BMT": "proposal.not_registered",
-                "PTP-CK": "proposal.rating", "XDKT": "proposal.cstdcs_basis", "BTTP": "proposal.ldtt_share",
-                "TGPL": "proposal.history_missing", "PTP-EK": "proposal.not_leader"}
-    assert set(expected) == set(MISTAKES)
+EXPECTED = {"PTP-BH": "score.above_standard", "PTP-KN": "score.not_allowed", "PBGD": "score.note_missing",
+            "CC1": "score.evidence_missing", "PTP-KP": "score.parent_sum", "PTP-BMT": "proposal.not_registered",
+            "PTP-CK": "proposal.rating", "XDKT": "proposal.cstdcs_basis", "BTTP": "proposal.ldtt_share",
+            "TGPL": "proposal.history_missing", "PTP-EK": "proposal.not_leader"}
+
+
+def assert_caught(directory, expected: dict[str, str], form: str | None = None) -> None:
     with Ledger(directory) as ledger:
         for unit, code in expected.items():
-            found = {f.code for s in ledger.submissions(unit=unit) for f in ledger.findings(s.id)}
+            found = {f.code for s in ledger.submissions(unit=unit, form=form) for f in ledger.findings(s.id)}
             assert code in found, (unit, code, found)
-        pending = {f.code for s in ledger.submissions(unit="PBGD", form="proposals") for f in ledger.findings(s.id)}
-        assert "proposal.pending" in pending
+
+
+def test_every_simulated_mistake_is_caught(demo):
+    directory, _ = demo
+    assert set(EXPECTED) == set(MISTAKES)
+    assert_caught(directory, EXPECTED)
+    assert_caught(directory, {"PBGD": "proposal.pending"}, "proposals")
 
 
 def test_master_shows_scoring_ranking_checks_and_council(demo):
@@ -99,3 +104,52 @@ def test_cli_year_end_commands(demo, tmp_path):
     imported = runner.invoke(main, ["history", "import", str(directory), str(directory / "lich-su-khen-thuong.xlsx")])
     assert imported.exit_code == 0 and "Đã nhập 0 dòng mới" in imported.output
     assert person_key("Nguyễn Văn", "An", None).startswith("cn|")
+
+
+# --- the same year-end after the initiative stage (demo_initiatives.py, run between registration and year end) ---
+@pytest.fixture(scope="module")
+def demo_after_initiatives(tmp_path_factory):
+    from sheets_tools import demo_yearend
+    from sheets_tools.demo import run_demo
+    from sheets_tools.demo_initiatives import run_initiatives
+
+    def both(camp, echo, step):
+        return year_end(camp, echo, run_initiatives(camp, echo, step))
+
+    year_end, lines = demo_yearend.run_year_end, []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_yearend, "run_year_end", both)
+        result = run_demo(tmp_path_factory.mktemp("initiatives") / "demo", lines.append)
+    return result.directory, "\n".join(lines)
+
+
+def test_initiative_stage_then_year_end(demo_after_initiatives):
+    from sheets_tools.demo_initiatives import MISTAKES as INITIATIVE_STAGE_MISTAKES
+    from sheets_tools.demo_yearend import INITIATIVE_CITED, INITIATIVE_MISTAKES
+    from sheets_tools.rules import Context
+    from sheets_tools.rules.initiatives import COUNCIL_SHEET, registered
+    directory, output = demo_after_initiatives
+    assert "Hội đồng Sáng kiến xét" in output and "Danh sách khen thưởng" in output
+    # the initiative stage's own mistakes are caught
+    stage = {"PBGD": "initiative.author_not_registered", "PTP-BH": "initiative.duplicate_title",
+             "CC1": "initiative.not_in_list", "HCTP": "initiative.authors_unchecked"}
+    assert set(stage) == set(INITIATIVE_STAGE_MISTAKES)
+    assert_caught(directory, stage, "initiatives")
+    # the year-end mistakes still are, and the proposals resting on initiatives are checked against them
+    assert_caught(directory, EXPECTED)
+    cited = {"PTP-CMG": "proposal.initiative_rejected", "PTP-EHL": "proposal.initiative_not_registered"}
+    assert set(cited) == set(INITIATIVE_MISTAKES)
+    assert_caught(directory, cited, "proposals")
+    camp = campaign.load(directory)
+    with Ledger(directory) as ledger:
+        items = registered(Context(camp, ledger))
+    assert len({i.unit for i in items}) >= 12 and any(i.recognised is False for i in items)
+    assert sum(1 for i in items if i.recognised) >= 10  # the council's results typed in the master, read back
+    wb = load_workbook(next((directory / "master").glob("*.xlsx")))
+    assert COUNCIL_SHEET in wb.sheetnames
+    checks = [r for r in wb["Kiểm tra đề nghị"].iter_rows(min_row=7, values_only=True) if r[0]]
+    resting = {(r[0], r[5]): r for r in checks if r[10]}
+    assert resting[(INITIATIVE_CITED, "Chiến sĩ thi đua cơ sở")][6] == "Đạt"
+    assert "Hội đồng Sáng kiến công nhận" in resting[(INITIATIVE_CITED, "Chiến sĩ thi đua cơ sở")][10]
+    assert resting[("VP", "Chiến sĩ thi đua cấp tỉnh")][6] == "Đạt"  # its scope taken from the registration
+    assert resting[("PTP-CMG", "Chiến sĩ thi đua cơ sở")][6] == "Chưa đạt"

@@ -84,6 +84,17 @@ def only(result, code: str):
     return found[0]
 
 
+def register_common_targets(wb: Workbook, campaign, unit_code: str) -> Workbook:
+    """An issued registration workbook (build.form_workbook) whose unit typed the Department's common
+    target as its own on every row of the sheet "Chỉ tiêu" (rules/registration.py finds nothing)."""
+    sheet = forms.get_form("registration").sheet("targets")
+    ws = wb[sheet.name]
+    target, common = sheet.column("target").letter, sheet.column("common").letter
+    for r in range(forms.FIRST_ROW, forms.FIRST_ROW + len(campaign.indicators_of(campaign.unit(unit_code)))):
+        ws[f"{target}{r}"] = ws[f"{common}{r}"].value
+    return wb
+
+
 # --- the scoring form (rules/scoring.py): the real template, filled like a unit fills it -------------
 SCORING_EVIDENCE = "Kế hoạch số 80/KH-STP ngày 18/01/2024"
 

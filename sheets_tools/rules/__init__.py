@@ -79,15 +79,15 @@ class Context:
 
     def rows_in_use(self, form_id: str) -> dict[str, list["Row"]]:
         """Per unit, the rows of its data submission of ``form_id`` (the latest file not rejected),
-        dates as ``date``; empty without a ledger. Loaded once per run."""
-        def load() -> dict[str, list["Row"]]:
-            from ..forms import load_forms
-            if self.ledger is None or form_id not in load_forms():
-                return {}
-            form = load_forms()[form_id]
-            return {unit: self.ledger.typed_rows(form, sub.id)
-                    for unit, sub in self.ledger.data_submission(form_id).items()}
-        return self.once(f"rows:{form_id}", load)
+        dates as ``date``; empty without a ledger. Read again only when a file was recorded since
+        (a collect run records files one by one)."""
+        from ..forms import load_forms
+        if self.ledger is None or form_id not in load_forms():  # no ledger: only rows the caller gave
+            return self.cache.get(f"rows:{form_id}", {})
+        subs = self.ledger.data_submission(form_id)
+        form = load_forms()[form_id]
+        return self.once(f"rows:{form_id}:{sorted(s.id for s in subs.values())}",
+                         lambda: {unit: self.ledger.typed_rows(form, sub.id) for unit, sub in subs.items()})
 
     def registered_people(self, unit: str) -> dict[str, list[dict]]:
         """The individuals ``unit`` registered in January (form "registration"), by ``text.person_key``

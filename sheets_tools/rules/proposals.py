@@ -19,6 +19,7 @@ from ..records import FileResult, Row
 from ..text import fold
 from ..validate import describe_row, placed
 from . import Context
+from .initiatives import Initiative, match, registered
 
 RATINGS = {"hoàn thành xuất sắc nhiệm vụ": 3, "hoàn thành tốt nhiệm vụ": 2, "hoàn thành nhiệm vụ": 1,
            "không hoàn thành nhiệm vụ": 0}
@@ -83,6 +84,25 @@ CODES = {
     "proposal.registered_other": Code(
         WARNING, "{what} đăng ký danh hiệu \"{registered}\" trong tháng 1, nay đề nghị danh hiệu cao hơn \"{award}\". "
         "Hãy kiểm tra lại. (Căn cứ: {basis}.)"),
+    "proposal.initiative_not_registered": Code(
+        WARNING, "{what}: sáng kiến, đề tài \"{value}\" không có trong bảng đăng ký đề tài, sáng kiến của đơn vị "
+        "với Hội đồng Sáng kiến (hạn {deadline}). Hãy ghi đúng tên như khi đăng ký; nếu sáng kiến đã được công nhận "
+        "từ năm trước, hãy ghi số, ngày quyết định công nhận và gửi kèm bản sao quyết định. (Căn cứ: {basis}.)"),
+    "proposal.initiative_not_author": Code(
+        WARNING, "{what} không có tên trong danh sách tác giả, đồng tác giả của {kind} đã đăng ký \"{title}\" "
+        "(tác giả: {authors}). Chỉ tác giả, đồng tác giả được dùng sáng kiến làm thành tích đề nghị \"{award}\"; "
+        "hãy kiểm tra lại họ tên hoặc tên sáng kiến. (Căn cứ: {basis}.)"),
+    "proposal.initiative_rejected": Code(
+        ERROR, "{what}: {kind} đã đăng ký \"{title}\" không được Hội đồng Sáng kiến công nhận{decision}, nên không "
+        "dùng được làm căn cứ đề nghị \"{award}\". Hãy ghi sáng kiến khác đã được công nhận hoặc bỏ đề nghị. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.initiative_undecided": Code(
+        WARNING, "{what}: {kind} đã đăng ký \"{title}\" chưa có kết quả công nhận của Hội đồng Sáng kiến; đề nghị "
+        "\"{award}\" chỉ đủ căn cứ khi sáng kiến được công nhận. Văn phòng sẽ đối chiếu khi có kết quả. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.initiative_scope_differs": Code(
+        WARNING, "{what}: phạm vi ảnh hưởng ghi \"{value}\" khác với phạm vi đã đăng ký của {kind} \"{title}\" "
+        "(\"{scope}\", cấp \"{level}\"). Hãy kiểm tra lại cho đúng với quyết định công nhận. (Căn cứ: {basis}.)"),
     "proposal.ratio_cap": Code(
         ERROR, "Đơn vị đề nghị {value} \"{award}\", vượt giới hạn {need}% của {base} ({count}), tức tối đa {limit}. "
         "Hãy giảm số đề nghị. (Căn cứ: cài đặt \"{setting}\" của đợt thi đua.)"),
@@ -170,11 +190,16 @@ def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: C
         out.append(hit("proposal.rating", "rating", need=HTT, **award))
     elif rule == "CSTDCS" and rating < 3 and not (v.get("initiative") or "").strip():
         out.append(hit("proposal.cstdcs_basis", "initiative", label=sheet.column("initiative").label, **award))
+    linked, level = [], ""
+    if (v.get("initiative") or "").strip() and (rule in HIGHER_SCOPES or (rule == "CSTDCS" and rating < 3)):
+        linked, level = _initiative(unit, v, context, hit, award)  # the initiative is the basis: check it
     if rule in HIGHER_SCOPES:
         words, allowed = HIGHER_SCOPES[rule]
-        if not (v.get("initiative") or "").strip() or fold(v.get("initiative_scope") or "") not in allowed:
-            out.append(hit("proposal.initiative_scope", "initiative_scope", need=words,
-                           value=v.get("initiative_scope") or "(trống)", **award))
+        scope = v.get("initiative_scope") or level  # the registered scope when the cell is empty
+        if not (v.get("initiative") or "").strip() or fold(scope) not in allowed:
+            out.append(hit("proposal.initiative_scope", "initiative_scope", need=words, value=scope or "(trống)",
+                           **award))
+    out += linked
     if rule in HISTORY:
         out += _history(unit, sheet, row, siblings, context, rule, hit, award)
     if sheet.key == "collectives":
@@ -183,6 +208,49 @@ def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: C
             out += _leader(unit, context, hit, award)
     out += _registered(unit, sheet, row, title, context, hit)
     return out
+
+
+def _initiative(unit: str, v: dict, context: Context, hit, award: dict) -> tuple[list[Finding], str]:
+    """The registered initiative a proposal names (rules/initiatives.py): registered by 28/02, the person
+    among its authors, recognised by the Initiative Council. Returns the findings and its scope level.
+    Nothing is checked while nobody in the campaign has registered an initiative (stage not used)."""
+    if not registered(context):
+        return [], ""
+    name = _full_name(v)
+    item = linked_initiative(unit, v, context)
+    if item is None:
+        deadline = context.campaign.deadline("initiatives")
+        when = format_date(deadline) if deadline else "28/02"
+        basis = (f"Kế hoạch phát động thi đua năm {context.campaign.info.year}: đăng ký đề tài, sáng kiến với Hội "
+                 f"đồng Sáng kiến trước {when}")
+        return [hit("proposal.initiative_not_registered", "initiative", deadline=when, basis=basis)], ""
+    shown = dict(kind=(item.kind or "sáng kiến").lower(), title=item.title, **award)
+    if not item.has_author(name):
+        return [hit("proposal.initiative_not_author", "initiative", authors="; ".join(item.authors + item.co_authors),
+                    **shown)], ""
+    out = []
+    if item.recognised is False:
+        decision = f" ({item.decision})" if item.decision else ""
+        out.append(hit("proposal.initiative_rejected", "initiative", decision=decision, **shown))
+    elif item.recognised is None:
+        out.append(hit("proposal.initiative_undecided", "initiative", **shown))
+    own = v.get("initiative_scope")
+    if own and item.scope_level and fold(own) != fold(item.scope_level):
+        out.append(hit("proposal.initiative_scope_differs", "initiative_scope", scope=item.scope,
+                       level=item.scope_level, **shown))
+    return out, item.scope_level
+
+
+def linked_initiative(unit: str, values: dict, context: Context) -> Initiative | None:
+    """The unit's registered initiative a proposal row names in its "initiative" cell, if any."""
+    text = values.get("initiative")
+    if not (text or "").strip():
+        return None
+    return match([i for i in registered(context) if i.unit == unit], text, _full_name(values))
+
+
+def _full_name(v: dict) -> str:
+    return f"{v.get('family_name') or ''} {v.get('given_name') or ''}".strip()
 
 
 def _history(unit, sheet, row, siblings, context, rule, hit, award) -> list[Finding]:
@@ -405,7 +473,8 @@ def master(m, context: Context) -> None:
     votes = council_results(context.ledger) if context.ledger is not None else {}
     cols = [("Mã đơn vị", 11), ("Tên đơn vị", 30), ("Đối tượng", 10), ("Họ và tên / Tên tập thể", 28),
             ("Ngày sinh", 11), ("Danh hiệu, hình thức đề nghị", 30), ("Kết quả kiểm tra", 12),
-            ("Vấn đề (căn cứ)", 70), ("Cần biểu quyết", 10), ("Kết quả biểu quyết", 26)]
+            ("Vấn đề (căn cứ)", 70), ("Cần biểu quyết", 10), ("Kết quả biểu quyết", 26),
+            ("Sáng kiến đã đăng ký", 40)]
     ws = m.sheet(CHECK_SHEET, "")
     m.frame(ws, f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {m.year}", m.stamp(), [w for _, w in cols], 4)
     m.header(ws, [label for label, _ in cols])
@@ -424,7 +493,20 @@ def master(m, context: Context) -> None:
         m.put(ws, r, 7, problems, "bad" if not line.ok else "wrap")
         m.put(ws, r, 8, f"{p.item.vote_percent:g}%" if p.item.vote_percent else "Không")
         m.put(ws, r, 9, vote.note if vote else "", "good" if vote and vote.passed else "wrap")
+        m.put(ws, r, 10, _cited(p, context), "wrap")
     ws.autofilter(m.header_row, 0, r, len(cols) - 1)
     ok = sum(1 for x in found if x.ok)
     ws.write_string(r + 2, 0, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {ok}; chưa đạt: {len(found) - ok}.",
                     m.fmt["note"])
+
+
+def _cited(p: Proposal, context: Context) -> str:
+    """The registered initiative a line names, with the Initiative Council's result."""
+    item = linked_initiative(p.unit, p.row.values, context) if p.sheet == "individuals" else None
+    if item is None:
+        return ""
+    result = {True: "Hội đồng Sáng kiến công nhận", False: "Hội đồng Sáng kiến không công nhận",
+              None: "chưa có kết quả của Hội đồng Sáng kiến"}[item.recognised]
+    decision = f", {item.decision}" if item.decision else ""
+    return (f"{(item.kind or 'Sáng kiến')} đã đăng ký: \"{item.title}\" (phạm vi: {item.scope or 'không ghi'}; "
+            f"{result}{decision})")
