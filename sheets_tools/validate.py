@@ -94,6 +94,14 @@ def placed(result: FileResult, sheet: TableSheet, column: Column) -> tuple[str, 
     return where.sheet, where.letters.get(column.field, column.letter)
 
 
+def finding_at(result: FileResult, sheet: TableSheet, row: Row | None, code: str, field: str,
+               **context: Any) -> Finding:
+    """A finding on ``field`` of ``row`` where it really is in the unit's file (no cell without a row)."""
+    name, letter = placed(result, sheet, sheet.column(field))
+    return finding(code, sheet=name, cell=f"{letter}{row.row}" if row else None, field=field,
+                   file=result.incoming.source, unit=result.unit_code, **context)
+
+
 def display(value: Any) -> Any:
     """A raw cell value as a unit would recognise it in a message: dates dd/mm/yyyy, 7.0 as 7."""
     if isinstance(value, date):

@@ -29,7 +29,8 @@ from ..findings import register
 if TYPE_CHECKING:
     from ..campaign import Campaign
     from ..ledger import Ledger
-    from ..records import Row
+    from ..forms import TableSheet
+    from ..records import FileResult, Row
 
 
 class Formula(str):
@@ -61,6 +62,27 @@ def hook(form_id: str, name: str) -> Any:
     """One function (or value) of a form's rules module, or None."""
     module = rules_for(form_id)
     return getattr(module, name, None) if module else None
+
+
+def rows_by_code(result: "FileResult", sheet: "TableSheet", known, duplicate: str, unknown: str
+                 ) -> dict[str, "Row"]:
+    """The rows of a prefilled ``sheet`` by their "code" (a criterion, an indicator); a code twice is
+    reported as ``duplicate``, one not in ``known`` as ``unknown``, and neither is returned."""
+    from ..text import normalize
+    from ..validate import finding_at
+    out: dict[str, "Row"] = {}
+    for row in result.rows:
+        code = normalize(str(row.values.get("code") or "")) if row.sheet == sheet.key else ""
+        if not code:
+            continue
+        if code in out:
+            result.findings.append(finding_at(result, sheet, row, duplicate, "code", value=code,
+                                              other_row=out[code].row))
+        elif code not in known:
+            result.findings.append(finding_at(result, sheet, row, unknown, "code", value=code))
+        else:
+            out[code] = row
+    return out
 
 
 @dataclass

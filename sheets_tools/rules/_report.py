@@ -17,12 +17,12 @@ from typing import Any
 
 from ..campaign import VOCAB, Campaign, Indicator, Unit
 from ..criteria import EPS, number_text
-from ..findings import ERROR, WARNING, Code, Finding, finding
+from ..findings import ERROR, WARNING, Code, finding
 from ..forms import FIRST_ROW, Form, TableSheet
 from ..records import Document, FileResult, Row
 from ..text import fold, normalize
-from ..validate import placed
-from . import Context
+from ..validate import finding_at, placed
+from . import Context, rows_by_code
 
 RULE_WORDS = {value: words for words, value in VOCAB["indicators"]["direction"].items()}
 SHARE_SETTING = "midyear_target_percent"
@@ -74,32 +74,6 @@ def amount(value: float | None, measure: str) -> str:
         return "không có"
     text = number_text(value)
     return f"{text}%" if measure.strip() == "%" else f"{text} {measure}".strip()
-
-
-def place(result: FileResult, sheet: TableSheet, row: Row | None, kind: str, field: str, **ctx: Any) -> Finding:
-    """A finding on ``field`` of ``row`` where it really is in the unit's file (no cell without a row)."""
-    name, letter = placed(result, sheet, sheet.column(field))
-    return finding(kind, sheet=name, cell=f"{letter}{row.row}" if row else None, field=field,
-                   file=result.incoming.source, unit=result.unit_code, **ctx)
-
-
-def rows_by_code(result: FileResult, sheet: TableSheet, known: dict[str, Indicator], prefix: str) -> dict[str, Row]:
-    """The rows of ``sheet`` by indicator code; a code twice or not the unit's is reported."""
-    out: dict[str, Row] = {}
-    for row in result.rows:
-        if row.sheet != sheet.key:
-            continue
-        code = normalize(str(row.values.get("code") or ""))
-        if not code:
-            continue
-        if code in out:
-            result.findings.append(place(result, sheet, row, f"{prefix}.duplicate_indicator", "code", value=code,
-                                         other_row=out[code].row))
-        elif code not in known:
-            result.findings.append(place(result, sheet, row, f"{prefix}.unknown_indicator", "code", value=code))
-        else:
-            out[code] = row
-    return out
 
 
 def registered_targets(context: Context) -> dict[str, dict[str, float]]:
@@ -196,11 +170,11 @@ class Report:
             return
         sheet = form.sheet(RESULTS)
         indicators = {i.code: i for i in campaign.indicators_of(unit)}
-        rows = rows_by_code(result, sheet, indicators, "report")
+        rows = rows_by_code(result, sheet, indicators, "report.duplicate_indicator", "report.unknown_indicator")
         for code, indicator in indicators.items():
             row = rows.get(code)
             if row is None:
-                result.findings.append(place(result, sheet, None, "report.indicator_missing", "code", value=code,
+                result.findings.append(finding_at(result, sheet, None, "report.indicator_missing", "code", value=code,
                                              what=indicator.name))
             elif row.valid:
                 self._result(result, sheet, row, indicator, context)
@@ -215,17 +189,17 @@ class Report:
         target, source = target_for(context, unit, indicator)
         written = number(row.values.get("target"))
         if (written is None) != (target is None) or (target is not None and abs(written - target) > EPS):
-            result.findings.append(place(result, sheet, row, "report.target_changed", "target",
+            result.findings.append(finding_at(result, sheet, row, "report.target_changed", "target",
                                          value=amount(written, m), expected=amount(target, m),
                                          source=SOURCE_WORDS[source], label=sheet.column("target").label, **shown))
         if indicator.kind == "percent" and value > 100 + EPS:
-            result.findings.append(place(result, sheet, row, "report.percent_above", "result", value=number_text(value),
+            result.findings.append(finding_at(result, sheet, row, "report.percent_above", "result", value=number_text(value),
                                          **shown))
             return
         if self.previous and indicator.kind == "count":
             before = self._previous_results(context).get(unit, {}).get(indicator.code)
             if before is not None and value < before - EPS:
-                result.findings.append(place(result, sheet, row, "report.below_midyear", "result",
+                result.findings.append(finding_at(result, sheet, row, "report.below_midyear", "result",
                                              value=amount(value, m), expected=amount(before, m), **shown))
         if target is None:
             return
@@ -234,9 +208,9 @@ class Report:
             return
         words = dict(value=amount(value, m), goal=got.goal_text, gap=got.gap_text, **shown)
         if normalize(str(row.values.get("explanation") or "")):
-            result.findings.append(place(result, sheet, row, "report.not_met", "result", **words))
+            result.findings.append(finding_at(result, sheet, row, "report.not_met", "result", **words))
         else:
-            result.findings.append(place(result, sheet, row, "report.explanation_missing", "explanation",
+            result.findings.append(finding_at(result, sheet, row, "report.explanation_missing", "explanation",
                                          label=sheet.column("explanation").label, **words))
 
     def _previous_results(self, context: Context) -> dict[str, dict[str, float]]:
@@ -268,7 +242,7 @@ class Report:
                 continue
             doc = find_document(sent, named)
             if doc is None:
-                result.findings.append(place(result, sheet, row, "report.document_not_sent", "file_name", value=named,
+                result.findings.append(finding_at(result, sheet, row, "report.document_not_sent", "file_name", value=named,
                                              sent="; ".join(d.name for d in sent) or "không có tệp nào"))
             elif all(d is not doc for d in result.documents):
                 result.documents.append(doc)

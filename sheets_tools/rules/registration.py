@@ -12,8 +12,9 @@ from ..criteria import EPS, number_text
 from ..findings import ERROR, WARNING, Code
 from ..forms import Form, TableSheet
 from ..records import FileResult, Row
-from . import Context
-from ._report import RULE_WORDS, amount, number, place, rows_by_code
+from ..validate import finding_at
+from . import Context, rows_by_code
+from ._report import RULE_WORDS, amount, number
 
 SHEET = "targets"
 
@@ -56,13 +57,14 @@ def check(result: FileResult, form: Form, campaign: Campaign, context: Context) 
     if unit is None or not any(r.sheet == SHEET for r in result.rows):
         return
     indicators = {i.code: i for i in campaign.indicators_of(unit)}
-    rows = rows_by_code(result, sheet, indicators, "registration")
+    rows = rows_by_code(result, sheet, indicators, "registration.duplicate_indicator",
+                        "registration.unknown_indicator")
     for code, indicator in indicators.items():
         row = rows.get(code)
         if row is None:
             fallback = (f"sẽ dùng chỉ tiêu chung của Sở: {amount(indicator.target, indicator.measure)}"
                         if indicator.target is not None else "Sở không có chỉ tiêu chung")
-            result.findings.append(place(result, sheet, None, "registration.indicator_missing", "code", value=code,
+            result.findings.append(finding_at(result, sheet, None, "registration.indicator_missing", "code", value=code,
                                          what=indicator.name, fallback=fallback))
         elif row.valid:
             _target(result, sheet, row, indicator)
@@ -73,11 +75,11 @@ def _target(result: FileResult, sheet: TableSheet, row: Row, indicator: Indicato
     shown = dict(ind=indicator.code, name=indicator.name, label=sheet.column("target").label)
     if value is None:
         code = "registration.target_missing" if common is not None else "registration.target_no_common"
-        result.findings.append(place(result, sheet, row, code, "target", common=amount(common, indicator.measure),
+        result.findings.append(finding_at(result, sheet, row, code, "target", common=amount(common, indicator.measure),
                                      **shown))
         return
     if indicator.kind == "percent" and value > 100 + EPS:
-        result.findings.append(place(result, sheet, row, "registration.target_percent", "target",
+        result.findings.append(finding_at(result, sheet, row, "registration.target_percent", "target",
                                      value=number_text(value), **shown))
         return
     if common is None:
@@ -85,7 +87,7 @@ def _target(result: FileResult, sheet: TableSheet, row: Row, indicator: Indicato
     lower = indicator.direction == "min" and value < common - EPS
     higher = indicator.direction == "max" and value > common + EPS
     if lower or higher:
-        result.findings.append(place(result, sheet, row, "registration.target_weaker", "target",
+        result.findings.append(finding_at(result, sheet, row, "registration.target_weaker", "target",
                                      value=amount(value, indicator.measure), common=amount(common, indicator.measure),
                                      weaker="thấp hơn" if lower else "cao hơn",
                                      rule=RULE_WORDS.get(indicator.direction, "").lower(), **shown))

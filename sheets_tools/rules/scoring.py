@@ -12,13 +12,13 @@ from ..campaign import Campaign, Unit
 from ..office import OfficeColumn, OfficeColumns
 from ..ranking import CHECKED_SCOPE, rankings
 from ..criteria import EPS, TOTAL_CODE, Criterion, Table, Totals, number_text
-from ..findings import ERROR, WARNING, Code, Finding, finding
+from ..findings import ERROR, WARNING, Code, finding
 from ..forms import FIRST_ROW, Form, TableSheet
 from ..models import is_empty
 from ..records import FileResult, Row
 from ..text import normalize
-from ..validate import placed
-from . import Context, Formula
+from ..validate import finding_at, placed
+from . import Context, Formula, rows_by_code
 
 SHEET = "scores"
 FORMULA_CODES = ("cell.formula", "cell.formula_no_value")
@@ -115,37 +115,20 @@ def check(result: FileResult, form: Form, campaign: Campaign, context: Context) 
         result.findings.append(finding("score.no_criteria", value=unit.block if unit else "", file=result.incoming.source,
                                        unit=result.unit_code))
         return
-    rows = _rows_by_code(result, sheet, table)
+    rows = rows_by_code(result, sheet, {*table.by_code, TOTAL_CODE}, "score.duplicate_criterion",
+                        "score.unknown_criterion")
     formulas = _formula_cells(result, sheet, rows, table)
     scores = {code: _number(row.values.get("score")) for code, row in rows.items()
               if code in table.by_code and table.is_leaf(code) and row.valid}
     for c in table.items:
         row = rows.get(c.code)
         if row is None:
-            result.findings.append(_at(result, sheet, None, "score.criterion_missing", "code", value=c.code,
+            result.findings.append(finding_at(result, sheet, None, "score.criterion_missing", "code", value=c.code,
                                        what=c.name))
         elif table.is_leaf(c.code) and row.valid:
             _check_leaf(result, sheet, c, row)
     totals = table.totals({k: v for k, v in scores.items() if v is not None})
     _check_sums(result, sheet, table, rows, totals, formulas)
-
-
-def _rows_by_code(result: FileResult, sheet: TableSheet, table: Table) -> dict[str, Row]:
-    out: dict[str, Row] = {}
-    for row in result.rows:
-        if row.sheet != sheet.key:
-            continue
-        code = normalize(str(row.values.get("code") or ""))
-        if not code:
-            continue
-        if code in out:
-            result.findings.append(_at(result, sheet, row, "score.duplicate_criterion", "code", value=code,
-                                       other_row=out[code].row))
-        elif code not in table.by_code and code != TOTAL_CODE:
-            result.findings.append(_at(result, sheet, row, "score.unknown_criterion", "code", value=code))
-        else:
-            out[code] = row
-    return out
 
 
 def _formula_cells(result: FileResult, sheet: TableSheet, rows: dict[str, Row], table: Table) -> set[int]:
@@ -182,21 +165,21 @@ def _check_leaf(result: FileResult, sheet: TableSheet, c: Criterion, row: Row) -
     value = _number(row.values.get("score"))
     if value is None:
         if c.kind == "score":
-            result.findings.append(_at(result, sheet, row, "score.missing", "score", value=c.code))
+            result.findings.append(finding_at(result, sheet, row, "score.missing", "score", value=c.code))
         return
     shown = dict(crit=c.code, standard=number_text(c.standard))
     if value > c.standard + EPS:
-        result.findings.append(_at(result, sheet, row, "score.above_standard", "score", value=number_text(value),
+        result.findings.append(finding_at(result, sheet, row, "score.above_standard", "score", value=number_text(value),
                                    **shown))
         return
     if c.values and not any(abs(value - v) <= EPS for v in c.values):
-        result.findings.append(_at(result, sheet, row, "score.not_allowed", "score", value=number_text(value),
+        result.findings.append(finding_at(result, sheet, row, "score.not_allowed", "score", value=number_text(value),
                                    allowed="; ".join(number_text(v) for v in c.values), **shown))
     if c.kind == "score" and value < c.standard - EPS and is_empty(row.values.get("note")):
-        result.findings.append(_at(result, sheet, row, "score.note_missing", "note", value=number_text(value),
+        result.findings.append(finding_at(result, sheet, row, "score.note_missing", "note", value=number_text(value),
                                    label=sheet.column("note").label, **shown))
     if c.evidence and value > EPS and is_empty(row.values.get("evidence")):
-        result.findings.append(_at(result, sheet, row, "score.evidence_missing", "evidence", value=None,
+        result.findings.append(finding_at(result, sheet, row, "score.evidence_missing", "evidence", value=None,
                                    label=sheet.column("evidence").label, **shown))
 
 
@@ -205,7 +188,7 @@ def _check_sums(result: FileResult, sheet: TableSheet, table: Table, rows: dict[
     for code, uncapped in totals.capped.items():
         c = table.by_code[code]
         row = rows.get(code)
-        result.findings.append(_at(result, sheet, row, "score.cap_applied", "score", value=number_text(uncapped),
+        result.findings.append(finding_at(result, sheet, row, "score.cap_applied", "score", value=number_text(uncapped),
                                    crit=code, standard=number_text(c.standard)))
     for code, row in rows.items():
         if code != TOTAL_CODE and table.is_leaf(code):
@@ -216,17 +199,11 @@ def _check_sums(result: FileResult, sheet: TableSheet, table: Table, rows: dict[
             continue
         if row.row in formulas:
             what = "Tổng điểm" if code == TOTAL_CODE else f"Mục {code}"
-            result.findings.append(_at(result, sheet, row, "score.total_differs", "score", value=number_text(found),
+            result.findings.append(finding_at(result, sheet, row, "score.total_differs", "score", value=number_text(found),
                                        expected=number_text(expected), what=what))
         else:
-            result.findings.append(_at(result, sheet, row, "score.parent_sum", "score", value=number_text(found),
+            result.findings.append(finding_at(result, sheet, row, "score.parent_sum", "score", value=number_text(found),
                                        expected=number_text(expected), crit=code))
-
-
-def _at(result: FileResult, sheet: TableSheet, row: Row | None, kind: str, field: str, **context: Any) -> Finding:
-    name, letter = placed(result, sheet, sheet.column(field))
-    return finding(kind, sheet=name, cell=f"{letter}{row.row}" if row else None, field=field,
-                   file=result.incoming.source, unit=result.unit_code, **context)
 
 
 def _number(value: Any) -> float | None:
