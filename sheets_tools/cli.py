@@ -8,9 +8,28 @@ from pathlib import Path
 
 import click
 
-from . import campaign as campaign_mod
-from .files import CampaignBusy, excel_lock_file
-from .findings import has_errors
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.core.files import CampaignBusy, excel_lock_file
+from sheets_tools.core.findings import has_errors
+from sheets_tools.collection.templates import build_blanks
+from sheets_tools.formkit.declaration import describe
+from sheets_tools.formkit.declaration import load_forms
+from sheets_tools.collection.issue import issue
+from sheets_tools.core.files import campaign_lock
+from sheets_tools.collection.issue import remind
+from sheets_tools.collection.collect import collect
+from sheets_tools.collection.report import format_files
+from sheets_tools.collection.collect import check
+from sheets_tools.master.consolidate import consolidate
+from sheets_tools.core.values import coerce_date
+from sheets_tools.yearend.history import import_history
+from sheets_tools.yearend.history import template
+from sheets_tools.yearend.award import make_ballot
+from sheets_tools.yearend.award import ballot_path, count_votes
+from sheets_tools.yearend.award import decide
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.collection.status import board
+from sheets_tools.demo.year import DemoError, run_demo
 
 SAMPLE = "daklak-2024"
 
@@ -84,7 +103,6 @@ def templates_build(directory: Path) -> None:
     DIRECTORY là thư mục đợt thi đua (có campaign.xlsx): biểu mẫu ghi vào DIRECTORY/templates.
     Nếu không có campaign.xlsx, dùng danh mục của đợt mẫu và ghi thẳng vào DIRECTORY.
     """
-    from .build import build_blanks
     camp, out = _campaign_or_sample(directory)
     for path in build_blanks(out, camp):
         click.echo(f"Đã ghi {path}")
@@ -97,7 +115,6 @@ def templates_build(directory: Path) -> None:
 @_friendly
 def templates_describe(as_json: bool, campaign_dir: Path | None) -> None:
     """Mô tả các biểu mẫu: trang tính, dòng tiêu đề, vùng nhập, các cột."""
-    from .forms import describe
     camp = _load(campaign_dir) if campaign_dir else _campaign_or_sample(None)[0]
     data = {"forms": describe(camp)}
     if as_json:
@@ -137,8 +154,6 @@ def issue_cmd(directory: Path, form_ids: tuple[str, ...], all_forms: bool, today
     Không có --form: gửi các biểu mẫu đang trong kỳ gửi theo lịch (trang "Thời hạn" của campaign.xlsx:
     từ "Ngày gửi biểu mẫu" đến "Hạn nộp").
     """
-    from .forms import load_forms
-    from .send import issue
     unknown = [f for f in form_ids if f not in load_forms()]
     if unknown:
         raise UserError(f"Không có biểu mẫu {', '.join(unknown)}. Các mã biểu mẫu: {', '.join(load_forms())}.")
@@ -164,8 +179,6 @@ def remind_cmd(directory: Path, form_ids: tuple[str, ...], today) -> None:
 
     Thời điểm bắt đầu nhắc: "Nhắc trước hạn (ngày)" ở trang "Thời hạn" (hoặc cài đặt remind_days).
     """
-    from .files import campaign_lock
-    from .send import remind
     camp = _load(directory)
     with campaign_lock(camp.dir, "remind"):
         result = remind(camp, today=today, form_ids=list(form_ids) or None)
@@ -186,8 +199,6 @@ def remind_cmd(directory: Path, form_ids: tuple[str, ...], today) -> None:
 @_friendly
 def collect_cmd(directory: Path, paths: tuple[Path, ...], as_json: bool, no_feedback: bool) -> None:
     """Nhận các tệp đơn vị gửi về (tệp, thư mục, thư .eml): kiểm tra, ghi sổ, viết phản hồi."""
-    from .collect import collect
-    from .report import format_files
     result = collect(_load(directory), list(paths), feedback=not no_feedback)
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else format_files(result))
 
@@ -200,8 +211,6 @@ def collect_cmd(directory: Path, paths: tuple[Path, ...], as_json: bool, no_feed
 @_friendly
 def validate_cmd(files: tuple[Path, ...], campaign_dir: Path, as_json: bool) -> None:
     """Kiểm tra tệp mà không ghi nhận gì. Mã thoát 1 nếu có lỗi."""
-    from .collect import check
-    from .report import format_files
     result = check(_load(campaign_dir), list(files))
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else format_files(result))
     if result.has_errors:
@@ -213,8 +222,6 @@ def validate_cmd(files: tuple[Path, ...], campaign_dir: Path, as_json: bool) -> 
 @_friendly
 def consolidate_cmd(directory: Path) -> None:
     """Ghi bảng tổng hợp (master) vào DIRECTORY/master."""
-    from .consolidate import consolidate
-    from .files import campaign_lock
     camp = _load(directory)
     with campaign_lock(camp.dir, "consolidate"):
         result = consolidate(camp)
@@ -244,7 +251,6 @@ def _dmy(text: str | None):
     if not text:
         return None
     from pydantic_core import PydanticCustomError
-    from .models import coerce_date
     try:
         return coerce_date(text)
     except PydanticCustomError as exc:
@@ -263,8 +269,6 @@ def history() -> None:
 @_friendly
 def history_import(directory: Path, file: Path) -> None:
     """Nhập các quyết định khen thưởng đã có từ tệp Excel FILE (nhập lại không bị trùng)."""
-    from .files import campaign_lock
-    from .history import import_history
     camp = _load(directory)
     with campaign_lock(camp.dir, "history"):
         result = import_history(camp, file)
@@ -279,7 +283,6 @@ def history_import(directory: Path, file: Path) -> None:
 @_friendly
 def history_template(directory: Path) -> None:
     """Tạo tệp Excel mẫu để nhập lịch sử khen thưởng."""
-    from .history import template
     camp = _load(directory)
     click.echo(f"Đã tạo tệp mẫu: {template(camp, camp.dir / 'Mẫu nhập lịch sử khen thưởng.xlsx')}")
 
@@ -295,7 +298,6 @@ def council() -> None:
 @_friendly
 def council_ballot(directory: Path, counts: bool) -> None:
     """Tạo phiếu tổng hợp biểu quyết từ các đề nghị đã kiểm tra đạt yêu cầu."""
-    from .award import make_ballot
     result = make_ballot(_load(directory), per_member=not counts)
     if result.path is None:
         raise UserError("Chưa có đề nghị nào đạt yêu cầu cần Hội đồng biểu quyết (hãy chạy collect và consolidate).")
@@ -308,7 +310,6 @@ def council_ballot(directory: Path, counts: bool) -> None:
 @_friendly
 def council_tally(directory: Path, file: Path | None) -> None:
     """Kiểm phiếu: đọc phiếu biểu quyết đã điền (mặc định tệp do lệnh ballot tạo) và lập danh sách kết quả."""
-    from .award import ballot_path, count_votes
     camp = _load(directory)
     if file is None and not ballot_path(camp).exists():
         raise UserError(f"Chưa có phiếu biểu quyết {ballot_path(camp)}; hãy chạy \"sheets-tools council ballot\".")
@@ -335,7 +336,6 @@ def council_tally(directory: Path, file: Path | None) -> None:
 @_friendly
 def decision_cmd(directory: Path, number: str, signed: str | None) -> None:
     """Lập danh sách khen thưởng kèm quyết định, tờ trình (Excel và Word)."""
-    from .award import decide
     result = decide(_load(directory), number=number, signed_on=_dmy(signed))
     click.echo(f"Danh sách khen thưởng: {len(result.awards)} dòng.")
     for path in result.paths:
@@ -353,8 +353,6 @@ def decision_cmd(directory: Path, number: str, signed: str | None) -> None:
 @_friendly
 def status_cmd(directory: Path, as_json: bool, today) -> None:
     """Tình hình nộp: lịch từng biểu mẫu (gửi từ, hạn nộp) và từng đơn vị đã gửi, gửi muộn, chưa gửi."""
-    from .ledger import Ledger
-    from .status import board
     camp = _load(directory)
     with Ledger(camp.dir) as ledger:
         b = board(camp, ledger, today)
@@ -369,7 +367,6 @@ def status_cmd(directory: Path, as_json: bool, today) -> None:
 @_friendly
 def demo_cmd(directory: Path) -> None:
     """Chạy thử cả quy trình trên đợt mẫu daklak-2024 với các tệp trả lời mô phỏng."""
-    from .demo import DemoError, run_demo
     try:
         result = run_demo(directory, echo=click.echo)
     except DemoError as exc:

@@ -13,9 +13,12 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from python_calamine import CalamineWorkbook
 
-from sheets_tools import build, campaign, findings, forms
-from sheets_tools.forms import FIRST_ROW, HEADER_ROW, ID_KEYS, ID_SHEET, LIST_SHEET
-from sheets_tools.records import FileResult, Incoming, Row
+from sheets_tools.collection import templates as build
+from sheets_tools.campaign import model as campaign
+from sheets_tools.core import findings
+from sheets_tools.formkit import declaration as forms
+from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, ID_KEYS, ID_SHEET, LIST_SHEET
+from sheets_tools.core.records import FileResult, Incoming, Row
 
 FORM = forms.get_form("registration")
 FORMULA = '=HYPERLINK("http://x","y")'

@@ -11,13 +11,16 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from sheets_tools import campaign, schedule, send
-from sheets_tools.campaign import CampaignError
+from sheets_tools.campaign import model as campaign
+from sheets_tools.collection import calendar as schedule
+from sheets_tools.collection import reminders
+from sheets_tools.collection import issue as send
+from sheets_tools.campaign.model import CampaignError
 from sheets_tools.cli import main
-from sheets_tools.findings import finding
-from sheets_tools.forms import get_form
-from sheets_tools.ledger import Ledger
-from sheets_tools.records import FileResult, Incoming, Row
+from sheets_tools.core.findings import finding
+from sheets_tools.formkit.declaration import get_form
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.core.records import FileResult, Incoming, Row
 
 _serial = count()
 REGISTRATION = get_form("registration")
@@ -100,14 +103,14 @@ def test_status_shows_every_form_window_and_each_units_state(camp):
 def test_no_reminder_before_the_reminding_days(camp):
     assert schedule.window(camp, REGISTRATION).remind_from == date(2024, 1, 24)
     with Ledger(camp.dir) as ledger:
-        assert not [r for r in schedule.reminders(camp, ledger, date(2024, 1, 23)) if r.form.id == "registration"]
+        assert not [r for r in reminders.reminders(camp, ledger, date(2024, 1, 23)) if r.form.id == "registration"]
 
 
 def test_reminders_go_to_units_without_accepted_data_only(camp):
     record(camp, "VP", datetime(2024, 1, 20, 9, 0))  # accepted
     record(camp, "TTR", datetime(2024, 1, 21, 9, 0), findings=[finding("row.no_data", sheet="Tập thể")])
     with Ledger(camp.dir) as ledger:
-        due = [r for r in schedule.reminders(camp, ledger, date(2024, 1, 25)) if r.form.id == "registration"]
+        due = [r for r in reminders.reminders(camp, ledger, date(2024, 1, 25)) if r.form.id == "registration"]
     units = {r.unit.code: r for r in due}
     assert "VP" not in units and units["TTR"].state == "rejected"
     assert len(units) == len(camp.units) - 1 and not units["TTR"].overdue

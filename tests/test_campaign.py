@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools import campaign
-from sheets_tools.findings import message
+from sheets_tools.campaign import model as campaign
+from sheets_tools.core.findings import message
 
 
 def test_sample_follows_seed_000(tmp_path):

@@ -5,8 +5,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from sheets_tools.forms import load_forms
-from sheets_tools import campaign
+from sheets_tools.formkit.declaration import load_forms
+from sheets_tools.campaign import model as campaign
 from sheets_tools.cli import main
 
 

@@ -13,15 +13,15 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from sheets_tools import campaign
-from sheets_tools.build import form_workbook
+from sheets_tools.campaign import model as campaign
+from sheets_tools.collection.templates import form_workbook
 from sheets_tools.cli import main
-from sheets_tools.collect import collect
-from sheets_tools.consolidate import consolidate
-from sheets_tools.findings import message
-from sheets_tools.forms import FIRST_ROW, get_form
-from sheets_tools.ledger import Ledger
-from sheets_tools.send import draft_email
+from sheets_tools.collection.collect import collect
+from sheets_tools.master.consolidate import consolidate
+from sheets_tools.core.findings import message
+from sheets_tools.formkit.declaration import FIRST_ROW, get_form
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.collection.issue import draft_email
 
 from workbooks import register_common_targets
 
@@ -286,7 +286,7 @@ def test_a_zipped_workbook_in_an_email_is_answered(camp, tmp_path):
 def test_written_files_are_readable_by_colleagues(camp, tmp_path):
     collect(camp, [filled(camp, "VP", tmp_path / "vp.xlsx", when=JAN)])
     master = consolidate(camp).path
-    from sheets_tools.files import _UMASK
+    from sheets_tools.core.files import _UMASK
     assert master.stat().st_mode & 0o777 == 0o666 & ~_UMASK  # not mkstemp's 0600
 
 

@@ -12,13 +12,13 @@ from itertools import count
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools.forms import load_forms
-from sheets_tools import campaign
-from sheets_tools.consolidate import HEADER, consolidate, master_path
-from sheets_tools.findings import SEVERITY_LABELS, STATUS_LABELS, finding
-from sheets_tools.forms import get_form
-from sheets_tools.ledger import Ledger
-from sheets_tools.records import FileResult, Incoming, Row
+from sheets_tools.formkit.declaration import load_forms
+from sheets_tools.campaign import model as campaign
+from sheets_tools.master.consolidate import HEADER, consolidate, master_path
+from sheets_tools.core.findings import SEVERITY_LABELS, STATUS_LABELS, finding
+from sheets_tools.formkit.declaration import get_form
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.core.records import FileResult, Incoming, Row
 
 FORM = get_form("registration")
 HEAD = HEADER + 1  # 1-based row of the column labels
@@ -66,9 +66,9 @@ def cross_calls(monkeypatch):
         return {"VP": [CROSS]} if "VP" in rows_by_unit else {}
 
     try:
-        from sheets_tools import validate
+        from sheets_tools.collection import validate
     except ImportError:
-        monkeypatch.setitem(sys.modules, "sheets_tools.validate", types.SimpleNamespace(cross_unit_findings=fake))
+        monkeypatch.setitem(sys.modules, "sheets_tools.collection.validate", types.SimpleNamespace(cross_unit_findings=fake))
     else:
         monkeypatch.setattr(validate, "cross_unit_findings", fake)
     return calls
@@ -270,7 +270,7 @@ def test_no_data_at_all(camp, cross_calls):
 
 def test_real_cross_unit_check(camp):
     """With the real validate module: one person registered by two units is reported."""
-    pytest.importorskip("sheets_tools.validate")
+    pytest.importorskip("sheets_tools.collection.validate")
     same = person("An", born="1980-05-05")
     send(camp, "VP", datetime(2024, 1, 30, 10, 0), individuals=[same])
     send(camp, "TTR", datetime(2024, 1, 30, 11, 0), individuals=[same])

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools import council
-from sheets_tools.campaign import sample_campaign
-from sheets_tools.council import FIRST_ROW, HEADER_ROW, MEMBERS_SHEET, NO, VOTES_SHEET, YES, Candidate
-from sheets_tools.findings import CATALOGUE, message
-from sheets_tools.ledger import Ledger
+from sheets_tools.yearend import council
+from sheets_tools.campaign.model import sample_campaign
+from sheets_tools.yearend.council import FIRST_ROW, HEADER_ROW, MEMBERS_SHEET, NO, VOTES_SHEET, YES, Candidate
+from sheets_tools.core.findings import CATALOGUE, message
+from sheets_tools.store.ledger import Ledger
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -12,9 +12,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import sample_campaign
-from sheets_tools.decision import (HEADER_ROW, MONEY_FORMAT, Award, DecisionList, group, money, output_paths,
-                                   sheet_name, write_all, write_docx, write_workbook)
+from sheets_tools.campaign.model import sample_campaign
+from sheets_tools.yearend.decision import (HEADER_ROW, MONEY_FORMAT, Award, DecisionList, group, money, output_paths, sheet_name, write_all, write_docx, write_workbook)
 
 SIGNED = date(2024, 12, 5)
 NUMBER = "123/QĐ-STP"

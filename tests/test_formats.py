@@ -17,11 +17,11 @@ import pytest
 from openpyxl import load_workbook
 from workbooks import codes, make_return, only
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools import intake
-from sheets_tools.findings import message
-from sheets_tools.forms import get_form
-from sheets_tools.records import Incoming
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.collection import intake
+from sheets_tools.core.findings import message
+from sheets_tools.formkit.declaration import get_form
+from sheets_tools.core.records import Incoming
 
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"

@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from sheets_tools import campaign
-from sheets_tools.forms import Form, describe, load_forms
+from sheets_tools.campaign import model as campaign
+from sheets_tools.formkit.declaration import Form, describe, load_forms
 
 
 def test_registration_declaration():

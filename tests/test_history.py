@@ -10,12 +10,11 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from sheets_tools import history
-from sheets_tools.campaign import sample_campaign
-from sheets_tools.findings import WARNING, message
-from sheets_tools.history import (History, PastAward, collective_key, import_history, person_key, record,
-                                  template)
-from sheets_tools.ledger import Ledger
+from sheets_tools.yearend import history
+from sheets_tools.campaign.model import sample_campaign
+from sheets_tools.core.findings import WARNING, message
+from sheets_tools.yearend.history import (History, PastAward, collective_key, import_history, person_key, record, template)
+from sheets_tools.store.ledger import Ledger
 
 HEADER = ["STT", "Đối tượng", "Họ và tên đệm", "Tên", "Ngày sinh", "Đơn vị", "Năm", "Danh hiệu, hình thức",
           "Số quyết định", "Ngày quyết định"]

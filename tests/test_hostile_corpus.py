@@ -12,11 +12,12 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from sheets_tools import campaign, legacy
-from sheets_tools.collect import collect
-from sheets_tools.records import Incoming
-from sheets_tools.send import draft_email
-from sheets_tools.validate import check_file
+from sheets_tools.campaign import model as campaign
+from sheets_tools.excel import legacy
+from sheets_tools.collection.collect import collect
+from sheets_tools.core.records import Incoming
+from sheets_tools.collection.issue import draft_email
+from sheets_tools.collection.validate import check_file
 from workbooks import make_return
 
 DATA = Path(__file__).parent / "data"

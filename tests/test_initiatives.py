@@ -13,19 +13,19 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 
-from sheets_tools import build, office
-from sheets_tools import campaign as campaign_mod
-from sheets_tools.collect import check as check_files
-from sheets_tools.collect import collect
-from sheets_tools.consolidate import HEADER, consolidate
-from sheets_tools.findings import ERROR, WARNING, message
-from sheets_tools.forms import FIRST_ROW, HEADER_ROW, LIST_SHEET, get_form, resolve_choices
-from sheets_tools.ledger import Ledger
-from sheets_tools.records import FileResult, Incoming, Row
-from sheets_tools.rules import Context
-from sheets_tools.rules.initiatives import (COUNCIL_SCOPE, COUNCIL_SHEET, DECISION_LABEL, KEY_LABEL, RESULT_LABEL,
-                                            entry_key, match, recognised, registered, split_names, title_key)
-from sheets_tools.sample import FIELDS
+from sheets_tools.collection import templates as build
+from sheets_tools.master import office
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.collection.collect import check as check_files
+from sheets_tools.collection.collect import collect
+from sheets_tools.master.consolidate import HEADER, consolidate
+from sheets_tools.core.findings import ERROR, WARNING, message
+from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, LIST_SHEET, get_form, resolve_choices
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.core.records import FileResult, Incoming, Row
+from sheets_tools.formkit.plugins import Context
+from sheets_tools.forms.initiatives import (COUNCIL_SCOPE, COUNCIL_SHEET, DECISION_LABEL, KEY_LABEL, RESULT_LABEL, entry_key, match, recognised, registered, split_names, title_key)
+from sheets_tools.campaign.sample import FIELDS
 
 from workbooks import codes, make_return, only
 

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from workbooks import codes, make_return, only
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools import intake
-from sheets_tools.findings import message
-from sheets_tools.forms import FIRST_ROW, HEADER_ROW, ID_SHEET, get_form
-from sheets_tools.records import FileResult, Incoming
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.collection import intake
+from sheets_tools.core.findings import message
+from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, ID_SHEET, get_form
+from sheets_tools.core.records import FileResult, Incoming
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"
 ON_TIME = datetime(2024, 1, 20, 9, 0)

@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 from workbooks import make_return, register_common_targets, with_cached_values
 
-from sheets_tools import build, forms, intake, layout
-from sheets_tools import campaign as campaign_mod
-from sheets_tools import validate as validate_mod
-from sheets_tools.findings import ERROR, WARNING, message
-from sheets_tools.forms import FIRST_ROW, HEADER_ROW, Column, Form, TableSheet, get_form
-from sheets_tools.records import FileResult, Incoming
-from sheets_tools.validate import check_file
+from sheets_tools.collection import templates as build
+from sheets_tools.formkit import declaration as forms
+from sheets_tools.collection import intake
+from sheets_tools.excel import tables as layout
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.collection import validate as validate_mod
+from sheets_tools.core.findings import ERROR, WARNING, message
+from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, Column, Form, TableSheet, get_form
+from sheets_tools.core.records import FileResult, Incoming
+from sheets_tools.collection.validate import check_file
 
 ON_TIME = datetime(2024, 1, 20, 9, 0)
 FORM = get_form("registration")
@@ -510,11 +513,11 @@ def test_feedback_puts_marks_back_on_the_template_cells(tmp_path):
     from datetime import datetime
 
 
-    from sheets_tools import campaign
-    from sheets_tools.build import feedback_workbook
-    from sheets_tools.forms import get_form
-    from sheets_tools.records import Incoming
-    from sheets_tools.validate import check_file
+    from sheets_tools.campaign import model as campaign
+    from sheets_tools.collection.templates import feedback_workbook
+    from sheets_tools.formkit.declaration import get_form
+    from sheets_tools.core.records import Incoming
+    from sheets_tools.collection.validate import check_file
     from workbooks import make_return
 
     campaign.create(tmp_path / "dot", sample="daklak-2024")

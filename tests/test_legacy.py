@@ -12,11 +12,9 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
-from sheets_tools import legacy
-from sheets_tools.findings import message
-from sheets_tools.legacy import (TCVN3, VNI, cell_styles, convert_cell, fix_mojibake, fix_rows, fix_sheet,
-                                 from_unicode, is_capital_font, legacy_fonts, legacy_kind, legacy_shared_strings,
-                                 repair_mojibake, scan_workbook, to_unicode)
+from sheets_tools.excel import legacy
+from sheets_tools.core.findings import message
+from sheets_tools.excel.legacy import (TCVN3, VNI, cell_styles, convert_cell, fix_mojibake, fix_rows, fix_sheet, from_unicode, is_capital_font, legacy_fonts, legacy_kind, legacy_shared_strings, repair_mojibake, scan_workbook, to_unicode)
 
 TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
 BASES = ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b", "u", "u\u031b", "y")
@@ -337,9 +335,9 @@ def _check(tmp_path, family, font=None):
 
     from openpyxl.styles import Font
 
-    from sheets_tools import campaign
-    from sheets_tools.records import Incoming
-    from sheets_tools.validate import check_file
+    from sheets_tools.campaign import model as campaign
+    from sheets_tools.core.records import Incoming
+    from sheets_tools.collection.validate import check_file
     from workbooks import make_return
 
     campaign.create(tmp_path / "dot", sample="daklak-2024")

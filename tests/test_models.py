@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools.forms import Column, TableSheet, get_form
-from sheets_tools.models import (coerce_choice, coerce_date, coerce_integer, coerce_number, coerce_text,
-                                 date_to_serial, row_model, serial_to_date)
-from sheets_tools.text import normalize
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.formkit.declaration import Column, TableSheet, get_form
+from sheets_tools.core.values import coerce_choice, coerce_date, coerce_integer, coerce_number, coerce_text, date_to_serial, serial_to_date
+from sheets_tools.formkit.models import row_model
+from sheets_tools.core.text import normalize
 
 DATES = st.dates(min_value=date(1910, 1, 1), max_value=date(2100, 12, 31))
 

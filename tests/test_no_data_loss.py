@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sheets_tools import campaign
+from sheets_tools.campaign import model as campaign
 from sheets_tools.cli import main
-from sheets_tools.ledger import Ledger
+from sheets_tools.store.ledger import Ledger
 from workbooks import make_return
 
 JAN = datetime(2024, 1, 20, 9, 0).timestamp()

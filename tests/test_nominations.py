@@ -11,19 +11,19 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools import office
-from sheets_tools.build import form_workbook
-from sheets_tools.collect import check as check_files
-from sheets_tools.collect import collect
-from sheets_tools.consolidate import consolidate
-from sheets_tools.findings import ERROR, WARNING, message
-from sheets_tools.forms import FIRST_ROW, HEADER_ROW, get_form, resolve_choices
-from sheets_tools.ledger import Ledger
-from sheets_tools.records import Incoming, Row
-from sheets_tools.rules import Context
-from sheets_tools.rules import nominations as rules
-from sheets_tools.validate import check_file
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.master import office
+from sheets_tools.collection.templates import form_workbook
+from sheets_tools.collection.collect import check as check_files
+from sheets_tools.collection.collect import collect
+from sheets_tools.master.consolidate import consolidate
+from sheets_tools.core.findings import ERROR, WARNING, message
+from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, get_form, resolve_choices
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.core.records import Incoming, Row
+from sheets_tools.formkit.plugins import Context
+from sheets_tools.forms import nominations as rules
+from sheets_tools.collection.validate import check_file
 
 from workbooks import codes, make_return, only
 
@@ -421,10 +421,10 @@ def test_a_rejected_file_is_not_listed(camp):
 
 # --- the demo ----------------------------------------------------------------------------------------
 def test_demo_catches_every_simulated_mistake_and_publishes(tmp_path):
-    from sheets_tools.build import unit_file_name
-    from sheets_tools.demo import SAMPLE, simulate_replies
-    from sheets_tools.demo_nominations import INBOX, MISTAKES, SELECTED, run_nominations
-    from sheets_tools.send import issue
+    from sheets_tools.collection.templates import unit_file_name
+    from sheets_tools.demo.year import SAMPLE, simulate_replies
+    from sheets_tools.demo.nominations import INBOX, MISTAKES, SELECTED, run_nominations
+    from sheets_tools.collection.issue import issue
     campaign_mod.create(tmp_path / "demo", SAMPLE)
     camp = campaign_mod.load(tmp_path / "demo")
     issue(camp, ["registration"])

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools import history
-from sheets_tools.collect import check as check_files
-from sheets_tools.collect import collect
-from sheets_tools.findings import CATALOGUE, ERROR, WARNING, message
-from sheets_tools.forms import FIRST_ROW, get_form
-from sheets_tools.history import PastAward
-from sheets_tools.ledger import Ledger
-from sheets_tools.rules.proposals import HTT, HTXS, PRINCIPLE
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.yearend import history
+from sheets_tools.collection.collect import check as check_files
+from sheets_tools.collection.collect import collect
+from sheets_tools.core.findings import CATALOGUE, ERROR, WARNING, message
+from sheets_tools.formkit.declaration import FIRST_ROW, get_form
+from sheets_tools.yearend.history import PastAward
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.forms.proposals import HTT, HTXS, PRINCIPLE
 
 from workbooks import with_setting, codes, make_return, only, scoring_workbook
 
@@ -464,8 +464,8 @@ INITIATIVE_BASIS = ("Kế hoạch phát động thi đua năm 2024: đăng ký �
 
 def initiatives(camp, rows: list[dict], unit: str = "VP", results: dict[str, str] | None = None) -> None:
     """February: the unit's initiative registration, collected; then the council's results by title."""
-    from sheets_tools import office
-    from sheets_tools.rules.initiatives import COUNCIL_SCOPE, entry_key
+    from sheets_tools.master import office
+    from sheets_tools.forms.initiatives import COUNCIL_SCOPE, entry_key
     full = [{"kind": "Sáng kiến", "field": DIGITAL, "scope": "Toàn Sở", "effect": "Rút ngắn thời gian xử lý", **r}
             for r in rows]
     path = camp.dir.parent / f"sang-kien-{unit}-{next(_files)}.xlsx"
@@ -569,7 +569,7 @@ def test_scope_that_disagrees_with_the_registration(council_done):
 
 def test_master_check_sheet_cites_the_registered_initiative(council_done, tmp_path):
     from openpyxl import load_workbook
-    from sheets_tools.consolidate import HEADER, consolidate
+    from sheets_tools.master.consolidate import HEADER, consolidate
     path = council_done.dir.parent / "de-nghi-VP.xlsx"
     make_return(path, council_done, "VP", {"individuals": [person(NAM, CSTDCS, initiative=OWN), person(HOA)]},
                 form_id="proposals")

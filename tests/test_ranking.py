@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools import office
-from sheets_tools.collect import collect
-from sheets_tools.consolidate import HEADER, consolidate
-from sheets_tools.findings import WARNING, message
-from sheets_tools.ledger import Ledger
-from sheets_tools.ranking import CHECKED_SCOPE, SOURCE_CHECKED, SOURCE_SELF, block_leaders, rankings
-from sheets_tools.rules import Context
-from sheets_tools.rules.scoring import CHECK_SHEET
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.master import office
+from sheets_tools.collection.collect import collect
+from sheets_tools.master.consolidate import HEADER, consolidate
+from sheets_tools.core.findings import WARNING, message
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.yearend.ranking import CHECKED_SCOPE, SOURCE_CHECKED, SOURCE_SELF, block_leaders, rankings
+from sheets_tools.formkit.plugins import Context
+from sheets_tools.forms.scoring import CHECK_SHEET
 
 from workbooks import with_setting, codes, scoring_workbook
 

@@ -9,12 +9,12 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools.build import form_workbook
-from sheets_tools.campaign import sample_campaign
-from sheets_tools.findings import ERROR, WARNING, message
-from sheets_tools.forms import FIRST_ROW, get_form
-from sheets_tools.records import Incoming
-from sheets_tools.validate import check_file
+from sheets_tools.collection.templates import form_workbook
+from sheets_tools.campaign.model import sample_campaign
+from sheets_tools.core.findings import ERROR, WARNING, message
+from sheets_tools.formkit.declaration import FIRST_ROW, get_form
+from sheets_tools.core.records import Incoming
+from sheets_tools.collection.validate import check_file
 
 from workbooks import codes, make_return, only, register_common_targets
 

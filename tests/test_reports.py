@@ -12,17 +12,17 @@ import pytest
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools.build import form_workbook, unit_file_name
-from sheets_tools.collect import collect
-from sheets_tools.consolidate import consolidate
-from sheets_tools.findings import ERROR, WARNING, message
-from sheets_tools.forms import FIRST_ROW, get_form, load_forms
-from sheets_tools.ledger import Ledger
-from sheets_tools.records import Document, Incoming
-from sheets_tools.rules import Context
-from sheets_tools.send import draft_email
-from sheets_tools.validate import check_file
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.collection.templates import form_workbook, unit_file_name
+from sheets_tools.collection.collect import collect
+from sheets_tools.master.consolidate import consolidate
+from sheets_tools.core.findings import ERROR, WARNING, message
+from sheets_tools.formkit.declaration import FIRST_ROW, get_form, load_forms
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.core.records import Document, Incoming
+from sheets_tools.formkit.plugins import Context
+from sheets_tools.collection.issue import draft_email
+from sheets_tools.collection.validate import check_file
 
 from workbooks import codes, only, register_common_targets
 
@@ -406,9 +406,9 @@ def test_master_has_no_report_sheet_before_any_report(fresh):
 
 # --- the demo --------------------------------------------------------------------------------------------
 def test_demo_reports_catch_every_simulated_mistake(fresh):
-    from sheets_tools.demo import simulate_replies
-    from sheets_tools.demo_reports import BLANK_TARGETS, MISTAKES, WEAKER_TARGETS, run_report
-    from sheets_tools.send import issue
+    from sheets_tools.demo.year import simulate_replies
+    from sheets_tools.demo.reports import BLANK_TARGETS, MISTAKES, WEAKER_TARGETS, run_report
+    from sheets_tools.collection.issue import issue
 
     reg = get_form("registration")
     issue(fresh, ["registration"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sheets_tools import sandbox
+from sheets_tools.excel import sandbox
 
 XLS = Path(__file__).resolve().parent / "data" / "return.xls"
 

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools.build import form_workbook
-from sheets_tools.campaign import CampaignError, sample_campaign
-from sheets_tools.criteria import TOTAL_CODE, Criterion, Table
-from sheets_tools.findings import ERROR, WARNING, message
-from sheets_tools.forms import FIRST_ROW, HEADER_ROW, get_form
-from sheets_tools.records import Incoming
-from sheets_tools.validate import check_file
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.collection.templates import form_workbook
+from sheets_tools.campaign.model import CampaignError, sample_campaign
+from sheets_tools.campaign.criteria import TOTAL_CODE, Criterion, Table
+from sheets_tools.core.findings import ERROR, WARNING, message
+from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, get_form
+from sheets_tools.core.records import Incoming
+from sheets_tools.collection.validate import check_file
 
 from workbooks import with_cached_values, codes, full_scores, only, scoring_workbook
 from workbooks import scoring_rows as rows_of

@@ -8,7 +8,10 @@ from email.parser import BytesParser
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools import build, campaign, forms, send
+from sheets_tools.collection import templates as build
+from sheets_tools.campaign import model as campaign
+from sheets_tools.formkit import declaration as forms
+from sheets_tools.collection import issue as send
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,12 +7,12 @@ from itertools import count
 
 import pytest
 
-from sheets_tools.forms import load_forms
-from sheets_tools import campaign
-from sheets_tools.findings import STATUS_LABELS, finding
-from sheets_tools.ledger import Ledger
-from sheets_tools.records import FileResult, Incoming, Row
-from sheets_tools.status import TIMING_LABELS, board
+from sheets_tools.formkit.declaration import load_forms
+from sheets_tools.campaign import model as campaign
+from sheets_tools.core.findings import STATUS_LABELS, finding
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.core.records import FileResult, Incoming, Row
+from sheets_tools.collection.status import TIMING_LABELS, board
 
 DEADLINE = date(2024, 1, 31)  # the sample's registration deadline
 PERSON = {"family_name": "Nguyễn Thị", "given_name": "Hoa", "birth_date": "1985-03-15", "sex": "Nữ",

@@ -3,7 +3,7 @@ import unicodedata
 
 from hypothesis import given, strategies as st
 
-from sheets_tools.text import fold, normalize
+from sheets_tools.core.text import fold, normalize
 
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -38,7 +38,7 @@ def test_decomposed_name_compares_equal():
 
 
 # --- Vietnamese order -----------------------------------------------------------------------------
-from sheets_tools.text import split_name, vn_key, vn_name_key  # noqa: E402
+from sheets_tools.core.text import split_name, vn_key, vn_name_key
 
 
 def test_vietnamese_alphabet_and_tones():

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from workbooks import make_return
 
-from sheets_tools import campaign as campaign_mod
-from sheets_tools import intake
-from sheets_tools import validate as validate_mod
-from sheets_tools.findings import message
-from sheets_tools.forms import FIRST_ROW, Column, Form, TableSheet, get_form
-from sheets_tools.models import date_to_serial
-from sheets_tools.records import FileResult, Incoming, Row
-from sheets_tools.validate import check_file, cross_unit_findings, validate
+from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.collection import intake
+from sheets_tools.collection import validate as validate_mod
+from sheets_tools.core.findings import message
+from sheets_tools.formkit.declaration import FIRST_ROW, Column, Form, TableSheet, get_form
+from sheets_tools.core.values import date_to_serial
+from sheets_tools.core.records import FileResult, Incoming, Row
+from sheets_tools.collection.validate import check_file, cross_unit_findings, validate
 
 ON_TIME = datetime(2024, 1, 31, 17, 0)
 FORM = get_form("registration")

@@ -6,14 +6,14 @@ from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
 
-from sheets_tools import campaign
-from sheets_tools.award import ballot_path
+from sheets_tools.campaign import model as campaign
+from sheets_tools.yearend.award import ballot_path
 from sheets_tools.cli import main
-from sheets_tools.council import load as council_results
-from sheets_tools.decision import money
-from sheets_tools.demo_yearend import MISTAKES
-from sheets_tools.history import History, person_key
-from sheets_tools.ledger import Ledger
+from sheets_tools.yearend.council import load as council_results
+from sheets_tools.yearend.decision import money
+from sheets_tools.demo.yearend import MISTAKES
+from sheets_tools.yearend.history import History, person_key
+from sheets_tools.store.ledger import Ledger
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +109,9 @@ def test_cli_year_end_commands(demo, tmp_path):
 # --- the same year-end after the initiative stage (demo_initiatives.py, run between registration and year end) ---
 @pytest.fixture(scope="module")
 def demo_after_initiatives(tmp_path_factory):
-    from sheets_tools import demo_yearend
-    from sheets_tools.demo import run_demo
-    from sheets_tools.demo_initiatives import run_initiatives
+    from sheets_tools.demo import yearend as demo_yearend
+    from sheets_tools.demo.year import run_demo
+    from sheets_tools.demo.initiatives import run_initiatives
 
     def both(camp, echo, step):
         return year_end(camp, echo, run_initiatives(camp, echo, step))
@@ -124,10 +124,10 @@ def demo_after_initiatives(tmp_path_factory):
 
 
 def test_initiative_stage_then_year_end(demo_after_initiatives):
-    from sheets_tools.demo_initiatives import MISTAKES as INITIATIVE_STAGE_MISTAKES
-    from sheets_tools.demo_yearend import INITIATIVE_CITED, INITIATIVE_MISTAKES
-    from sheets_tools.rules import Context
-    from sheets_tools.rules.initiatives import COUNCIL_SHEET, registered
+    from sheets_tools.demo.initiatives import MISTAKES as INITIATIVE_STAGE_MISTAKES
+    from sheets_tools.demo.yearend import INITIATIVE_CITED, INITIATIVE_MISTAKES
+    from sheets_tools.formkit.plugins import Context
+    from sheets_tools.forms.initiatives import COUNCIL_SHEET, registered
     directory, output = demo_after_initiatives
     assert "Hội đồng Sáng kiến xét" in output and "Danh sách khen thưởng" in output
     # the initiative stage's own mistakes are caught

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.defined_name import DefinedName
 
-from sheets_tools import forms
+from sheets_tools.formkit import declaration as forms
 
 ANCHORS = ("sheet", "names", "properties")
 
@@ -121,7 +121,7 @@ def scoring_workbook(campaign, unit_code: str, scores: dict[str, float | None] |
     """The scoring form built for ``unit_code`` (build.form_workbook), with leaf scores typed in:
     ``full_scores`` overridden by ``scores``; evidence where a criterion needs it unless ``evidence``
     says otherwise ("" = none); ``notes`` by code; ``tweak(ws, rows)`` to break it on purpose."""
-    from sheets_tools.build import form_workbook
+    from sheets_tools.collection.templates import form_workbook
     form = forms.get_form("scoring")
     sheet = form.sheet("scores")
     letter = {c.field: c.letter for c in sheet.columns}
@@ -146,7 +146,7 @@ def scoring_workbook(campaign, unit_code: str, scores: dict[str, float | None] |
 def with_setting(camp, key: str, value):
     """The campaign after the office changed a setting in campaign.xlsx (sheet "Cài đặt")."""
     from openpyxl import load_workbook
-    from sheets_tools import campaign as campaign_mod
+    from sheets_tools.campaign import model as campaign_mod
     path = camp.dir / campaign_mod.CAMPAIGN_FILE
     book = load_workbook(path)
     ws = book[campaign_mod.SETTINGS_SHEET]

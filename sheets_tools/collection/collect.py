@@ -1,0 +1,146 @@
+"""The collect stage: take returned workbooks in, check them, record them, answer each unit.
+
+intake (gather, sniff, identify, read) -> validate -> ledger (archive + record) -> feedback.
+A bad file never stops the run: it becomes a rejected result with findings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from sheets_tools.campaign.model import CAMPAIGN_FILE, Campaign
+from sheets_tools.core.files import campaign_lock
+from sheets_tools.formkit.declaration import load_forms
+from sheets_tools.collection.intake import gather
+from sheets_tools.store.ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
+from sheets_tools.core.records import FileResult
+from sheets_tools.formkit.plugins import Context
+from sheets_tools.collection.validate import check_file, cross_unit_findings
+from sheets_tools.collection.templates import write_feedback
+
+# what collect must never take as a return when it is given the campaign folder itself
+INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", CAMPAIGN_FILE, LEDGER_FILE,
+            LEDGER_FILE + "-wal", LEDGER_FILE + "-shm")
+
+
+@dataclass
+class Collected:
+    """One file of a collect run and what became of it."""
+
+    result: FileResult
+    duplicate: bool = False  # the same content was taken before: nothing recorded again
+    feedback: Path | None = None
+    submission_id: int | None = None
+
+    def to_json(self) -> dict:
+        """The issue's JSON shape: file, unit, form, status, findings."""
+        return self.result.to_json()
+
+
+@dataclass
+class CollectResult:
+    files: list[Collected] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(c.result.status == "rejected" for c in self.files)
+
+    def to_json(self) -> dict:
+        return {"files": [c.to_json() for c in self.files]}
+
+
+def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True) -> CollectResult:
+    """Take files, folders and .eml messages in; record them in the campaign's ledger."""
+
+    out = CollectResult()
+    with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
+        ledger.sweep()
+        context = Context(campaign, ledger)
+        for item in gather(paths, exclude=[campaign.dir / name for name in INTERNAL]):
+            if isinstance(item, FileResult):
+                if _not_received(item):  # a path that cannot be read: the operator's, not a unit's
+                    out.files.append(Collected(item))
+                    continue
+                result = item
+            else:
+                known = ledger.known(item.sha256)
+                if known is not None:
+                    out.files.append(_duplicate(item, known, ledger))
+                    continue
+                result = check_file(item, campaign, context)
+            collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
+            if feedback and result.findings:
+                collected.feedback = write_feedback(campaign, result, context)
+            result.rows, result.incoming.data = [], b""  # recorded: memory stays bounded
+            result.documents, result.incoming.documents = [], []
+            out.files.append(collected)
+        for c in _add_cross_unit(campaign, ledger, out):
+            if feedback:  # the unit hears of the person another unit also registered
+                c.result.rows = ledger.typed_rows(load_forms()[c.result.form_id], c.submission_id)
+                c.feedback = write_feedback(campaign, c.result, context)
+                c.result.rows = []
+    return out
+
+
+def check(campaign: Campaign, paths: Iterable[Path]) -> CollectResult:
+    """Check files without recording anything (``sheets-tools validate``)."""
+    out = CollectResult()
+    ledger = Ledger(campaign.dir) if (campaign.dir / LEDGER_FILE).exists() else None
+    try:
+        context = Context(campaign, ledger)
+        for item in gather(paths):
+            out.files.append(Collected(item if isinstance(item, FileResult) else check_file(item, campaign, context)))
+        if ledger is not None:  # compare with what other units already sent
+            for c in out.files:
+                _against_ledger(campaign, ledger, c.result)
+    finally:
+        if ledger is not None:
+            ledger.close()
+    return out
+
+
+def _against_ledger(campaign: Campaign, ledger: Ledger, result: FileResult) -> None:
+    """Cross-unit findings of one checked file against the data other units have in use."""
+    keys = [r.key for r in result.rows if r.valid and r.key]
+    if result.status == "rejected" or not keys or result.form_id not in load_forms():
+        return
+    form = load_forms()[result.form_id]
+    rows = ledger.rows_with_keys(form, keys, other_than=result.unit_code)
+    rows[result.unit_code] = [r for r in result.rows if r.valid]
+    for f in cross_unit_findings(form, rows, campaign).get(result.unit_code, []):
+        f.file = result.incoming.source
+        result.findings.append(f)
+
+
+def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> list[Collected]:
+    """Attach cross-unit findings (e.g. one person registered by two units) to this run's files;
+    returns the files that got some."""
+    changed = []
+    touched = {c.result.form_id for c in out.files if c.result.form_id and not c.duplicate}
+    forms = load_forms()
+    for form_id in touched & set(forms):
+        by_unit = cross_unit_findings(forms[form_id], ledger.shared_rows(forms[form_id]), campaign)
+        for c in out.files:
+            r = c.result
+            if r.form_id == form_id and not c.duplicate and r.status != "rejected":
+                for f in by_unit.get(r.unit_code, []):
+                    f.file = r.incoming.source
+                    r.findings.append(f)
+                if by_unit.get(r.unit_code) and c.submission_id is not None:
+                    changed.append(c)
+    return changed
+
+
+def _not_received(result: FileResult) -> bool:
+    return not result.incoming.data and [f.code for f in result.findings] == ["file.unreadable"]
+
+
+def _duplicate(item, known, ledger: Ledger) -> Collected:
+    result = FileResult(incoming=item, form_id=known.form, unit_code=known.unit,
+                        identified_by=known.identified_by, late=known.late,
+                        findings=ledger.findings(known.id))
+    for f in result.findings:
+        f.file = item.source
+    return Collected(result, duplicate=True)

@@ -1,0 +1,153 @@
+"""Validate what intake read: each row through its pydantic model, then the rules that look
+at several rows (duplicates in a file, the same person in two units) and the deadline.
+
+Every problem becomes a Finding; nothing stops at the first error.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sheets_tools.collection import intake
+from sheets_tools.campaign.model import Campaign
+from sheets_tools.core.findings import Finding, finding
+from sheets_tools.formkit.declaration import FIRST_ROW, Column, Form, TableSheet, get_form, load_forms
+from sheets_tools.core.values import format_date, is_empty
+from sheets_tools.formkit.models import row_model
+from sheets_tools.core.records import FileResult, Incoming, Row
+from sheets_tools.formkit.plugins import Context, hook
+from sheets_tools.formkit.rows import describe_row, display, identity_key, key_text, placed, row_key
+
+
+def check_file(incoming: Incoming, campaign: Campaign, context: Context | None = None) -> FileResult:
+    """Read and validate one file: what ``collect`` and ``sheets-tools validate`` use."""
+    result, raw = intake.read(incoming, campaign)
+    result.findings[:0] = incoming.notes
+    return validate(result, raw, campaign, context)
+
+
+def validate(result: FileResult, raw: dict, campaign: Campaign, context: Context | None = None) -> FileResult:
+    """Validate the rows ``intake.read`` returned; add Rows and findings to ``result``; then the
+    form's own rules (``rules/<form id>.py``) look at the whole file."""
+    if result.form_id not in load_forms():
+        return result
+    form = get_form(result.form_id)
+    for sheet in form.sheets:
+        model = row_model(sheet, campaign)
+        for number, values in raw.get(sheet.key, []):
+            result.rows.append(_validate_row(result, sheet, model, number, values))
+        result.findings.extend(_duplicates(result, sheet))
+    required = [s.key for s in form.sheets if not s.optional]
+    if raw and all(k in raw for k in required) and not any(_filled(form.sheet(k), rows) for k, rows in raw.items()):
+        result.findings.extend(_no_data(result, form))
+    elif (own := hook(form.id, "check")) is not None and result.unit_code:
+        own(result, form, campaign, context or Context(campaign))
+    _check_deadline(result, form, campaign)
+    return result
+
+
+def _filled(sheet: TableSheet, rows: list[tuple[int, dict]]) -> bool:
+    """Whether a unit typed anything in a table (prefilled columns do not count)."""
+    fields = [c.field for c in sheet.inputs]
+    return any(not is_empty(values.get(f)) for _, values in rows for f in fields)
+
+
+def _validate_row(result: FileResult, sheet: TableSheet, model: type[BaseModel], number: int, values: dict) -> Row:
+    try:
+        validated = model.model_validate(values)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            column = sheet.column(str(err["loc"][0]))
+            result.findings.append(_cell_finding(result, sheet, column, number, values.get(column.field), err))
+        return Row(sheet=sheet.key, row=number, values=dict(values), valid=False)
+    row = Row(sheet=sheet.key, row=number, values=validated.model_dump())
+    row.key = identity_key(sheet, row.values)
+    return row
+
+
+def _cell_finding(result: FileResult, sheet: TableSheet, column: Column, number: int, raw: Any, err: dict) -> Finding:
+    ctx = dict(err.get("ctx") or {})
+    value = ctx.pop("shown", display(raw))
+    context = {"label": column.label, **ctx}
+    name, letter = placed(result, sheet, column)
+    return finding(err["type"], sheet=name, cell=f"{letter}{number}", field=column.field, value=value,
+                   file=result.incoming.source, unit=result.unit_code, **context)
+
+
+# --- rules over several rows -----------------------------------------------------------------
+def _duplicates(result: FileResult, sheet: TableSheet) -> list[Finding]:
+    rows = [r for r in result.rows if r.sheet == sheet.key]
+    out = []
+    for group in sheet.unique:
+        first_column = sheet.column(group[0])
+        seen: dict[str, int] = {}
+        for row in rows:
+            # a valid row already carries its key when the group is the cross-unit identity
+            key = row.key if row.key is not None and group == sheet.unique_across_units \
+                else key_text(sheet, row_key(sheet, group, row.values))
+            if key is None:
+                continue
+            if key in seen:
+                name, letter = placed(result, sheet, first_column)
+                out.append(finding(
+                    "row.duplicate_in_unit", sheet=name, cell=f"{letter}{row.row}",
+                    field=first_column.field, value=display(row.values.get(first_column.field)),
+                    file=result.incoming.source, unit=result.unit_code,
+                    what=describe_row(sheet, row.values), other_row=seen[key]))
+            else:
+                seen[key] = row.row
+    return out
+
+
+def _no_data(result: FileResult, form: Form) -> list[Finding]:
+    """One error for a form returned without any row: it does not count as sent."""
+    first = form.sheets[0]
+    name, letter = placed(result, first, first.columns[0])
+    row = result.placements[first.key].first_row if first.key in result.placements else FIRST_ROW
+    return [finding("row.no_data", sheet=name, cell=f"{letter}{row}", file=result.incoming.source,
+                    unit=result.unit_code)]
+
+
+def _check_deadline(result: FileResult, form: Form, campaign: Campaign) -> None:
+    deadline = campaign.deadline(form.deadline)
+    received = result.incoming.received_at.date()
+    if deadline is not None and received > deadline:
+        result.late = True
+        result.findings.append(finding("file.late", file=result.incoming.source, unit=result.unit_code,
+                                       received=format_date(received), deadline=format_date(deadline)))
+
+
+def cross_unit_findings(form: Form, rows_by_unit: dict[str, list[Row]], campaign: Campaign
+                        ) -> dict[str, list[Finding]]:
+    """The same person (``unique_across_units``) registered by two units: a warning on each side.
+
+    ``rows_by_unit`` may be all rows in use or only those whose key is shared (Ledger.shared_rows).
+    """
+    out: dict[str, list[Finding]] = {}
+    for sheet in form.sheets:
+        if not sheet.unique_across_units:
+            continue
+        by_key: dict[tuple, list[tuple[str, Row]]] = {}
+        for unit, rows in rows_by_unit.items():
+            for row in rows:
+                if row.sheet == sheet.key and (key := row_key(sheet, sheet.unique_across_units, row.values)):
+                    by_key.setdefault(key, []).append((unit, row))
+        for entries in by_key.values():
+            units = list(dict.fromkeys(u for u, _ in entries))
+            if len(units) < 2:
+                continue
+            for unit, row in entries:  # one finding per row, naming the other units (linear, not pairwise)
+                others = [u for u in units if u != unit]
+                out.setdefault(unit, []).append(_across(sheet, unit, row, others, campaign))
+    return out
+
+
+def _across(sheet: TableSheet, unit: str, row: Row, others: list[str], campaign: Campaign) -> Finding:
+    column = sheet.column(sheet.unique_across_units[0])
+    names = [(campaign.unit(o).name if campaign.unit(o) else o) for o in others[:3]]
+    if len(others) > 3:
+        names.append(f"{len(others) - 3} đơn vị khác")
+    return finding("row.duplicate_across_units", sheet=sheet.name, cell=f"{column.letter}{row.row}",
+                   field=column.field, value=display(row.values.get(column.field)), unit=unit,
+                   what=describe_row(sheet, row.values), other_unit=", ".join(names))

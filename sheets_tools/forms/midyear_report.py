@@ -1,0 +1,11 @@
+"""The mid-year report (sơ kết 6 tháng, seed 000: "trong tháng 6"): its rows, checks and master sheet
+are shared with the year-end report (rules/_report.py). Count targets are compared pro rata (a share of
+the year's target, setting ``midyear_target_percent``)."""
+from __future__ import annotations
+
+from sheets_tools.forms.report_rules import CODES, Report
+
+REPORT = Report("midyear_report", master_sheet="Chỉ tiêu 6 tháng", period="6 THÁNG ĐẦU NĂM", midyear=True)
+prefill, check, master = REPORT.hooks()
+
+__all__ = ["CODES", "REPORT", "prefill", "check", "master"]

@@ -1,0 +1,512 @@
+"""The proposal form's own rules (domain.md §3). Each finding cites its rule.
+
+Checked when a file comes in (the unit's feedback) and again when the master is written (the
+award history, the registrations and the ranking may have changed since): ``row_findings`` is
+the one place the rules live.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sheets_tools.campaign.model import Campaign, CatalogueItem
+from sheets_tools.campaign.criteria import number_text
+from sheets_tools.core.findings import ERROR, WARNING, Code, Finding, finding
+from sheets_tools.formkit.declaration import Form, TableSheet, get_form
+from sheets_tools.core.values import format_date
+from sheets_tools.core.records import FileResult, Row
+from sheets_tools.core.text import fold
+from sheets_tools.formkit.rows import describe_row, placed
+from sheets_tools.formkit.plugins import Context
+from sheets_tools.forms.initiatives import Initiative, match, registered
+
+RATINGS = {"hoàn thành xuất sắc nhiệm vụ": 3, "hoàn thành tốt nhiệm vụ": 2, "hoàn thành nhiệm vụ": 1,
+           "không hoàn thành nhiệm vụ": 0}
+HTXS, HTT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
+LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+PRINCIPLE = f"nguyên tắc khen thưởng, {LAW} (domain.md §3)"
+HIGHER_SCOPES = {"CSTD_TINH": ("tỉnh, bộ trở lên", {"tỉnh, bộ", "toàn quốc"}),
+                 "CSTD_TQ": ("toàn quốc", {"toàn quốc"})}
+# multi-year titles: (rule group needed each year, how many consecutive years incl. this one, words)
+HISTORY = {"CSTD_TINH": ("CSTDCS", 3, "3 năm liên tục đạt \"Chiến sĩ thi đua cơ sở\""),
+           "CSTD_TQ": ("CSTD_TINH", 2, "2 lần liên tục đạt \"Chiến sĩ thi đua cấp tỉnh, bộ\"")}
+
+Locate = Callable[[TableSheet, Row, str], tuple[str, str]]  # (sheet, field) -> sheet name, cell
+
+# the findings of this form's checks (domain.md §3): each cites its rule
+CODES = {
+    "proposal.nothing": Code(
+        ERROR, "{what}: chưa ghi danh hiệu thi đua hoặc hình thức khen thưởng đề nghị. Hãy chọn ở cột \"Danh hiệu thi "
+        "đua đề nghị\" hoặc \"Hình thức khen thưởng đề nghị\"."),
+    "proposal.pending": Code(
+        ERROR, "{what} đang bị xem xét kỷ luật, thanh tra hoặc giải quyết khiếu nại: chưa được đề nghị khen thưởng; "
+        "hãy bỏ đề nghị này. (Căn cứ: {basis}.)"),
+    "proposal.rating": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần mức \"{need}\" trở lên, đơn vị ghi \"{value}\". Hãy bỏ đề nghị hoặc "
+        "kiểm tra lại mức xếp loại. (Căn cứ: {basis}.)"),
+    "proposal.cstdcs_basis": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần mức \"Hoàn thành xuất sắc nhiệm vụ\" hoặc có sáng kiến, đề tài được "
+        "công nhận; hãy ghi sáng kiến (tên, số quyết định công nhận) ở cột \"{label}\" hoặc bỏ đề nghị. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.initiative_scope": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần sáng kiến có phạm vi ảnh hưởng {need}; đơn vị ghi \"{value}\". Hãy ghi "
+        "sáng kiến và phạm vi ảnh hưởng, hoặc bỏ đề nghị. (Căn cứ: {basis}.)"),
+    "proposal.history_missing": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần {need}; lịch sử khen thưởng chưa có \"{missing}\" năm {years}. "
+        "Nếu người này đã được tặng, hãy gửi số, ngày quyết định để Văn phòng bổ sung lịch sử khen thưởng. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.member_counts": Code(
+        ERROR, "{what}: số thành viên đạt danh hiệu lớn hơn tổng số thành viên ({members}). Hãy kiểm tra lại số liệu."),
+    "proposal.ldtt_share": Code(
+        ERROR, "{what}: {value}/{members} thành viên đạt Lao động tiên tiến ({share}), chưa đạt tỷ lệ tối thiểu {need}% "
+        "để đề nghị \"{award}\". (Căn cứ: {basis}; tỷ lệ theo cài đặt \"{setting}\".)"),
+    "proposal.incomplete_members": Code(
+        ERROR, "{what}: có {value} thành viên không hoàn thành nhiệm vụ; \"{award}\" cần tất cả thành viên hoàn thành "
+        "nhiệm vụ. (Căn cứ: {basis}.)"),
+    "proposal.no_cstdcs": Code(
+        ERROR, "{what}: \"{award}\" cần ít nhất một thành viên đạt Chiến sĩ thi đua cơ sở. (Căn cứ: {basis}.)"),
+    "proposal.disciplined": Code(
+        ERROR, "{what}: có {value} thành viên bị kỷ luật từ cảnh cáo trở lên; chưa đủ điều kiện \"{award}\". "
+        "(Căn cứ: {basis}.)"),
+    "proposal.no_ranking": Code(
+        WARNING, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua, nhưng chưa có kết quả chấm điểm, xếp "
+        "hạng của khối; Văn phòng sẽ đối chiếu khi có kết quả. (Căn cứ: {basis}.)"),
+    "proposal.not_leader": Code(
+        ERROR, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua; theo kết quả xếp hạng, đơn vị dẫn đầu "
+        "\"{block}\" là {leader}. (Căn cứ: {basis}.)"),
+    "proposal.no_registration": Code(
+        ERROR, "{what}: đơn vị chưa có bản đăng ký thi đua hợp lệ nên chưa xét được danh hiệu \"{award}\". Hãy gửi "
+        "bản đăng ký thi đua (đã gửi trong tháng 1) hoặc liên hệ Văn phòng. (Căn cứ: {basis}.)"),
+    "proposal.not_registered": Code(
+        ERROR, "{what} không có trong bản đăng ký thi đua của đơn vị nên chưa đủ điều kiện xét danh hiệu \"{award}\". "
+        "Hãy kiểm tra họ tên, ngày sinh cho khớp với bản đăng ký. (Căn cứ: {basis}.)"),
+    "proposal.registered_other": Code(
+        WARNING, "{what} đăng ký danh hiệu \"{registered}\" trong tháng 1, nay đề nghị danh hiệu cao hơn \"{award}\". "
+        "Hãy kiểm tra lại. (Căn cứ: {basis}.)"),
+    "proposal.initiative_not_registered": Code(
+        WARNING, "{what}: sáng kiến, đề tài \"{value}\" không có trong bảng đăng ký đề tài, sáng kiến của đơn vị "
+        "với Hội đồng Sáng kiến (hạn {deadline}). Hãy ghi đúng tên như khi đăng ký; nếu sáng kiến đã được công nhận "
+        "từ năm trước, hãy ghi số, ngày quyết định công nhận và gửi kèm bản sao quyết định. (Căn cứ: {basis}.)"),
+    "proposal.initiative_not_author": Code(
+        WARNING, "{what} không có tên trong danh sách tác giả, đồng tác giả của {kind} đã đăng ký \"{title}\" "
+        "(tác giả: {authors}). Chỉ tác giả, đồng tác giả được dùng sáng kiến làm thành tích đề nghị \"{award}\"; "
+        "hãy kiểm tra lại họ tên hoặc tên sáng kiến. (Căn cứ: {basis}.)"),
+    "proposal.initiative_rejected": Code(
+        ERROR, "{what}: {kind} đã đăng ký \"{title}\" không được Hội đồng Sáng kiến công nhận{decision}, nên không "
+        "dùng được làm căn cứ đề nghị \"{award}\". Hãy ghi sáng kiến khác đã được công nhận hoặc bỏ đề nghị. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.initiative_undecided": Code(
+        WARNING, "{what}: {kind} đã đăng ký \"{title}\" chưa có kết quả công nhận của Hội đồng Sáng kiến; đề nghị "
+        "\"{award}\" chỉ đủ căn cứ khi sáng kiến được công nhận. Văn phòng sẽ đối chiếu khi có kết quả. "
+        "(Căn cứ: {basis}.)"),
+    "proposal.initiative_scope_differs": Code(
+        WARNING, "{what}: phạm vi ảnh hưởng ghi \"{value}\" khác với phạm vi đã đăng ký của {kind} \"{title}\" "
+        "(\"{scope}\", cấp \"{level}\"). Hãy kiểm tra lại cho đúng với quyết định công nhận. (Căn cứ: {basis}.)"),
+    "proposal.ratio_cap": Code(
+        ERROR, "Đơn vị đề nghị {value} \"{award}\", vượt giới hạn {need}% của {base} ({count}), tức tối đa {limit}. "
+        "Hãy giảm số đề nghị. (Căn cứ: cài đặt \"{setting}\" của đợt thi đua.)"),
+}
+
+
+
+@dataclass
+class Proposal:
+    """One line a council and a decision deal with: one row, one title or form."""
+    unit: str
+    sheet: str
+    row: Row
+    item: CatalogueItem
+
+    @property
+    def id(self) -> str:
+        return f"{self.unit}/{self.sheet}/{self.row.row}/{self.item.code}"
+
+
+def check(result: FileResult, form: Form, campaign: Campaign, context: Context) -> None:
+    """The rules on one returned proposal form (after its rows passed their cell checks)."""
+    rows = [r for r in result.rows if r.valid]
+
+    def locate(sheet: TableSheet, row: Row, field: str) -> tuple[str, str]:
+        name, letter = placed(result, sheet, sheet.column(field))
+        return name, f"{letter}{row.row}"
+
+    for f in row_findings(result.unit_code or "", rows, context, locate):
+        f.file = result.incoming.source
+        result.findings.append(f)
+
+
+def row_findings(unit: str, rows: list[Row], context: Context, locate: Locate | None = None) -> list[Finding]:
+    """Every rule finding of one unit's valid proposal rows."""
+    form = get_form("proposals")
+    locate = locate or _template_cell
+    out: list[Finding] = []
+    for sheet in form.sheets:
+        mine = [r for r in rows if r.sheet == sheet.key]
+        for row in mine:
+            out += _row(unit, sheet, row, mine, context, locate)
+        out += _caps(unit, sheet, mine, context, locate)
+    return out
+
+
+def proposals(unit: str, rows: list[Row], campaign: Campaign) -> list[Proposal]:
+    """The lines of a unit's valid rows: a row proposing a title and a form is two lines."""
+    out = []
+    for row in rows:
+        for field in ("title", "award_form"):
+            item = campaign.catalogue_item(row.values.get(field) or "")
+            if item is not None:
+                out.append(Proposal(unit, row.sheet, row, item))
+    return out
+
+
+def _template_cell(sheet: TableSheet, row: Row, field: str) -> tuple[str, str]:
+    return sheet.name, f"{sheet.column(field).letter}{row.row}"
+
+
+def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: Context, locate: Locate
+         ) -> list[Finding]:
+    campaign, v = context.campaign, row.values
+    what = describe_row(sheet, v)
+
+    def hit(code: str, field: str, **ctx: Any) -> Finding:
+        name, cell = locate(sheet, row, field)
+        return finding(code, sheet=name, cell=cell, field=field, value=ctx.pop("value", v.get(field)), unit=unit,
+                       what=what, **ctx)
+
+    title = campaign.catalogue_item(v.get("title") or "")
+    form = campaign.catalogue_item(v.get("award_form") or "")
+    if title is None and form is None:
+        return [hit("proposal.nothing", "title")]
+    out = []
+    if fold(v.get("pending") or "") == "có":
+        out.append(hit("proposal.pending", "pending", basis=PRINCIPLE))
+    if title is None:
+        return out
+    award = dict(award=title.name, basis=title.legal_basis or LAW)
+    rating = RATINGS.get(fold(v.get("rating") or ""), 0)
+    rule = title.rule
+    if rule in ("LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TQ") and rating < 2:
+        out.append(hit("proposal.rating", "rating", need=HTT, **award))
+    elif rule == "CSTDCS" and rating < 3 and not (v.get("initiative") or "").strip():
+        out.append(hit("proposal.cstdcs_basis", "initiative", label=sheet.column("initiative").label, **award))
+    linked, level = [], ""
+    if (v.get("initiative") or "").strip() and (rule in HIGHER_SCOPES or (rule == "CSTDCS" and rating < 3)):
+        linked, level = _initiative(unit, v, context, hit, award)  # the initiative is the basis: check it
+    if rule in HIGHER_SCOPES:
+        words, allowed = HIGHER_SCOPES[rule]
+        scope = v.get("initiative_scope") or level  # the registered scope when the cell is empty
+        if not (v.get("initiative") or "").strip() or fold(scope) not in allowed:
+            out.append(hit("proposal.initiative_scope", "initiative_scope", need=words, value=scope or "(trống)",
+                           **award))
+    out += linked
+    if rule in HISTORY:
+        out += _history(unit, sheet, row, siblings, context, rule, hit, award)
+    if sheet.key == "collectives":
+        out += _collective(v, rule, campaign, hit, award)
+        if rule == "CO":
+            out += _leader(unit, context, hit, award)
+    out += _registered(unit, sheet, row, title, context, hit)
+    return out
+
+
+def _initiative(unit: str, v: dict, context: Context, hit, award: dict) -> tuple[list[Finding], str]:
+    """The registered initiative a proposal names (rules/initiatives.py): registered by 28/02, the person
+    among its authors, recognised by the Initiative Council. Returns the findings and its scope level.
+    Nothing is checked while nobody in the campaign has registered an initiative (stage not used)."""
+    if not registered(context):
+        return [], ""
+    name = _full_name(v)
+    item = linked_initiative(unit, v, context)
+    if item is None:
+        deadline = context.campaign.deadline("initiatives")
+        when = format_date(deadline) if deadline else "28/02"
+        basis = (f"Kế hoạch phát động thi đua năm {context.campaign.info.year}: đăng ký đề tài, sáng kiến với Hội "
+                 f"đồng Sáng kiến trước {when}")
+        return [hit("proposal.initiative_not_registered", "initiative", deadline=when, basis=basis)], ""
+    shown = dict(kind=(item.kind or "sáng kiến").lower(), title=item.title, **award)
+    if not item.has_author(name):
+        return [hit("proposal.initiative_not_author", "initiative", authors="; ".join(item.authors + item.co_authors),
+                    **shown)], ""
+    out = []
+    if item.recognised is False:
+        decision = f" ({item.decision})" if item.decision else ""
+        out.append(hit("proposal.initiative_rejected", "initiative", decision=decision, **shown))
+    elif item.recognised is None:
+        out.append(hit("proposal.initiative_undecided", "initiative", **shown))
+    own = v.get("initiative_scope")
+    if own and item.scope_level and fold(own) != fold(item.scope_level):
+        out.append(hit("proposal.initiative_scope_differs", "initiative_scope", scope=item.scope,
+                       level=item.scope_level, **shown))
+    return out, item.scope_level
+
+
+def linked_initiative(unit: str, values: dict, context: Context) -> Initiative | None:
+    """The unit's registered initiative a proposal row names in its "initiative" cell, if any."""
+    text = values.get("initiative")
+    if not (text or "").strip():
+        return None
+    return match([i for i in registered(context) if i.unit == unit], text, _full_name(values))
+
+
+def _full_name(v: dict) -> str:
+    return f"{v.get('family_name') or ''} {v.get('given_name') or ''}".strip()
+
+
+def _history(unit, sheet, row, siblings, context, rule, hit, award) -> list[Finding]:
+    from sheets_tools.yearend.history import History, person_key
+    need_rule, years, words = HISTORY[rule]
+    campaign = context.campaign
+    codes = {c.code for c in campaign.catalogue if c.rule == need_rule}
+    v = row.values
+    key = person_key(v.get("family_name") or "", v.get("given_name") or "", v.get("birth_date"))
+    history = context.once("history", lambda: History(context.ledger) if context.ledger is not None else None)
+    year = campaign.info.year
+    # this year's counts when the same person is proposed for it in the same file
+    same = [s for s in siblings if s is not row and _person(s.values) == _person(v)]
+    this_year = any((campaign.catalogue_item(s.values.get("title") or "") or _NONE).rule == need_rule for s in same)
+    wanted = list(range(year - years + 1, year + 1))
+    had = history.years(key, codes) if history is not None else set()
+    missing = [y for y in wanted if y not in had and not (y == year and this_year)]
+    if not missing:
+        return []
+    need_name = next((c.name for c in campaign.catalogue if c.rule == need_rule), need_rule)
+    return [hit("proposal.history_missing", "title", need=words, missing=need_name,
+                years=", ".join(map(str, missing)), **award)]
+
+
+class _NoItem:
+    rule = None
+
+
+_NONE = _NoItem()
+
+
+def _collective(v: dict, rule: str | None, campaign: Campaign, hit, award) -> list[Finding]:
+    members, ldtt = v.get("members") or 0, v.get("ldtt_members") or 0
+    out = []
+    if ldtt > members or (v.get("cstdcs_members") or 0) > members:
+        return [hit("proposal.member_counts", "ldtt_members", members=members)]
+    settings = campaign.yearend
+    need = {"TTLDTT": ("ttldtt_ldtt_percent", settings.ttldtt_ldtt_percent),
+            "TTLDXS": ("ttldxs_ldtt_percent", settings.ttldxs_ldtt_percent)}.get(rule or "")
+    if need and members and ldtt * 100 < need[1] * members - 1e-9:
+        out.append(hit("proposal.ldtt_share", "ldtt_members", members=members,
+                       share=f"{100 * ldtt / members:.1f}%".replace(".", ","), need=number_text(need[1]), setting=need[0],
+                       **award))
+    if rule == "TTLDXS":
+        if RATINGS.get(fold(v.get("rating") or ""), 0) < 3:
+            out.append(hit("proposal.rating", "rating", need=HTXS, **award))
+        if (v.get("incomplete_members") or 0) > 0:
+            out.append(hit("proposal.incomplete_members", "incomplete_members", **award))
+        if (v.get("cstdcs_members") or 0) < 1:
+            out.append(hit("proposal.no_cstdcs", "cstdcs_members", **award))
+    if rule == "TTLDTT" and (v.get("disciplined_members") or 0) > 0:
+        out.append(hit("proposal.disciplined", "disciplined_members", **award))
+    return out
+
+
+def _leader(unit: str, context: Context, hit, award) -> list[Finding]:
+    from sheets_tools.yearend.ranking import block_leaders
+    own = context.campaign.unit(unit)
+    table = context.campaign.criteria_of(own) if own else None
+    if table is None or context.ledger is None:
+        return [hit("proposal.no_ranking", "title", **award)]
+    leaders = block_leaders(context, table.block)
+    if not leaders:
+        return [hit("proposal.no_ranking", "title", **award)]
+    if unit in {r.unit for r in leaders}:
+        return []
+    return [hit("proposal.not_leader", "title", block=table.block, leader=", ".join(r.name for r in leaders),
+                **award)]
+
+
+def _registered(unit: str, sheet: TableSheet, row: Row, title: CatalogueItem, context: Context, hit
+                ) -> list[Finding]:
+    campaign = context.campaign
+    deadline = campaign.deadline("registration")
+    basis = (f"Kế hoạch phát động thi đua năm {campaign.info.year}: đăng ký thi đua trước "
+             f"{format_date(deadline) if deadline else '31/01'}")
+    registered = _registrations(context).get(unit)
+    if registered is None:
+        return [hit("proposal.no_registration", "title", award=title.name, basis=basis)]
+    key = _person(row.values) if sheet.key == "individuals" else fold(row.values.get("collective_name") or "")
+    titles = registered.get((sheet.key, key))
+    if titles is None:
+        return [hit("proposal.not_registered", "title", award=title.name, basis=basis)]
+    items = [i for i in (campaign.catalogue_item(t) for t in titles) if i is not None]
+    if title.code not in {i.code for i in items} and _level(title) > max((_level(i) for i in items), default=-1):
+        return [hit("proposal.registered_other", "title", award=title.name, basis=basis,
+                    registered=", ".join(i.name for i in items) or "(không ghi)")]
+    return []
+
+
+# how high a title is, to tell a proposal above what was registered (a lower one is normal)
+LEVELS = {"LDTT": 1, "CSTDCS": 2, "CSTD_TINH": 3, "CSTD_TQ": 4, "TTLDTT": 1, "TTLDXS": 2, "CO": 3}
+
+
+def _level(item: CatalogueItem) -> int:
+    return LEVELS.get(item.rule or "", 0)
+
+
+def _person(v: dict) -> tuple:
+    return (fold(v.get("family_name") or ""), fold(v.get("given_name") or ""), v.get("birth_date"))
+
+
+def _registrations(context: Context) -> dict[str, dict[tuple, set[str]]]:
+    """unit -> (sheet, person or collective) -> the titles registered in January."""
+    def load() -> dict[str, dict[tuple, set[str]]]:
+        out: dict[str, dict[tuple, set[str]]] = {}
+        if context.ledger is None:
+            return out
+        form = get_form("registration")
+        for unit, sub in context.ledger.data_submission("registration").items():
+            mine = out.setdefault(unit, {})
+            for row in context.ledger.typed_rows(form, sub.id):
+                if row.sheet == "individuals":
+                    key = ("individuals", _person(row.values))
+                elif row.sheet == "collectives":
+                    key = ("collectives", fold(row.values.get("collective_name") or ""))
+                else:
+                    continue
+                mine.setdefault(key, set()).add(row.values.get("title") or "")
+        return out
+    return context.once("registrations", load)
+
+
+def _caps(unit: str, sheet: TableSheet, rows: list[Row], context: Context, locate: Locate) -> list[Finding]:
+    """Optional ratio caps (settings): CSTĐCS against LĐTT; TTLĐXS against all collectives proposed."""
+    settings, campaign = context.campaign.yearend, context.campaign
+    rules = [((campaign.catalogue_item(r.values.get("title") or "") or _NONE).rule, r) for r in rows]
+    if sheet.key == "individuals":
+        cap, setting, capped, base, base_words = (settings.cstdcs_cap_percent, "cstdcs_cap_percent", "CSTDCS",
+                                                  [r for k, r in rules if k == "LDTT"], "số Lao động tiên tiến đề nghị")
+    else:
+        cap, setting, capped, base, base_words = (settings.ttldxs_cap_percent, "ttldxs_cap_percent", "TTLDXS",
+                                                  rows, "số tập thể đề nghị")
+    over = [r for k, r in rules if k == capped]
+    if cap is None or not over:
+        return []
+    limit = math.floor(len(base) * cap / 100 + 1e-9)
+    if len(over) <= limit:
+        return []
+    first = over[limit] if limit < len(over) else over[0]
+    name, cell = locate(sheet, first, "title")
+    award = next((c.name for c in campaign.catalogue if c.rule == capped), capped)
+    return [finding("proposal.ratio_cap", sheet=name, cell=cell, field="title", value=len(over), unit=unit,
+                    award=award, need=number_text(cap), base=base_words, count=len(base), limit=limit, setting=setting)]
+
+
+
+# --- the checked lines (master, council, decision) -------------------------------------------------
+@dataclass
+class Line:
+    """One proposal line of a unit's latest submission, re-checked now."""
+    proposal: Proposal
+    findings: list[Finding]
+    accepted_file: bool  # the line comes from the unit's latest accepted file
+
+    @property
+    def ok(self) -> bool:
+        return self.accepted_file and not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def name(self) -> str:
+        v = self.proposal.row.values
+        if self.proposal.sheet == "collectives":
+            return v.get("collective_name") or ""
+        return f"{v.get('family_name') or ''} {v.get('given_name') or ''}".strip()
+
+
+def lines(context: Context) -> list[Line]:
+    """Every unit's proposal lines (latest submission), each with the rules' findings of today."""
+    def load() -> list[Line]:
+        out: list[Line] = []
+        if context.ledger is None:
+            return out
+        form = get_form("proposals")
+        sheets = {s.key: s for s in form.sheets}
+        accepted = context.ledger.data_submission("proposals")
+        for unit, sub in context.ledger.current("proposals").items():
+            rows = context.ledger.typed_rows(form, sub.id)
+            found = row_findings(unit, rows, context)
+            for p in proposals(unit, rows, context.campaign):
+                sheet = sheets[p.sheet]
+                mine = [f for f in found if f.sheet == sheet.name and _row_number(f.cell) == p.row.row]
+                out.append(Line(p, mine, accepted.get(unit) is not None and accepted[unit].id == sub.id))
+        return out
+    return context.once("proposal.lines", load)
+
+
+def _row_number(cell: str | None) -> int | None:
+    digits = "".join(ch for ch in cell or "" if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def candidates(context: Context) -> list:
+    """The lines the council votes on: checked without error, for a title or form that needs a vote."""
+    from sheets_tools.yearend.council import Candidate
+    out = []
+    for line in lines(context):
+        item = line.proposal.item
+        if line.ok and item.vote_percent:
+            unit = context.campaign.unit(line.proposal.unit)
+            out.append(Candidate(id=line.proposal.id, subject=_subject(line.proposal.sheet), name=line.name,
+                                 unit_name=unit.name if unit else line.proposal.unit, award_code=item.code,
+                                 award_name=item.name, vote_percent=item.vote_percent))
+    return out
+
+
+def _subject(sheet: str) -> str:
+    return "collective" if sheet == "collectives" else "individual"
+
+
+CHECK_SHEET = "Kiểm tra đề nghị"
+
+
+def master(m, context: Context) -> None:
+    """The proposal checks (every line, the rule it fails or "Đạt"), and the council's result."""
+    from sheets_tools.yearend.council import load as council_results
+    found = lines(context)
+    if not found:
+        return
+    votes = council_results(context.ledger) if context.ledger is not None else {}
+    cols = [("Mã đơn vị", 11), ("Tên đơn vị", 30), ("Đối tượng", 10), ("Họ và tên / Tên tập thể", 28),
+            ("Ngày sinh", 11), ("Danh hiệu, hình thức đề nghị", 30), ("Kết quả kiểm tra", 12),
+            ("Vấn đề (căn cứ)", 70), ("Cần biểu quyết", 10), ("Kết quả biểu quyết", 26),
+            ("Sáng kiến đã đăng ký", 40)]
+    ws = m.sheet(CHECK_SHEET, "")
+    m.frame(ws, f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {m.year}", m.stamp(), [w for _, w in cols], 4)
+    m.header(ws, [label for label, _ in cols])
+    r = m.header_row
+    for line in found:
+        r += 1
+        p, unit = line.proposal, context.campaign.unit(line.proposal.unit)
+        problems = "\n".join(f.message for f in line.findings)
+        if not line.accepted_file:
+            problems = ("Tệp đề nghị mới nhất của đơn vị bị trả lại (xem trang \"Vấn đề tồn đọng\").\n" + problems).strip()
+        vote = votes.get(p.id)
+        values = [p.unit, unit.name if unit else "", "Tập thể" if p.sheet == "collectives" else "Cá nhân", line.name,
+                  p.row.values.get("birth_date"), p.item.name, "Đạt" if line.ok else "Chưa đạt"]
+        for c, value in enumerate(values):
+            m.put(ws, r, c, value)
+        m.put(ws, r, 7, problems, "bad" if not line.ok else "wrap")
+        m.put(ws, r, 8, f"{p.item.vote_percent:g}%" if p.item.vote_percent else "Không")
+        m.put(ws, r, 9, vote.note if vote else "", "good" if vote and vote.passed else "wrap")
+        m.put(ws, r, 10, _cited(p, context), "wrap")
+    ws.autofilter(m.header_row, 0, r, len(cols) - 1)
+    ok = sum(1 for x in found if x.ok)
+    ws.write_string(r + 2, 0, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {ok}; chưa đạt: {len(found) - ok}.",
+                    m.fmt["note"])
+
+
+def _cited(p: Proposal, context: Context) -> str:
+    """The registered initiative a line names, with the Initiative Council's result."""
+    item = linked_initiative(p.unit, p.row.values, context) if p.sheet == "individuals" else None
+    if item is None:
+        return ""
+    result = {True: "Hội đồng Sáng kiến công nhận", False: "Hội đồng Sáng kiến không công nhận",
+              None: "chưa có kết quả của Hội đồng Sáng kiến"}[item.recognised]
+    decision = f", {item.decision}" if item.decision else ""
+    return (f"{(item.kind or 'Sáng kiến')} đã đăng ký: \"{item.title}\" (phạm vi: {item.scope or 'không ghi'}; "
+            f"{result}{decision})")

@@ -1,0 +1,163 @@
+"""What the office types into the master workbook (checked scores, selections), kept in the ledger.
+
+The master is rewritten by every ``consolidate``; before that, the columns the office fills are
+read back from the master it may have edited (``read_back``) and stored, so nothing typed there is
+lost. A form's rules module declares those columns (``office_columns``).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import python_calamine
+from openpyxl.utils import get_column_letter
+from pydantic_core import PydanticCustomError
+
+from sheets_tools.core.findings import Finding, finding
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.core.values import coerce_number, coerce_text
+from sheets_tools.core.text import fold
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS office_entries (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (scope, key, field)
+);
+"""
+HEADER_SCAN = 15
+_BAD = object()  # a value the office typed that is not what its column expects
+
+
+@dataclass(frozen=True)
+class OfficeColumn:
+    field: str
+    label: str
+    type: Literal["number", "text"] = "text"
+
+
+@dataclass(frozen=True)
+class OfficeColumns:
+    """Columns of one master sheet the office fills in, found by their labels; rows by ``key_label``."""
+
+    scope: str  # where the values are kept, e.g. "scoring.checked"
+    sheet: str  # the master sheet's name
+    key_label: str  # the column holding each row's key (e.g. "Mã đơn vị")
+    columns: tuple[OfficeColumn, ...]
+
+
+def entries(ledger: Ledger, scope: str) -> dict[str, dict[str, Any]]:
+    """Everything the office entered under ``scope``: row key -> field -> value."""
+    ledger.db.executescript(_SCHEMA)
+    out: dict[str, dict[str, Any]] = {}
+    for key, field, value in ledger.db.execute(
+            "SELECT key, field, value FROM office_entries WHERE scope = ?", (scope,)):
+        out.setdefault(key, {})[field] = json.loads(value)
+    return out
+
+
+def store(ledger: Ledger, scope: str, values: dict[str, dict[str, Any]]) -> None:
+    """Set the office's values of ``scope`` (a None value removes the entry), in one transaction."""
+    ledger.db.executescript(_SCHEMA)
+    now = datetime.now().isoformat(timespec="seconds")
+    cur = ledger.db.cursor()
+    cur.execute("BEGIN IMMEDIATE")
+    try:
+        for key, fields in values.items():
+            for field, value in fields.items():
+                if value is None:
+                    cur.execute("DELETE FROM office_entries WHERE scope = ? AND key = ? AND field = ?",
+                                (scope, key, field))
+                else:
+                    cur.execute("INSERT OR REPLACE INTO office_entries VALUES (?, ?, ?, ?, ?)",
+                                (scope, key, field, json.dumps(value, ensure_ascii=False), now))
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+
+
+def read_back(path: Path, spec: OfficeColumns) -> tuple[dict[str, dict[str, Any]] | None, list[Finding]]:
+    """The office's values of ``spec`` in the master at ``path``: None when the file or sheet is not
+    there (nothing to take back). A value that is not what the column expects is left out and reported."""
+    if not path.is_file():
+        return None, []
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if spec.sheet not in book.sheet_names:
+            return None, []
+        rows = book.get_sheet_by_name(spec.sheet).to_python(skip_empty_area=False)
+    except (OSError, ValueError, python_calamine.CalamineError) as exc:
+        return None, [finding("office.unreadable", file=str(path), detail=f"{type(exc).__name__}: {exc}")]
+    header, cols = _header(rows, spec)
+    if header is None:
+        return None, [finding("office.no_columns", file=str(path), sheet=spec.sheet,
+                              expected=", ".join(f"\"{c.label}\"" for c in spec.columns))]
+    out: dict[str, dict[str, Any]] = {}
+    problems: list[Finding] = []
+    missing = [c for c in spec.columns if c.field not in cols]
+    if missing:  # a column the office deleted or renamed: its stored values stay as they are
+        problems.append(finding("office.no_columns", file=str(path), sheet=spec.sheet,
+                                expected=", ".join(f"\"{c.label}\"" for c in missing)))
+    key_col = cols[None]
+    for r in range(header + 1, len(rows)):
+        cells = rows[r]
+        key = coerce_text(cells[key_col] if key_col < len(cells) else None)
+        if not key:
+            continue
+        values = {}
+        for column in spec.columns:
+            c = cols.get(column.field)
+            if c is None:
+                continue
+            raw = cells[c] if c < len(cells) else None
+            value = _value(column, raw, path, spec.sheet, r, c, problems)
+            if value is not _BAD:  # a value that cannot be read leaves the stored one as it is
+                values[column.field] = value
+        out[key] = values
+    return out, problems
+
+
+def sync(ledger: Ledger, path: Path, specs: list[OfficeColumns]) -> list[Finding]:
+    """Take the office's entries back from the master at ``path`` into the ledger."""
+    problems: list[Finding] = []
+    for spec in specs:
+        values, found = read_back(path, spec)
+        problems += found
+        if values:
+            store(ledger, spec.scope, values)
+    return problems
+
+
+def _header(rows: list[list[Any]], spec: OfficeColumns) -> tuple[int | None, dict]:
+    wanted = {fold(c.label): c.field for c in spec.columns}
+    for r, cells in enumerate(rows[:HEADER_SCAN]):
+        labels = [fold(v) if isinstance(v, str) else "" for v in cells]
+        if fold(spec.key_label) in labels:
+            cols: dict[str | None, int] = {None: labels.index(fold(spec.key_label))}
+            for i, label in enumerate(labels):
+                if label in wanted:
+                    cols[wanted[label]] = i
+            return r, cols
+    return None, {}
+
+
+def _value(column: OfficeColumn, raw: Any, path: Path, sheet: str, r: int, c: int | None,
+           problems: list[Finding]) -> Any:
+    if raw is None or raw == "":
+        return None
+    if column.type == "text":
+        return coerce_text(raw)
+    try:
+        return coerce_number(raw)
+    except PydanticCustomError:
+        pass
+    problems.append(finding("office.bad_number", file=str(path), sheet=sheet, cell=f"{get_column_letter((c or 0) + 1)}{r + 1}",
+                            value=str(raw), label=column.label))
+    return _BAD

@@ -1,0 +1,337 @@
+"""The ledger: an SQLite database in the campaign folder, with a copy of every received file.
+
+Each received file is archived under ``archive/`` by content hash and recorded once (taking
+the same file again changes nothing). A submission is one received file with what was
+read from it: its unit, form, status, rows and findings. A later submission from the same
+unit for the same form supersedes the earlier one, which stays in the ledger and the archive.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from sheets_tools.core.findings import Finding
+from sheets_tools.formkit.declaration import Form, TableSheet, load_forms
+from sheets_tools.core.records import FileResult, Row
+from sheets_tools.formkit.rows import identity_key
+
+LEDGER_FILE = "ledger.sqlite"
+ARCHIVE_DIR = "archive"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    archive TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    form TEXT,
+    form_version INTEGER,
+    unit TEXT,
+    identified_by TEXT,
+    received_at TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    late INTEGER NOT NULL DEFAULT 0,
+    superseded_by INTEGER REFERENCES submissions(id)
+);
+CREATE INDEX IF NOT EXISTS submissions_unit_form ON submissions(unit, form);
+CREATE TABLE IF NOT EXISTS rows (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    sheet TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    key TEXT
+);
+CREATE INDEX IF NOT EXISTS rows_submission ON rows(submission_id);
+CREATE INDEX IF NOT EXISTS rows_key ON rows(key) WHERE key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS findings (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sheet TEXT,
+    cell TEXT,
+    field TEXT,
+    value TEXT,
+    message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_submission ON findings(submission_id);
+CREATE TABLE IF NOT EXISTS documents (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    name TEXT NOT NULL,
+    archive TEXT NOT NULL,
+    size INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_submission ON documents(submission_id);
+"""
+
+
+@dataclass
+class Submission:
+    id: int
+    sha256: str
+    name: str
+    source: str
+    archive: str
+    form: str | None
+    unit: str | None
+    identified_by: str | None
+    received_at: datetime
+    collected_at: datetime
+    status: str
+    late: bool
+    superseded_by: int | None
+
+
+class Ledger:
+    """Open (and create) the ledger of a campaign folder. Use as a context manager."""
+
+    def __init__(self, directory: Path):
+        self.dir = Path(directory)
+        self.archive_dir = self.dir / ARCHIVE_DIR
+        self.db = sqlite3.connect(self.dir / LEDGER_FILE, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(_SCHEMA)
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def sweep(self) -> int:
+        """Remove temporary files a killed run left in the archive (call under the campaign lock)."""
+        removed = 0
+        if self.archive_dir.is_dir():
+            for tmp in self.archive_dir.rglob(".tmp-*"):
+                tmp.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    # --- taking files in -----------------------------------------------------------------
+    def known(self, sha256: str) -> Submission | None:
+        """The submission recorded for this exact content, if it was taken before."""
+        row = self.db.execute("SELECT * FROM submissions WHERE sha256 = ?", (sha256,)).fetchone()
+        return _submission(row, self.db) if row else None
+
+    def archive(self, result: FileResult) -> Path:
+        """Copy the received bytes to ``archive/<sha256[:2]>/<sha256>-<name>`` (once)."""
+        inc = result.incoming
+        return self._keep(inc.data, inc.sha256, inc.name)
+
+    def _keep(self, data: bytes, sha256: str, name: str) -> Path:
+        safe = "".join(ch if ch not in '<>:"/\\|?*' and ord(ch) >= 32 else "_" for ch in name)[-80:]
+        path = self.archive_dir / sha256[:2] / f"{sha256[:16]}-{safe}"
+        if not path.exists():  # written beside, then renamed: a copy is never half written
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(".tmp-" + path.name)  # one collect at a time (campaign lock)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        return path
+
+    def documents(self, submission_id: int) -> list[tuple[str, Path]]:
+        """The documents kept with a submission: (name as sent, archived copy)."""
+        return [(name, self.dir / archive) for name, archive in self.db.execute(
+            "SELECT name, archive FROM documents WHERE submission_id = ? ORDER BY rowid", (submission_id,))]
+
+    def record(self, result: FileResult, collected_at: datetime | None = None) -> int:
+        """Archive and record one file's result in one transaction; returns the submission id.
+
+        Supersede rule: per (unit, form), the submission received last is current; the
+        others point at it through ``superseded_by``.
+        """
+        archive = self.archive(result)
+        kept = []
+        for doc in result.documents:
+            data = doc.read()
+            kept.append((doc.name, self._keep(data, hashlib.sha256(data).hexdigest(), doc.name), len(data)))
+        inc = result.incoming
+        collected_at = collected_at or datetime.now()
+        cur = self.db.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.execute(
+                "INSERT INTO submissions (sha256, name, source, archive, size, form, form_version, unit,"
+                " identified_by, received_at, collected_at, status, late) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (inc.sha256, inc.name, inc.source, str(archive.relative_to(self.dir)), len(inc.data),
+                 result.form_id, result.form_version, result.unit_code, result.identified_by,
+                 inc.received_at.isoformat(), collected_at.isoformat(), result.status, int(result.late)))
+            sid = cur.lastrowid
+            cur.executemany("INSERT INTO rows (submission_id, sheet, row, data, key) VALUES (?,?,?,?,?)",
+                            [(sid, r.sheet, r.row, _dumps(r.values), _key(result.form_id, r))
+                             for r in result.rows if r.valid])
+            cur.executemany(
+                "INSERT INTO findings (submission_id, code, severity, sheet, cell, field, value, message)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [(sid, f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message)
+                 for f in result.findings])
+            cur.executemany("INSERT INTO documents (submission_id, name, archive, size) VALUES (?,?,?,?)",
+                            [(sid, name, str(path.relative_to(self.dir)), size) for name, path, size in kept])
+            if result.unit_code and result.form_id:
+                self._resupersede(cur, result.unit_code, result.form_id)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return sid
+
+    def _resupersede(self, cur: sqlite3.Cursor, unit: str, form: str) -> None:
+        ids = [r[0] for r in cur.execute(
+            "SELECT id FROM submissions WHERE unit = ? AND form = ? ORDER BY received_at, id", (unit, form))]
+        latest = ids[-1]
+        cur.execute("UPDATE submissions SET superseded_by = NULL WHERE id = ?", (latest,))
+        cur.executemany("UPDATE submissions SET superseded_by = ? WHERE id = ?", [(latest, i) for i in ids[:-1]])
+
+    # --- reading back --------------------------------------------------------------------
+    def submissions(self, *, form: str | None = None, unit: str | None = None,
+                    current_only: bool = False) -> list[Submission]:
+        sql, args = "SELECT * FROM submissions WHERE 1=1", []
+        if form is not None:
+            sql += " AND form = ?"
+            args.append(form)
+        if unit is not None:
+            sql += " AND unit = ?"
+            args.append(unit)
+        if current_only:
+            sql += " AND superseded_by IS NULL"
+        sql += " ORDER BY received_at, id"
+        return [_submission(r, self.db) for r in self.db.execute(sql, args)]
+
+    def current(self, form: str) -> dict[str, Submission]:
+        """Per unit, the latest submission for ``form``."""
+        return {s.unit: s for s in self.submissions(form=form, current_only=True) if s.unit}
+
+    def data_submission(self, form: str) -> dict[str, Submission]:
+        """Per unit, the submission whose rows go into the master: the latest one not rejected."""
+        out: dict[str, Submission] = {}
+        for s in self.submissions(form=form):
+            if s.unit and s.status != "rejected":
+                out[s.unit] = s  # ordered by received_at: the last one wins
+        return out
+
+    def rows(self, submission_id: int, sheet: str | None = None) -> Iterator[tuple[str, int, dict]]:
+        sql = "SELECT sheet, row, data FROM rows WHERE submission_id = ?"
+        args: list[Any] = [submission_id]
+        if sheet is not None:
+            sql += " AND sheet = ?"
+            args.append(sheet)
+        for sh, r, data in self.db.execute(sql + " ORDER BY rowid", args):
+            yield sh, r, json.loads(data)
+
+    def tally(self, submission_id: int, sheet: str, fields: list[str]) -> Counter:
+        """Counts over one submission's rows of ``sheet``: (sheet,) rows, (sheet, field, value) per value."""
+        out: Counter = Counter()
+        for (n,) in self.db.execute("SELECT COUNT(*) FROM rows WHERE submission_id = ? AND sheet = ?",
+                                    (submission_id, sheet)):
+            if n:
+                out[(sheet,)] = n
+        for field in fields:
+            for value, n in self.db.execute(
+                    "SELECT json_extract(data, ?), COUNT(*) FROM rows WHERE submission_id = ? AND sheet = ?"
+                    " GROUP BY 1", (f'$."{field}"', submission_id, sheet)):
+                if value not in (None, ""):
+                    out[(sheet, field, str(value))] += n
+        return out
+
+    def typed_rows(self, form: Form, submission_id: int) -> list[Row]:
+        """The rows of one submission as Row objects, dates as ``date`` again."""
+        return self._typed(form, self.db.execute(
+            "SELECT NULL, sheet, row, data, key FROM rows WHERE submission_id = ? ORDER BY rowid",
+            (submission_id,))).get(None, [])
+
+    def rows_with_keys(self, form: Form, keys: list[str], other_than: str | None) -> dict[str, list[Row]]:
+        """Per unit (not ``other_than``), the rows in use whose cross-unit key is one of ``keys``."""
+        ids = json.dumps([s.id for u, s in self.data_submission(form.id).items() if u != other_than])
+        return self._typed(form, self.db.execute(
+            _KEYED_ROWS + " WHERE r.submission_id IN (SELECT value FROM json_each(?))"
+            " AND r.key IN (SELECT value FROM json_each(?)) ORDER BY r.rowid", (ids, json.dumps(keys))))
+
+    def shared_rows(self, form: Form) -> dict[str, list[Row]]:
+        """Per unit, the rows of its data submission whose key (e.g. a person) two units or more use.
+
+        The grouping runs in SQLite over the stored keys, so a campaign of thousands of files
+        does not have to be read back for the cross-unit check.
+        """
+        ids = json.dumps([s.id for s in self.data_submission(form.id).values()])
+        return self._typed(form, self.db.execute(
+            _KEYED_ROWS + " WHERE r.submission_id IN (SELECT value FROM json_each(?1)) AND r.key IN ("
+            "  SELECT r2.key FROM rows r2 JOIN submissions s2 ON s2.id = r2.submission_id"
+            "  WHERE r2.submission_id IN (SELECT value FROM json_each(?1)) AND r2.key IS NOT NULL"
+            "  GROUP BY r2.key HAVING COUNT(DISTINCT s2.unit) > 1) ORDER BY r.rowid", (ids,)))
+
+    @staticmethod
+    def _typed(form: Form, records) -> dict:
+        """(unit, sheet, row, JSON data, key) records -> per unit, Rows with dates as ``date``."""
+        sheets = {s.key: s for s in form.sheets}
+        out: dict = {}
+        for unit, sheet, n, data, key in records:
+            values = json.loads(data)
+            out.setdefault(unit, []).append(
+                Row(sheet=sheet, row=n, values=typed_values(sheets[sheet], values) if sheet in sheets else values,
+                    key=key))
+        return out
+
+    def findings(self, submission_id: int) -> list[Finding]:
+        out = []
+        for code, sev, sheet, cell, field, value, msg in self.db.execute(
+                "SELECT code, severity, sheet, cell, field, value, message FROM findings"
+                " WHERE submission_id = ? ORDER BY rowid", (submission_id,)):
+            out.append(Finding(code=code, severity=sev, message=msg, sheet=sheet, cell=cell, field=field,
+                               value=json.loads(value) if value is not None else None))
+        return out
+
+
+_KEYED_ROWS = ("SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r"
+               " JOIN submissions s ON s.id = r.submission_id")
+
+
+def _key(form_id: str | None, row: Row) -> str | None:
+    """The row's cross-unit key: as validate set it, or worked out here for rows built elsewhere."""
+    if row.key is not None or form_id not in load_forms():
+        return row.key
+    sheet = next((s for s in load_forms()[form_id].sheets if s.key == row.sheet), None)
+    return identity_key(sheet, row.values) if sheet else None
+
+
+def typed_values(sheet: TableSheet, values: dict[str, Any]) -> dict[str, Any]:
+    """Row values as stored (JSON) with the date columns turned back into ``date``."""
+    out = dict(values)
+    for col in sheet.columns:
+        if col.type == "date" and isinstance(out.get(col.field), str):
+            try:
+                out[col.field] = date.fromisoformat(out[col.field][:10])
+            except ValueError:
+                pass
+    return out
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _submission(row: tuple, db: sqlite3.Connection) -> Submission:
+    (sid, sha, name, source, archive, _size, form, _ver, unit, ident, received, collected, status, late,
+     superseded) = row
+    return Submission(id=sid, sha256=sha, name=name, source=source, archive=archive, form=form, unit=unit,
+                      identified_by=ident, received_at=datetime.fromisoformat(received),
+                      collected_at=datetime.fromisoformat(collected), status=status, late=bool(late),
+                      superseded_by=superseded)

@@ -1,1 +1,0 @@
-"""Form declarations (*.toml) and the blank templates built from them (blank/)."""
