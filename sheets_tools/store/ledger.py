@@ -21,6 +21,7 @@ from sheets_tools.core.findings import Finding
 from sheets_tools.formkit.declaration import Form, TableSheet, load_forms
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.formkit.rows import identity_key
+from sheets_tools.store.db import transaction
 
 LEDGER_FILE = "ledger.sqlite"
 ARCHIVE_DIR = "archive"
@@ -160,9 +161,7 @@ class Ledger:
             kept.append((doc.name, self._keep(data, hashlib.sha256(data).hexdigest(), doc.name), len(data)))
         inc = result.incoming
         collected_at = collected_at or datetime.now()
-        cur = self.db.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.db) as cur:
             cur.execute(
                 "INSERT INTO submissions (sha256, name, source, archive, size, form, form_version, unit,"
                 " identified_by, received_at, collected_at, status, late) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -182,10 +181,6 @@ class Ledger:
                             [(sid, name, str(path.relative_to(self.dir)), size) for name, path, size in kept])
             if result.unit_code and result.form_id:
                 self._resupersede(cur, result.unit_code, result.form_id)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
         return sid
 
     def _resupersede(self, cur: sqlite3.Cursor, unit: str, form: str) -> None:
