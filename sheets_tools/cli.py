@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.core.files import CampaignBusy, excel_lock_file
 from sheets_tools.core.findings import has_errors
 from sheets_tools.collection.templates import build_blanks
@@ -22,8 +22,8 @@ from sheets_tools.collection.report import format_files
 from sheets_tools.collection.collect import check
 from sheets_tools.master.consolidate import consolidate
 from sheets_tools.core.values import coerce_date
-from sheets_tools.yearend.history import import_history
-from sheets_tools.yearend.history import template
+from sheets_tools.yearend.history_import import import_history
+from sheets_tools.yearend.history_template import template
 from sheets_tools.yearend.award import make_ballot
 from sheets_tools.yearend.award import ballot_path, count_votes
 from sheets_tools.yearend.award import decide
@@ -180,8 +180,7 @@ def remind_cmd(directory: Path, form_ids: tuple[str, ...], today) -> None:
     Thời điểm bắt đầu nhắc: "Nhắc trước hạn (ngày)" ở trang "Thời hạn" (hoặc cài đặt remind_days).
     """
     camp = _load(directory)
-    with campaign_lock(camp.dir, "remind"):
-        result = remind(camp, today=today, form_ids=list(form_ids) or None)
+    result = remind(camp, today=today, form_ids=list(form_ids) or None)
     if not result.files:
         click.echo("Hôm nay không có đơn vị nào cần nhắc.")
     else:

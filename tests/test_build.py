@@ -13,12 +13,13 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from python_calamine import CalamineWorkbook
 
-from sheets_tools.collection import templates as build
-from sheets_tools.campaign import model as campaign
-from sheets_tools.core import findings
+from sheets_tools.collection import feedback, templates as build
+from sheets_tools.campaign import workbook as campaign
+from sheets_tools.core import filenames, findings
 from sheets_tools.formkit import declaration as forms
 from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, ID_KEYS, ID_SHEET, LIST_SHEET
 from sheets_tools.core.records import FileResult, Incoming, Row
+from sheets_tools.excel import style
 
 FORM = forms.get_form("registration")
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -109,7 +110,7 @@ def test_fonts_times_new_roman(unit_wb):
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value is not None:
-                    assert cell.font.name == build.FONT, (ws.title, cell.coordinate)
+                    assert cell.font.name == style.FONT, (ws.title, cell.coordinate)
 
 
 def test_page_setup_a4_landscape(unit_wb):
@@ -199,15 +200,15 @@ def test_feedback_marks_cell_and_lists_finding(camp, unit, tmp_path):
     whole = findings.finding("row.no_data", sheet="Tập thể")
     rows = [Row("individuals", 9, {"family_name": "Trần Thị", "birth_date": "31/02/1980"}, valid=False)]
     path = tmp_path / "fb.xlsx"
-    build.feedback_workbook(FORM, camp, unit, _result(rows, [bad, whole])).save(path)
+    feedback.feedback_workbook(FORM, camp, unit, _result(rows, [bad, whole])).save(path)
     wb = load_workbook(path)
-    assert wb.sheetnames[0] == build.ERRORS_SHEET
+    assert wb.sheetnames[0] == feedback.ERRORS_SHEET
     marked = wb["Cá nhân"]["D9"]
     assert marked.value == "31/02/1980"
     assert marked.comment is not None and marked.comment.text == bad.message
-    assert marked.comment.author == build.AUTHOR
+    assert marked.comment.author == style.AUTHOR
     assert marked.fill.fgColor.rgb.endswith("FF9999")
-    texts = [c.value for row in wb[build.ERRORS_SHEET].iter_rows() for c in row if c.value is not None]
+    texts = [c.value for row in wb[feedback.ERRORS_SHEET].iter_rows() for c in row if c.value is not None]
     assert bad.message in texts and whole.message in texts and "31/02/1980" in texts
     assert findings.SEVERITY_LABELS["error"] in texts
     assert any("Sửa các ô được tô đỏ trong biểu mẫu này rồi gửi lại chính tệp này" in str(t) for t in texts)
@@ -217,26 +218,26 @@ def test_feedback_marks_cell_and_lists_finding(camp, unit, tmp_path):
 
 def test_feedback_for_unknown_unit_is_only_the_list(camp):
     problem = findings.finding("ident.unknown_unit")
-    wb = build.feedback_workbook(FORM, camp, None, _result(found=[problem], unit_code=None))
-    assert wb.sheetnames == [build.ERRORS_SHEET]
+    wb = feedback.feedback_workbook(FORM, camp, None, _result(found=[problem], unit_code=None))
+    assert wb.sheetnames == [feedback.ERRORS_SHEET]
     texts = [c.value for row in wb.active.iter_rows() for c in row if c.value is not None]
     assert problem.message in texts
 
 
 def test_write_feedback_path(camp):
-    path = build.write_feedback(camp, _result(found=[findings.finding("row.no_data", sheet="Tập thể")]))
+    path = feedback.write_feedback(camp, _result(found=[findings.finding("row.no_data", sheet="Tập thể")]))
     assert path == camp.dir / "feedback" / "VP" / "Phản hồi - Đăng ký thi đua 2024 - Văn phòng Sở.xlsx"
     assert path.is_file()
-    unknown = build.write_feedback(camp, _result(unit_code=None, form_id=None))
-    assert unknown.parent == camp.dir / "feedback" / build.UNKNOWN_UNIT_DIR
-    assert load_workbook(unknown).sheetnames == [build.ERRORS_SHEET]
+    unknown = feedback.write_feedback(camp, _result(unit_code=None, form_id=None))
+    assert unknown.parent == camp.dir / "feedback" / feedback.UNKNOWN_UNIT_DIR
+    assert load_workbook(unknown).sheetnames == [feedback.ERRORS_SHEET]
 
 
 def test_file_names_windows_safe(camp, unit):
     assert build.unit_file_name(FORM, camp, unit) == "Đăng ký thi đua 2024 - Văn phòng Sở.xlsx"
-    assert build.safe_file_name('a<b>c:"d/e\\f|g?h*i\x01', ".xlsx") == "abcdefghi.xlsx"
-    long = build.safe_file_name("Ư" * 500, ".xlsx")
-    assert len(long) <= build.MAX_FILE_NAME and long.endswith(".xlsx")
+    assert filenames.safe_file_name('a<b>c:"d/e\\f|g?h*i\x01', ".xlsx") == "abcdefghi.xlsx"
+    long = filenames.safe_file_name("Ư" * 500, ".xlsx")
+    assert len(long) <= filenames.MAX_FILE_NAME and long.endswith(".xlsx")
 
 
 def test_build_blanks(camp, tmp_path):

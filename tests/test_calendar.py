@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.collection import calendar as schedule
 from sheets_tools.collection import reminders
 from sheets_tools.collection import issue as send

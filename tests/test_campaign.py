@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.core.findings import message
 
 

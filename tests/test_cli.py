@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_tools.formkit.declaration import load_forms
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.cli import main
 
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.collection.templates import form_workbook
 from sheets_tools.cli import main
 from sheets_tools.collection.collect import collect

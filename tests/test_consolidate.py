@@ -12,9 +12,11 @@ from itertools import count
 import pytest
 from openpyxl import load_workbook
 
+from sheets_tools.collection import status as status_mod
 from sheets_tools.formkit.declaration import load_forms
-from sheets_tools.campaign import model as campaign
-from sheets_tools.master.consolidate import HEADER, consolidate, master_path
+from sheets_tools.campaign import workbook as campaign
+from sheets_tools.master.book import HEADER
+from sheets_tools.master.consolidate import consolidate, master_path
 from sheets_tools.core.findings import SEVERITY_LABELS, STATUS_LABELS, finding
 from sheets_tools.formkit.declaration import get_form
 from sheets_tools.store.ledger import Ledger
@@ -71,6 +73,8 @@ def cross_calls(monkeypatch):
         monkeypatch.setitem(sys.modules, "sheets_tools.collection.validate", types.SimpleNamespace(cross_unit_findings=fake))
     else:
         monkeypatch.setattr(validate, "cross_unit_findings", fake)
+    # the status board (what consolidate reads) holds its own reference to the function
+    monkeypatch.setattr(status_mod, "cross_unit_findings", fake)
     return calls
 
 

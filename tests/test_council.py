@@ -10,7 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.yearend import council
-from sheets_tools.campaign.model import sample_campaign
+from sheets_tools.yearend import results
+from sheets_tools.yearend.ballot import ballot
+from sheets_tools.yearend.tally import tally
+from sheets_tools.campaign.workbook import sample_campaign
 from sheets_tools.yearend.council import FIRST_ROW, HEADER_ROW, MEMBERS_SHEET, NO, VOTES_SHEET, YES, Candidate
 from sheets_tools.core.findings import CATALOGUE, message
 from sheets_tools.store.ledger import Ledger
@@ -113,8 +116,8 @@ def test_quorum_needed_from_setting(tmp_path):
 
 @LAYOUTS
 def test_seven_of_seven_voters_is_not_eighty_percent_of_nine(camp, cands, tmp_path, per_member):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=1)
-    t = council.tally(camp, path)
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=1)
+    t = tally(camp, path)
     assert (t.members, t.present, t.in_writing, t.quorum_needed, t.quorum_ok) == (9, 6, 1, 6, True)
     assert t.findings == []
     r = by_id(t)[cands[0].id]
@@ -125,9 +128,9 @@ def test_seven_of_seven_voters_is_not_eighty_percent_of_nine(camp, cands, tmp_pa
 
 @LAYOUTS
 def test_eight_yes_passes_eighty_but_not_ninety_percent(camp, cands, tmp_path, per_member):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=3,
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=3,
                 votes={0: (8, 1), 1: (8, 1), 2: (9, 0)})
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     assert t.findings == []
     got = by_id(t)
     assert got[cands[0].id].passed and got[cands[0].id].note == "Đạt 8/9 phiếu (cần 8)"
@@ -137,27 +140,27 @@ def test_eight_yes_passes_eighty_but_not_ninety_percent(camp, cands, tmp_path, p
 
 def test_the_share_comes_from_the_campaign_catalogue(camp, cands, tmp_path):
     """The needed votes follow the catalogue at tally time, not what the ballot cell says."""
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(8, 1))
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(8, 1))
     camp.catalogue = [c.model_copy(update={"vote_percent": 90}) if c.code == "CSTDCS" else c for c in camp.catalogue]
-    r = by_id(council.tally(camp, path))[cands[0].id]
+    r = by_id(tally(camp, path))[cands[0].id]
     assert (r.needed, r.passed) == (9, False)
 
 
 # --- quorum ----------------------------------------------------------------------------------------
 @LAYOUTS
 def test_quorum_met_with_six_of_nine_present(camp, cands, tmp_path, per_member):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=3,
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=3,
                 default=(9, 0))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     assert t.quorum_ok and "council.no_quorum" not in codes(t)
     assert all(v.passed for v in t.results)
 
 
 @LAYOUTS
 def test_five_present_fails_quorum_and_nobody_passes(camp, cands, tmp_path, per_member):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx", per_member=per_member), present=5, writing=4,
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx", per_member=per_member), present=5, writing=4,
                 default=(9, 0))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     assert not t.quorum_ok and not t.valid
     f = only(t, "council.no_quorum")
     assert f.message == message("council.no_quorum", present=5, members=9, needed=6, share="2/3")
@@ -167,8 +170,8 @@ def test_five_present_fails_quorum_and_nobody_passes(camp, cands, tmp_path, per_
 
 
 def test_nobody_present(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=0, writing=9, default=(9, 0))
-    t = council.tally(camp, path)
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=0, writing=9, default=(9, 0))
+    t = tally(camp, path)
     f = only(t, "council.nobody_present")
     assert f.message == message("council.nobody_present", sheet=MEMBERS_SHEET)
     assert "council.no_quorum" not in codes(t)
@@ -190,10 +193,10 @@ def _cell(wb_path: Path, sheet: str, label: str, row: int) -> str:
 
 
 def test_votes_above_those_who_could_vote(camp, cands, tmp_path):
-    ok = fill(council.ballot(camp, cands, tmp_path / "ok.xlsx", per_member=False), votes={0: (6, 1)})
-    assert council.tally(camp, ok).findings == []
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx", per_member=False), votes={0: (7, 1)})
-    t = council.tally(camp, path)
+    ok = fill(ballot(camp, cands, tmp_path / "ok.xlsx", per_member=False), votes={0: (6, 1)})
+    assert tally(camp, ok).findings == []
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx", per_member=False), votes={0: (7, 1)})
+    t = tally(camp, path)
     f = only(t, "council.too_many_votes")
     assert f.message == message("council.too_many_votes", row=FIRST_ROW, name=cands[0].name, total=8, voters=7)
     assert f.cell == _cell(path, VOTES_SHEET, "Số phiếu đồng ý", 0)
@@ -203,12 +206,12 @@ def test_votes_above_those_who_could_vote(camp, cands, tmp_path):
 
 def test_vote_from_member_neither_present_nor_in_writing_is_not_counted(camp, cands, tmp_path):
     last = camp.council[-1].name
-    ok = fill(council.ballot(camp, cands, tmp_path / "ok.xlsx"), present=6, writing=3,
+    ok = fill(ballot(camp, cands, tmp_path / "ok.xlsx"), present=6, writing=3,
               votes={0: (8, 0)}, edit=_set(VOTES_SHEET, "", 0, YES, by_member=last))
-    assert council.tally(camp, ok).findings == [] and by_id(council.tally(camp, ok))[cands[0].id].yes == 9
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=6, writing=2,
+    assert tally(camp, ok).findings == [] and by_id(tally(camp, ok))[cands[0].id].yes == 9
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=6, writing=2,
                 votes={0: (8, 0)}, edit=_set(VOTES_SHEET, "", 0, YES, by_member=last))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     f = only(t, "council.vote_not_allowed")
     assert f.severity == "warning"
     assert f.message == message("council.vote_not_allowed", cell=f.cell, member=last, value=YES)
@@ -218,24 +221,24 @@ def test_vote_from_member_neither_present_nor_in_writing_is_not_counted(camp, ca
 
 def test_vote_value_not_a_choice(camp, cands, tmp_path):
     member = camp.council[0].name
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={0: (8, 0)},
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={0: (8, 0)},
                 edit=_set(VOTES_SHEET, "", 0, "x", by_member=camp.council[8].name))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     f = only(t, "council.bad_vote")
     assert f.message == message("council.bad_vote", cell=f.cell, member=camp.council[8].name, value="x")
     assert by_id(t)[cands[0].id].yes == 8  # the bad cell is not counted; the others are
     # a different spelling of a valid choice (case, spaces) is accepted
-    fine = fill(council.ballot(camp, cands, tmp_path / "ok.xlsx"), present=9, writing=0, votes={0: (8, 0)},
+    fine = fill(ballot(camp, cands, tmp_path / "ok.xlsx"), present=9, writing=0, votes={0: (8, 0)},
                 edit=_set(VOTES_SHEET, "", 0, " đồng  ý ", by_member=camp.council[8].name))
-    assert council.tally(camp, fine).findings == [] and by_id(council.tally(camp, fine))[cands[0].id].yes == 9
+    assert tally(camp, fine).findings == [] and by_id(tally(camp, fine))[cands[0].id].yes == 9
     assert member  # the first member's column stays a normal vote
 
 
 @pytest.mark.parametrize("value", [7.5, "bảy", -1, 10])
 def test_count_not_a_whole_number_in_range(camp, cands, tmp_path, value):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx", per_member=False), present=9, writing=0,
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx", per_member=False), present=9, writing=0,
                 edit=_set(VOTES_SHEET, "Số phiếu đồng ý", 0, value))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     f = only(t, "council.bad_count")
     shown = "7.5" if value == 7.5 else str(value)
     assert f.message == message("council.bad_count", label="Số phiếu đồng ý", cell=f.cell, value=shown, members=9)
@@ -244,16 +247,16 @@ def test_count_not_a_whole_number_in_range(camp, cands, tmp_path, value):
 
 @pytest.mark.parametrize("value", [9, "9", 9.0])
 def test_count_typed_as_text_or_float_is_read(camp, cands, tmp_path, value):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx", per_member=False), present=9, writing=0,
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx", per_member=False), present=9, writing=0,
                 edit=_set(VOTES_SHEET, "Số phiếu đồng ý", 0, value))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     assert t.findings == [] and by_id(t)[cands[0].id].yes == 9
 
 
 def test_row_without_id(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={1: (9, 0)},
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={1: (9, 0)},
                 edit=_set(VOTES_SHEET, "Mã ứng viên", 1, None))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     f = only(t, "council.no_id")
     assert f.severity == "warning"
     assert f.message == message("council.no_id", row=FIRST_ROW + 1, name=cands[1].name)
@@ -262,10 +265,10 @@ def test_row_without_id(camp, cands, tmp_path):
 
 
 def test_membership_in_workbook_differs_from_campaign(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=8, writing=0)
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=8, writing=0)
     smaller = camp.model_copy(update={"council": camp.council[:8]})
-    assert "council.membership_changed" not in codes(council.tally(camp, path))
-    t = council.tally(smaller, path)
+    assert "council.membership_changed" not in codes(tally(camp, path))
+    t = tally(smaller, path)
     f = only(t, "council.membership_changed")
     assert f.severity == "error"
     assert f.message == message("council.membership_changed", value="9", expected=8)
@@ -274,8 +277,8 @@ def test_membership_in_workbook_differs_from_campaign(camp, cands, tmp_path):
 
 def test_unknown_and_missing_members(camp, cands, tmp_path):
     rename = _set(MEMBERS_SHEET, "Họ và tên", 8, "Người Lạ")
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, edit=rename)
-    t = council.tally(camp, path)
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, edit=rename)
+    t = tally(camp, path)
     unknown = only(t, "council.member_unknown")
     assert unknown.message == message("council.member_unknown", cell=unknown.cell, value="Người Lạ")
     missing = only(t, "council.member_missing")
@@ -284,9 +287,9 @@ def test_unknown_and_missing_members(camp, cands, tmp_path):
 
 
 def test_attendance_value_not_a_choice(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0,
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0,
                 edit=_set(MEMBERS_SHEET, "Có mặt", 0, "x"))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     f = only(t, "cell.bad_choice")
     assert f.message == message("cell.bad_choice", label=f"Có mặt ({camp.council[0].name})", value="x")
     assert t.present == 8
@@ -297,8 +300,8 @@ def test_duplicate_candidate_row(camp, cands, tmp_path):
         ws = wb[VOTES_SHEET]
         col = columns(ws)["Mã ứng viên"]
         ws.cell(row=FIRST_ROW + 2, column=col, value=cands[0].id)
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, edit=copy_id)
-    t = council.tally(camp, path)
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, edit=copy_id)
+    t = tally(camp, path)
     f = only(t, "council.duplicate_candidate")
     assert f.message == message("council.duplicate_candidate", row=FIRST_ROW + 2, name=cands[2].name,
                                 other_row=FIRST_ROW)
@@ -306,9 +309,9 @@ def test_duplicate_candidate_row(camp, cands, tmp_path):
 
 
 def test_award_not_in_catalogue(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(9, 0))
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(9, 0))
     camp.catalogue = [c for c in camp.catalogue if c.code != "CO_TINH"]
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     f = only(t, "council.unknown_award")
     assert f.message == message("council.unknown_award", row=FIRST_ROW + 2, name=cands[2].name,
                                 value=cands[2].award_name)
@@ -316,8 +319,8 @@ def test_award_not_in_catalogue(camp, cands, tmp_path):
 
 
 def test_row_without_any_vote(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={2: (0, 0)})
-    t = council.tally(camp, path)
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={2: (0, 0)})
+    t = tally(camp, path)
     f = only(t, "council.not_voted")
     assert f.message == message("council.not_voted", row=FIRST_ROW + 2, name=cands[2].name)
     assert not by_id(t)[cands[2].id].passed
@@ -329,34 +332,34 @@ def test_not_a_ballot_and_other_campaign(camp, cands, tmp_path):
             ws = wb["_id"]
             ws["B1"], ws["B2"] = kind, campaign_id
         return edit
-    other = fill(council.ballot(camp, cands, tmp_path / "o.xlsx"), present=9, writing=0,
+    other = fill(ballot(camp, cands, tmp_path / "o.xlsx"), present=9, writing=0,
                  edit=ident("council-ballot", "khac-2023"))
-    f = only(council.tally(camp, other), "ident.other_campaign")
+    f = only(tally(camp, other), "ident.other_campaign")
     assert f.message == message("ident.other_campaign", value="khac-2023", expected=camp.id)
-    wrong = fill(council.ballot(camp, cands, tmp_path / "w.xlsx"), present=9, writing=0,
+    wrong = fill(ballot(camp, cands, tmp_path / "w.xlsx"), present=9, writing=0,
                  edit=ident("registration", camp.id))
-    t = council.tally(camp, wrong)
+    t = tally(camp, wrong)
     assert codes(t) == ["council.not_ballot"] and t.results == []
 
 
 def test_missing_id_sheet_is_a_warning(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(9, 0),
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(9, 0),
                 edit=lambda wb: wb.remove(wb["_id"]))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     assert codes(t) == ["council.id_missing"] and all(v.passed for v in t.results)
 
 
 def test_missing_votes_sheet(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0,
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=9, writing=0,
                 edit=lambda wb: wb.remove(wb[VOTES_SHEET]))
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     assert codes(t) == ["sheet.missing"] and t.findings[0].message == message("sheet.missing", sheet=VOTES_SHEET)
 
 
 def test_unreadable_file(camp, tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"not a workbook")
-    t = council.tally(camp, path)
+    t = tally(camp, path)
     assert codes(t) == ["file.unreadable"] and t.results == []
 
 
@@ -370,7 +373,7 @@ def test_every_council_code_is_catalogued():
 @LAYOUTS
 def test_ballot_layout_and_protection(camp, cands, tmp_path, per_member):
     hostile = [candidate(camp, 9, "CSTDCS", name="=HYPERLINK(\"http://evil\",\"x\")")]
-    wb = load_workbook(council.ballot(camp, cands + hostile, tmp_path / "b.xlsx", per_member=per_member))
+    wb = load_workbook(ballot(camp, cands + hostile, tmp_path / "b.xlsx", per_member=per_member))
     assert wb.sheetnames == [MEMBERS_SHEET, VOTES_SHEET, "_id"]
     assert wb["_id"].sheet_state == "veryHidden" and wb.security.lockStructure
     ident = {r[0]: r[1] for r in wb["_id"].iter_rows(values_only=True)}
@@ -414,23 +417,23 @@ def test_ballot_layout_and_protection(camp, cands, tmp_path, per_member):
 
 def test_ballot_refuses_repeated_ids_and_awards_without_vote(camp, cands, tmp_path):
     with pytest.raises(ValueError):
-        council.ballot(camp, cands + [cands[0]], tmp_path / "b.xlsx")
+        ballot(camp, cands + [cands[0]], tmp_path / "b.xlsx")
     no_vote = Candidate("x", "individual", "A", "B", "LDTT", "Lao động tiên tiến", None)
     with pytest.raises(ValueError):
-        council.ballot(camp, [no_vote], tmp_path / "b.xlsx")
+        ballot(camp, [no_vote], tmp_path / "b.xlsx")
     assert not (tmp_path / "b.xlsx").exists()
 
 
 # --- ledger ----------------------------------------------------------------------------------------
 def test_save_load_round_trip_replaces_previous(camp, cands, tmp_path):
-    first = council.tally(camp, fill(council.ballot(camp, cands, tmp_path / "a.xlsx"), present=9, writing=0,
+    first = tally(camp, fill(ballot(camp, cands, tmp_path / "a.xlsx"), present=9, writing=0,
                                      votes={0: (8, 1)}, edit=_set(VOTES_SHEET, "Mã ứng viên", 2, None)))
     with Ledger(tmp_path) as ledger:
         council.save(ledger, first)
         loaded = council.load(ledger)
         assert list(loaded) == [cands[0].id, cands[1].id]  # the row without id is not keyed
         assert loaded[cands[0].id] == first.results[0] and loaded[cands[0].id].passed is True
-        second = council.tally(camp, fill(council.ballot(camp, cands[:1], tmp_path / "b.xlsx"), present=9,
+        second = tally(camp, fill(ballot(camp, cands[:1], tmp_path / "b.xlsx"), present=9,
                                           writing=0, votes={0: (5, 4)}))
         council.save(ledger, second)
     with Ledger(tmp_path) as ledger:
@@ -439,7 +442,7 @@ def test_save_load_round_trip_replaces_previous(camp, cands, tmp_path):
 
 
 def test_save_is_one_transaction(camp, cands, tmp_path):
-    good = council.tally(camp, fill(council.ballot(camp, cands, tmp_path / "a.xlsx"), present=9, writing=0))
+    good = tally(camp, fill(ballot(camp, cands, tmp_path / "a.xlsx"), present=9, writing=0))
     broken = council.Tally(members=9, present=9, quorum_needed=6, quorum_ok=True,
                            results=[good.results[0], council.VoteResult("x", None, "", "", "", 0, 0, 8, False, "")])
     with Ledger(tmp_path) as ledger:
@@ -457,19 +460,19 @@ def test_load_on_a_fresh_ledger_is_empty(tmp_path):
 # --- the result list -------------------------------------------------------------------------------
 def test_result_workbook(camp, cands, tmp_path):
     extra = candidate(camp, 4, "CSTDCS", name="=1+1")
-    path = fill(council.ballot(camp, [cands[2], cands[0], cands[1], extra], tmp_path / "b.xlsx"), present=6,
+    path = fill(ballot(camp, [cands[2], cands[0], cands[1], extra], tmp_path / "b.xlsx"), present=6,
                 writing=3, votes={0: (9, 0), 1: (8, 1), 2: (8, 1), 3: (7, 2)})
-    t = council.tally(camp, path)
-    out = council.result_workbook(camp, t, tmp_path / "out" / "Kết quả.xlsx")
+    t = tally(camp, path)
+    out = results.result_workbook(camp, t, tmp_path / "out" / "Kết quả.xlsx")
     wb = load_workbook(out)
-    assert wb.sheetnames == [council.RESULT_SHEET]  # no findings: no notes sheet
+    assert wb.sheetnames == [results.RESULT_SHEET]  # no findings: no notes sheet
     ws = wb.active
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     groups = [x for x in texts if x[:3] in ("I. ", "II.", "III")]
     # grouped by award, in the catalogue's order (individual titles first)
     assert groups == ["I. Chiến sĩ thi đua cơ sở (cần 8 phiếu)", "II. Chiến sĩ thi đua cấp tỉnh (cần 9 phiếu)",
                       "III. Cờ thi đua của Ủy ban nhân dân tỉnh (cần 8 phiếu)"]
-    assert council.quorum_line(camp, t) in texts and "phiên họp đủ số thành viên" in council.quorum_line(camp, t)
+    assert results.quorum_line(camp, t) in texts and "phiên họp đủ số thành viên" in results.quorum_line(camp, t)
     assert texts.count("Đạt") == 2 and texts.count("Không đạt") == 2
     assert "=1+1" in texts and all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert council.chair(camp).name == "Nguyễn Văn Thành" and "Nguyễn Văn Thành" in texts
@@ -478,13 +481,13 @@ def test_result_workbook(camp, cands, tmp_path):
 
 
 def test_result_workbook_lists_findings(camp, cands, tmp_path):
-    path = fill(council.ballot(camp, cands, tmp_path / "b.xlsx"), present=5, writing=4, default=(9, 0))
-    t = council.tally(camp, path)
-    wb = load_workbook(council.result_workbook(camp, t, tmp_path / "r.xlsx"))
-    assert wb.sheetnames == [council.RESULT_SHEET, council.NOTES_SHEET]
-    assert wb[council.NOTES_SHEET]["E2"].value == t.findings[0].message
+    path = fill(ballot(camp, cands, tmp_path / "b.xlsx"), present=5, writing=4, default=(9, 0))
+    t = tally(camp, path)
+    wb = load_workbook(results.result_workbook(camp, t, tmp_path / "r.xlsx"))
+    assert wb.sheetnames == [results.RESULT_SHEET, results.NOTES_SHEET]
+    assert wb[results.NOTES_SHEET]["E2"].value == t.findings[0].message
     texts = [c.value for row in wb.active.iter_rows() for c in row if isinstance(c.value, str)]
-    assert texts.count("Không đạt") == 3 and "phiên họp không đủ số thành viên" in council.quorum_line(camp, t)
+    assert texts.count("Không đạt") == 3 and "phiên họp không đủ số thành viên" in results.quorum_line(camp, t)
 
 
 # --- LibreOffice -----------------------------------------------------------------------------------
@@ -492,17 +495,17 @@ def test_result_workbook_lists_findings(camp, cands, tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_resave_is_still_tallied(camp, cands, tmp_path):
     src = tmp_path / "src"
-    per_member = fill(council.ballot(camp, cands, src / "thanh-vien.xlsx"), present=6, writing=3,
+    per_member = fill(ballot(camp, cands, src / "thanh-vien.xlsx"), present=6, writing=3,
                       votes={0: (8, 1), 1: (8, 1), 2: (7, 2)})
-    counts = fill(council.ballot(camp, cands, src / "so-phieu.xlsx", per_member=False), present=6, writing=3,
+    counts = fill(ballot(camp, cands, src / "so-phieu.xlsx", per_member=False), present=6, writing=3,
                   votes={0: (8, 1), 1: (8, 1), 2: (7, 2)})
-    expected = {p.name: council.tally(camp, p) for p in (per_member, counts)}
+    expected = {p.name: tally(camp, p) for p in (per_member, counts)}
     out = tmp_path / "lo"
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "xlsx", "--outdir", str(out), str(per_member), str(counts)],
                    check=True, capture_output=True, timeout=300)
     for name, before in expected.items():
-        after = council.tally(camp, out / name)
+        after = tally(camp, out / name)
         assert after.findings == [] and after.quorum_ok
         assert after.results == before.results
         assert [v.passed for v in after.results] == [True, False, False]

@@ -12,8 +12,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from openpyxl import load_workbook
 
-from sheets_tools.campaign.model import sample_campaign
-from sheets_tools.yearend.decision import (HEADER_ROW, MONEY_FORMAT, Award, DecisionList, group, money, output_paths, sheet_name, write_all, write_docx, write_workbook)
+from sheets_tools.campaign.workbook import sample_campaign
+from sheets_tools.yearend.decision import Award, DecisionList, group, money
+from sheets_tools.yearend.decision_docx import write_docx
+from sheets_tools.yearend.decision_files import output_paths, write_all
+from sheets_tools.yearend.decision_xlsx import HEADER_ROW, MONEY_FORMAT, sheet_name, write_workbook
 
 SIGNED = date(2024, 12, 5)
 NUMBER = "123/QĐ-STP"

@@ -17,11 +17,12 @@ import pytest
 from openpyxl import load_workbook
 from workbooks import codes, make_return, only
 
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.collection import intake
 from sheets_tools.core.findings import message
 from sheets_tools.formkit.declaration import get_form
 from sheets_tools.core.records import Incoming
+from sheets_tools.excel.sniff import CONVERTED, sniff
 
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"
@@ -79,7 +80,7 @@ def assert_read_like_xlsx(path: Path, xlsx: Path, camp, kind: str) -> None:
     expected, expected_raw = read_path(xlsx, camp)
     assert expected.findings == [] and expected_raw["individuals"]
     assert codes(result) == ["file.converted_format"]
-    assert result.findings[0].message == message("file.converted_format", what=intake.CONVERTED[kind])
+    assert result.findings[0].message == message("file.converted_format", what=CONVERTED[kind])
     assert result.status == "accepted_with_warnings"
     assert (result.form_id, result.form_version, result.unit_code, result.identified_by) == (
         expected.form_id, expected.form_version, expected.unit_code, "hidden")
@@ -90,7 +91,7 @@ def assert_read_like_xlsx(path: Path, xlsx: Path, camp, kind: str) -> None:
 def test_committed_conversions_read_like_the_xlsx(camp, kind):
     """LibreOffice's .xls and .ods of a filled return (tests/data, see make_data.py)."""
     path = DATA / f"return.{kind}"
-    assert intake.sniff(path.read_bytes()) == kind
+    assert sniff(path.read_bytes()) == kind
     assert_read_like_xlsx(path, DATA / "return.xlsx", camp, kind)
 
 
@@ -122,10 +123,10 @@ def test_foreign_workbooks_are_read_not_rejected_for_their_format(camp, name, ki
     path = CORPUS / name
     if not path.is_file():
         pytest.skip(f"corpus file {path} absent")
-    assert intake.sniff(path.read_bytes()) == kind
+    assert sniff(path.read_bytes()) == kind
     result, raw = read_path(path, camp)
     assert codes(result) == ["file.converted_format", "ident.unknown_form"] and raw == {}
-    assert result.findings[0].message == message("file.converted_format", what=intake.CONVERTED[kind])
+    assert result.findings[0].message == message("file.converted_format", what=CONVERTED[kind])
 
 
 @pytest.mark.parametrize("data, name, what", [
@@ -146,7 +147,7 @@ def test_active_content_is_flagged_and_ignored(tmp_path, camp):
     data = with_members(data, {"xl/vbaProject.bin": b"\x00vba", "xl/activeX/activeX1.xml": b"<ax/>",
                                "xl/embeddings/oleObject1.bin": b"\x00ole",
                                "xl/externalLinks/externalLink1.xml": b"<externalLink/>"})
-    assert intake.sniff(data) == "xlsm"
+    assert sniff(data) == "xlsm"
     result, raw = read_bytes(data, camp, "a.xlsm")
     assert codes(result) == ["file.macros", "file.ignored_parts"]
     assert result.findings[1].message == message(
@@ -288,7 +289,7 @@ def encrypted_return(tmp_path, camp, password: str) -> bytes:
 
 def test_encrypted_with_the_units_password_is_read(tmp_path, camp):
     data = encrypted_return(tmp_path, camp, "matkhau-VP")
-    assert intake.sniff(data) == "encrypted"
+    assert sniff(data) == "encrypted"
     keyed = with_settings(camp, **{"password.TTR": "khac", "password.VP": "matkhau-VP"})
     result, raw = read_bytes(data, keyed, "Đăng ký - VP.xlsx")
     assert codes(result) == ["file.decrypted"] and result.findings[0].message == message("file.decrypted")

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.formkit.declaration import Form, describe, load_forms
 
 

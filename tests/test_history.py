@@ -10,10 +10,12 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from sheets_tools.yearend import history
-from sheets_tools.campaign.model import sample_campaign
+from sheets_tools.yearend import history_import, history_template
+from sheets_tools.campaign.workbook import sample_campaign
 from sheets_tools.core.findings import WARNING, message
-from sheets_tools.yearend.history import (History, PastAward, collective_key, import_history, person_key, record, template)
+from sheets_tools.store.history import History, PastAward, collective_key, person_key, record
+from sheets_tools.yearend.history_import import import_history
+from sheets_tools.yearend.history_template import template
 from sheets_tools.store.ledger import Ledger
 
 HEADER = ["STT", "Đối tượng", "Họ và tên đệm", "Tên", "Ngày sinh", "Đơn vị", "Năm", "Danh hiệu, hình thức",
@@ -203,7 +205,7 @@ def test_edited_labels_and_header_on_a_later_sheet(campaign, tmp_path):
 
 
 def test_header_columns_are_matched_one_to_one():
-    assert history.match_header(["STT", "Họ và tên", "Tên", "Năm sinh", "Năm", "Danh hiệu"]) == {
+    assert history_import.match_header(["STT", "Họ và tên", "Tên", "Năm sinh", "Năm", "Danh hiệu"]) == {
         "full_name": 1, "given_name": 2, "year": 4, "award": 5}
 
 
@@ -288,18 +290,18 @@ def test_record_fills_in_a_missing_key(campaign):
 def test_template_round_trip(campaign, tmp_path):
     path = template(campaign, tmp_path / "mau.xlsx")
     wb = openpyxl.load_workbook(path)
-    ws = wb[history.TEMPLATE_SHEET]
+    ws = wb[history_template.TEMPLATE_SHEET]
     labels = [c.value for c in ws[3]]
-    assert labels == ["STT"] + [history.COLUMNS[f][0] for f in history.TEMPLATE_FIELDS]
+    assert labels == ["STT"] + [history_import.COLUMNS[f][0] for f in history_import.TEMPLATE_FIELDS]
     assert "Ví dụ" in ws["A2"].value
     assert ws["A1"].font.name == "Times New Roman" and ws["C10"].font.name == "Times New Roman"
     assert ws["F4"].number_format == "dd/mm/yyyy" and ws["K4"].number_format == "dd/mm/yyyy"
     lists = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     award = lists["I4:I503"]
     assert award.type == "list" and award.showErrorMessage
-    names = [c.value for c in wb[history.LIST_SHEET]["A"]]
+    names = [c.value for c in wb[history_template.LIST_SHEET]["A"]]
     assert names == [c.name for c in campaign.catalogue]
-    assert wb[history.LIST_SHEET].sheet_state == "hidden"
+    assert wb[history_template.LIST_SHEET].sheet_state == "hidden"
     # an empty template imports nothing and complains about nothing
     assert import_history(campaign, path).findings == []
     ws.append([1, "Cá nhân", "Nguyễn Văn", "An", None, date(1985, 3, 15), "Văn phòng Sở", 2023,

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.excel import legacy
 from sheets_tools.collection.collect import collect
 from sheets_tools.core.records import Incoming

@@ -14,11 +14,12 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 
 from sheets_tools.collection import templates as build
-from sheets_tools.master import office
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.store import office
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.collection.collect import check as check_files
 from sheets_tools.collection.collect import collect
-from sheets_tools.master.consolidate import HEADER, consolidate
+from sheets_tools.master.book import HEADER
+from sheets_tools.master.consolidate import consolidate
 from sheets_tools.core.findings import ERROR, WARNING, message
 from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, LIST_SHEET, get_form, resolve_choices
 from sheets_tools.store.ledger import Ledger

@@ -16,11 +16,14 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from workbooks import codes, make_return, only
 
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.collection import intake
+from sheets_tools.collection.gather import gather
 from sheets_tools.core.findings import message
 from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, ID_SHEET, get_form
 from sheets_tools.core.records import FileResult, Incoming
+from sheets_tools.excel import limits, sheetxml
+from sheets_tools.excel.sniff import sniff
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "foreign"
 ON_TIME = datetime(2024, 1, 20, 9, 0)
@@ -62,7 +65,7 @@ def test_gather_folder_skips_hidden_and_lock_files(tmp_path, camp):
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.xlsx").write_bytes(b"x")
-    names = [item.name for item in intake.gather([tmp_path])]
+    names = [item.name for item in gather([tmp_path])]
     assert names == ["a.xlsx", "c.xlsx", "notes.txt"]
 
 
@@ -71,13 +74,13 @@ def test_gather_file_received_at_is_mtime(tmp_path):
     path.write_bytes(b"data")
     stamp = datetime(2024, 1, 30, 16, 45).timestamp()
     os.utime(path, (stamp, stamp))
-    (item,) = intake.gather([path])
+    (item,) = gather([path])
     assert item.received_at == datetime(2024, 1, 30, 16, 45)
     assert item.data == b"data" and item.source == str(path)
 
 
 def test_gather_missing_path_is_a_finding(tmp_path):
-    (item,) = intake.gather([tmp_path / "nope.xlsx"])
+    (item,) = gather([tmp_path / "nope.xlsx"])
     assert isinstance(item, FileResult)
     assert codes(item) == ["file.unreadable"]
     assert item.status == "rejected"
@@ -101,7 +104,7 @@ def test_eml_attachments(tmp_path, camp):
     data = make_return(tmp_path / "vp.xlsx", camp, "VP", {"individuals": [PERSON]}).read_bytes()
     eml = write_eml(tmp_path / "mail.eml", [("Đăng ký thi đua - VP.xlsx", data), ("ghi chú.txt", b"hello")],
                     "Wed, 31 Jan 2024 20:30:00 +0000")
-    items = list(intake.gather([eml]))
+    items = list(gather([eml]))
     assert len(items) == 1
     (item,) = items
     assert item.name == "Đăng ký thi đua - VP.xlsx"
@@ -117,14 +120,14 @@ def test_eml_attachment_found_by_content(tmp_path, camp):
     eml = write_eml(tmp_path / "mail.eml", [("bieu-mau.dat", data)], None)
     stamp = datetime(2024, 1, 10, 8, 0).timestamp()
     os.utime(eml, (stamp, stamp))
-    (item,) = intake.gather([eml])
+    (item,) = gather([eml])
     assert item.name == "bieu-mau.dat"
     assert item.received_at == datetime(2024, 1, 10, 8, 0)  # no Date header: the file's time
 
 
 def test_eml_without_attachment(tmp_path):
     eml = write_eml(tmp_path / "mail.eml", [("ghi chú.txt", b"hello")], "Wed, 31 Jan 2024 08:00:00 +0700")
-    (item,) = intake.gather([tmp_path])
+    (item,) = gather([tmp_path])
     assert isinstance(item, FileResult)
     finding = only(item, "file.no_attachment")
     assert finding.message == message("file.no_attachment")
@@ -143,20 +146,20 @@ def zip_of(members: dict[str, bytes]) -> bytes:
 
 def test_sniff_kinds():
     blank = xlsx_bytes(Workbook())
-    assert intake.sniff(blank) == "xlsx"
-    assert intake.sniff(zip_of({"xl/workbook.xml": b"", "xl/vbaProject.bin": b""})) == "xlsm"
-    assert intake.sniff(zip_of({"xl/workbook.bin": b""})) == "xlsb"
-    assert intake.sniff(zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})) == "ods"
-    assert intake.sniff(zip_of({"mimetype": b"application/vnd.oasis.opendocument.text"})) == "zip-other"
-    assert intake.sniff(zip_of({"word/document.xml": b"<w/>"})) == "zip-other"
-    assert intake.sniff(blank[: len(blank) // 2]) == "zip-broken"
-    assert intake.sniff(b"") == "empty"
-    assert intake.sniff(b"%PDF-1.7\n...") == "pdf"
-    assert intake.sniff(b"\xef\xbb\xbf<!DOCTYPE html><html><table></table></html>") == "html"
-    assert intake.sniff(b"<table><tr><td>1</td></tr></table>") == "html"
-    assert intake.sniff("Họ tên;Ngày sinh\nAn;15/03/1985\n".encode()) == "csv"
-    assert intake.sniff(b"\x00\x01\x02binary") == "unknown"
-    assert intake.sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100) == "unknown"  # damaged OLE2
+    assert sniff(blank) == "xlsx"
+    assert sniff(zip_of({"xl/workbook.xml": b"", "xl/vbaProject.bin": b""})) == "xlsm"
+    assert sniff(zip_of({"xl/workbook.bin": b""})) == "xlsb"
+    assert sniff(zip_of({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})) == "ods"
+    assert sniff(zip_of({"mimetype": b"application/vnd.oasis.opendocument.text"})) == "zip-other"
+    assert sniff(zip_of({"word/document.xml": b"<w/>"})) == "zip-other"
+    assert sniff(blank[: len(blank) // 2]) == "zip-broken"
+    assert sniff(b"") == "empty"
+    assert sniff(b"%PDF-1.7\n...") == "pdf"
+    assert sniff(b"\xef\xbb\xbf<!DOCTYPE html><html><table></table></html>") == "html"
+    assert sniff(b"<table><tr><td>1</td></tr></table>") == "html"
+    assert sniff("Họ tên;Ngày sinh\nAn;15/03/1985\n".encode()) == "csv"
+    assert sniff(b"\x00\x01\x02binary") == "unknown"
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100) == "unknown"  # damaged OLE2
 
 
 @pytest.mark.parametrize("data, code, context", [
@@ -188,7 +191,7 @@ def test_encrypted_ooxml(tmp_path, camp):
     out = io.BytesIO()
     with plain.open("rb") as fh:
         ooxml.OOXMLFile(fh).encrypt("matkhau", out)
-    assert intake.sniff(out.getvalue()) == "encrypted"
+    assert sniff(out.getvalue()) == "encrypted"
     result, _ = read_bytes(out.getvalue(), camp)
     assert only(result, "file.encrypted").message == message("file.encrypted")
 
@@ -291,7 +294,7 @@ OLD_FAR_CELL = re.compile(rb'\br="(?:[A-Z]{3}\d|[A-Z]{0,2}\d{5})')
     (b'<c r="aaa1"/>', False), (b'', False),
 ])
 def test_far_reference_scan(xml, far):
-    assert intake._has_far_reference(xml) is far
+    assert limits._has_far_reference(xml) is far
     assert bool(OLD_FAR_CELL.search(xml)) is far  # the same answer as a scan with a leading \b
 
 
@@ -300,7 +303,7 @@ def test_far_reference_scan(xml, far):
                 max_size=12))
 def test_far_reference_scan_matches_word_boundary_scan(parts):
     xml = b"".join(parts)
-    assert intake._has_far_reference(xml) is bool(OLD_FAR_CELL.search(xml))
+    assert limits._has_far_reference(xml) is bool(OLD_FAR_CELL.search(xml))
 
 
 BOMB = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e "boom">]><workbook>&e;</workbook>'
@@ -311,11 +314,11 @@ def test_xml_with_entities_is_refused(data):
     from defusedxml import EntitiesForbidden
 
     with pytest.raises(EntitiesForbidden):
-        intake._parse_xml(data)
+        sheetxml.parse_xml(data)
 
 
 def test_plain_xml_is_parsed():
-    root = intake._parse_xml(b'<?xml version="1.0"?><workbook><sheet name="A &amp; B"/></workbook>')
+    root = sheetxml.parse_xml(b'<?xml version="1.0"?><workbook><sheet name="A &amp; B"/></workbook>')
     assert root.find("sheet").get("name") == "A & B"
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from workbooks import make_return, register_common_targets, with_cached_values
 
-from sheets_tools.collection import templates as build
+from sheets_tools.collection import feedback, templates as build
 from sheets_tools.formkit import declaration as forms
-from sheets_tools.collection import intake
-from sheets_tools.excel import tables as layout
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.collection import identify, layout
+from sheets_tools.excel import sheetxml, tables
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.collection import validate as validate_mod
 from sheets_tools.core.findings import ERROR, WARNING, message
 from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, Column, Form, TableSheet, get_form
@@ -360,7 +360,7 @@ SCORES = Form(id="scores", version=1, name="Chấm điểm", title="BẢNG CHẤ
 
 
 def test_numbers_stored_as_text(tmp_path, camp, monkeypatch):
-    for module in (intake, validate_mod):
+    for module in (identify, validate_mod):
         monkeypatch.setattr(module, "load_forms", lambda: {"scores": SCORES})
     monkeypatch.setattr(validate_mod, "get_form", lambda form_id: SCORES)
     monkeypatch.setattr(forms, "get_form", lambda form_id: SCORES)
@@ -382,12 +382,12 @@ def _sheet_rows(header_at: int = HEADER_ROW, labels=None, data=(), width: int = 
 
 
 def test_similar_labels():
-    assert layout.similar("Ngày sinh (dd/mm/yyyy)", "Ngày sinh")
-    assert layout.similar("Họ và tên đệm:", "Họ và tên đệm")
-    assert layout.similar("Danh hieu thi dua dang ky", "Danh hiệu thi đua đăng ký")  # typed without diacritics
-    assert layout.similar("Xếp loai năm trước", "Xếp loại năm trước")
-    assert not layout.similar("Quê quán", "Tên")
-    assert not layout.similar("T", "Tên")
+    assert tables.similar("Ngày sinh (dd/mm/yyyy)", "Ngày sinh")
+    assert tables.similar("Họ và tên đệm:", "Họ và tên đệm")
+    assert tables.similar("Danh hieu thi dua dang ky", "Danh hiệu thi đua đăng ký")  # typed without diacritics
+    assert tables.similar("Xếp loai năm trước", "Xếp loại năm trước")
+    assert not tables.similar("Quê quán", "Tên")
+    assert not tables.similar("T", "Tên")
 
 
 def test_find_header_and_score():
@@ -441,11 +441,11 @@ def test_formula_cells_and_merges_from_xml():
            b'<c r="E9"/><c r="F9"><f>A1</f><v /></c><c r="G9" t="str"><f>""</f><v></v></c>'
            b'<c r="H10"><f t="shared" si="0"/></c></row></sheetData>'
            b'<mergeCells count="2"><mergeCell ref="B9:C10"/><mergeCell ref="AA1"/></mergeCells>')
-    assert layout.formula_cells(xml) == {(9, 4): True, (9, 6): False, (9, 7): True, (10, 8): False}
-    assert layout.formula_cells(b'<c r="A1"><v>1</v></c>') == {}
-    assert layout.merges_from_xml(xml) == [(9, 2, 10, 3), (1, 27, 1, 27)]
-    assert layout.merges_from_calamine([((8, 1), (9, 2))]) == [(9, 2, 10, 3)]
-    assert layout.merges_from_calamine(None) == []
+    assert sheetxml.formula_cells(xml) == {(9, 4): True, (9, 6): False, (9, 7): True, (10, 8): False}
+    assert sheetxml.formula_cells(b'<c r="A1"><v>1</v></c>') == {}
+    assert sheetxml.merges_from_xml(xml) == [(9, 2, 10, 3), (1, 27, 1, 27)]
+    assert sheetxml.merges_from_calamine([((8, 1), (9, 2))]) == [(9, 2, 10, 3)]
+    assert sheetxml.merges_from_calamine(None) == []
 
 
 def test_unit_cells_by_label_or_shifted_position():
@@ -480,7 +480,7 @@ def test_feedback_of_an_altered_file_is_built(tmp_path, camp):
     result = check(path, camp)
     assert {"sheet.rows_below_table", "sheet.header_moved", "cell.merged", "sheet.renamed"} <= {
         f.code for f in result.findings}
-    wb = build.feedback_workbook(FORM, camp, camp.unit("VP"), result)
+    wb = feedback.feedback_workbook(FORM, camp, camp.unit("VP"), result)
     assert wb["Cá nhân"][f"B{FIRST_ROW}"].value == "Nguyễn Văn"
 
 
@@ -513,8 +513,8 @@ def test_feedback_puts_marks_back_on_the_template_cells(tmp_path):
     from datetime import datetime
 
 
-    from sheets_tools.campaign import model as campaign
-    from sheets_tools.collection.templates import feedback_workbook
+    from sheets_tools.campaign import workbook as campaign
+    from sheets_tools.collection.feedback import feedback_workbook
     from sheets_tools.formkit.declaration import get_form
     from sheets_tools.core.records import Incoming
     from sheets_tools.collection.validate import check_file

@@ -12,9 +12,10 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Font
 
-from sheets_tools.excel import legacy
 from sheets_tools.core.findings import message
-from sheets_tools.excel.legacy import (TCVN3, VNI, cell_styles, convert_cell, fix_mojibake, fix_rows, fix_sheet, from_unicode, is_capital_font, legacy_fonts, legacy_kind, legacy_shared_strings, repair_mojibake, scan_workbook, to_unicode)
+from sheets_tools.excel.legacy import TCVN3, VNI, convert_cell, from_unicode, is_capital_font, legacy_kind, repair_mojibake, to_unicode
+from sheets_tools.excel.legacy_cells import (cell_styles, conversion_finding, fix_mojibake, fix_rows, fix_sheet, legacy_fonts,
+                                             legacy_shared_strings, rich_cells, scan_workbook)
 
 TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
 BASES = ("a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b", "u", "u\u031b", "y")
@@ -217,7 +218,7 @@ def test_cell_styles_parses_attribute_orders_prefixes_and_self_closing_cells():
            b'<x:row r="11"><x:c r="B11" s="9"/></x:row></x:sheetData>')
     assert cell_styles(xml, 9, 10, 2, 3) == {(9, 2): 4, (9, 3): 0, (10, 2): 7}
     runs = [("NguyÔn", ".VnTime")]
-    assert legacy.rich_cells(xml, 9, 10, 2, 3, {0: runs, 1: runs}) == {(9, 2): runs}
+    assert rich_cells(xml, 9, 10, 2, 3, {0: runs, 1: runs}) == {(9, 2): runs}
 
 
 def test_fix_sheet_converts_the_values_calamine_reads():
@@ -273,7 +274,7 @@ def test_fix_rows_leaves_numbers_and_unmapped_fields():
 
 def test_conversion_finding_message():
     _, (conv,) = fix_rows([(9, {"name": "NguyÔn"})], {(9, 3): 1}, {1: ".VnTime"}, {"name": 3})
-    f = legacy.conversion_finding(conv, "Cá nhân", "Họ và tên")
+    f = conversion_finding(conv, "Cá nhân", "Họ và tên")
     assert (f.code, f.severity, f.cell, f.field, f.value) == ("cell.legacy_font", "warning", "C9", "name", "Nguyễn")
     assert f.message == message("cell.legacy_font", label="Họ và tên", font=".VnTime", encoding="TCVN3 (ABC)",
                                 value="Nguyễn")
@@ -315,7 +316,7 @@ def test_not_mojibake_left_alone(text):
 def test_fix_mojibake_rows():
     fixed, (conv,) = fix_mojibake([(9, {"name": "Nguyá»…n", "n": 1, "ok": "An"})], {"name": 2})
     assert fixed == [(9, {"name": "Nguyễn", "n": 1, "ok": "An"})]
-    f = legacy.conversion_finding(conv, "Cá nhân", "Họ và tên")
+    f = conversion_finding(conv, "Cá nhân", "Họ và tên")
     assert f.code == "cell.mojibake" and f.cell == "B9"
     assert f.message == message("cell.mojibake", label="Họ và tên", original="Nguyá»…n", value="Nguyễn")
 
@@ -335,7 +336,7 @@ def _check(tmp_path, family, font=None):
 
     from openpyxl.styles import Font
 
-    from sheets_tools.campaign import model as campaign
+    from sheets_tools.campaign import workbook as campaign
     from sheets_tools.core.records import Incoming
     from sheets_tools.collection.validate import check_file
     from workbooks import make_return

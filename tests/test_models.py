@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.formkit.declaration import Column, TableSheet, get_form
 from sheets_tools.core.values import coerce_choice, coerce_date, coerce_integer, coerce_number, coerce_text, date_to_serial, serial_to_date
 from sheets_tools.formkit.models import row_model

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign_mod
-from sheets_tools.master import office
+from sheets_tools.campaign import workbook as campaign_mod
+from sheets_tools.store import office
 from sheets_tools.collection.templates import form_workbook
 from sheets_tools.collection.collect import check as check_files
 from sheets_tools.collection.collect import collect

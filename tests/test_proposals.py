@@ -4,20 +4,31 @@ registrations, the award history, the scoring results). Each rule's finding cite
 from __future__ import annotations
 
 import os
+import sys
+import types
+import unicodedata
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign_mod
-from sheets_tools.yearend import history
+from sheets_tools.campaign import workbook as campaign_mod
+from sheets_tools.store import history
 from sheets_tools.collection.collect import check as check_files
 from sheets_tools.collection.collect import collect
 from sheets_tools.core.findings import CATALOGUE, ERROR, WARNING, message
-from sheets_tools.formkit.declaration import FIRST_ROW, get_form
-from sheets_tools.yearend.history import PastAward
+from sheets_tools.formkit.declaration import FIRST_ROW, FORMS_PACKAGE, get_form, load_forms
+from sheets_tools.formkit.plugins import Context, rules_for
+from sheets_tools.store.history import PastAward
 from sheets_tools.store.ledger import Ledger
+from sheets_tools.forms.initiatives import COUNCIL_SCOPE, entry_key
 from sheets_tools.forms.proposals import HTT, HTXS, PRINCIPLE
+from sheets_tools.master.book import HEADER
+from sheets_tools.master.consolidate import consolidate
+from sheets_tools.store import office
+from sheets_tools.yearend.lines import candidates, check_sheet, form_lines
 
 from workbooks import with_setting, codes, make_return, only, scoring_workbook
 
@@ -327,7 +338,6 @@ def test_not_registered_in_january(camp):
     # a collective that did not register
     assert codes(proposed(camp, teams=[team("Tổ Lưu trữ")])) == ["proposal.not_registered"]
     # names are matched case- and Unicode-insensitively
-    import unicodedata
     typed = {**HOA, "family_name": unicodedata.normalize("NFD", "nguyễn thị")}
     assert proposed(camp, [person(typed)]).findings == []
 
@@ -464,8 +474,6 @@ INITIATIVE_BASIS = ("Kế hoạch phát động thi đua năm 2024: đăng ký �
 
 def initiatives(camp, rows: list[dict], unit: str = "VP", results: dict[str, str] | None = None) -> None:
     """February: the unit's initiative registration, collected; then the council's results by title."""
-    from sheets_tools.master import office
-    from sheets_tools.forms.initiatives import COUNCIL_SCOPE, entry_key
     full = [{"kind": "Sáng kiến", "field": DIGITAL, "scope": "Toàn Sở", "effect": "Rút ngắn thời gian xử lý", **r}
             for r in rows]
     path = camp.dir.parent / f"sang-kien-{unit}-{next(_files)}.xlsx"
@@ -568,8 +576,6 @@ def test_scope_that_disagrees_with_the_registration(council_done):
 
 
 def test_master_check_sheet_cites_the_registered_initiative(council_done, tmp_path):
-    from openpyxl import load_workbook
-    from sheets_tools.master.consolidate import HEADER, consolidate
     path = council_done.dir.parent / "de-nghi-VP.xlsx"
     make_return(path, council_done, "VP", {"individuals": [person(NAM, CSTDCS, initiative=OWN), person(HOA)]},
                 form_id="proposals")
@@ -581,3 +587,29 @@ def test_master_check_sheet_cites_the_registered_initiative(council_done, tmp_pa
         f"Sáng kiến đã đăng ký: \"{OWN}\" (phạm vi: Toàn Sở; Hội đồng Sáng kiến công nhận, 15/QĐ-HĐSK ngày 20/3/2024)")
     assert rows["Trần Văn Nam"][cols["Kết quả kiểm tra"]] == "Đạt"
     assert rows["Nguyễn Thị Hoa"][cols["Sáng kiến đã đăng ký"]] is None
+
+
+# --- the year end's plug-in contract (yearend.lines) ----------------------------------------------------
+def test_another_award_proposal_form_reaches_the_council_and_the_master(camp, monkeypatch):
+    """A form with role "award_proposal" and the hooks ``proposal_lines`` and ``master`` is all the year
+    end needs: its lines join the ballot's candidates (ids prefixed by the form) and get their check sheet."""
+    path = camp.dir.parent / "de-nghi-VP.xlsx"
+    make_return(path, camp, "VP", {"individuals": [person(NAM, CSTDCS, rating=HTXS)]}, form_id="proposals")
+    collect(camp, [when(path, YEAR_END)], feedback=False)
+    rules = types.ModuleType(f"{FORMS_PACKAGE}.adhoc")
+    rules.proposal_lines = lambda context: [replace(line, proposal=replace(line.proposal, form="adhoc"))
+                                            for line in form_lines(context, "proposals")]
+    rules.master = lambda m, context: check_sheet(m, context, "adhoc")
+    adhoc = FORM.model_copy(update={"id": "adhoc", "name": "Đề nghị khen thưởng đột xuất theo chuyên đề"})
+    monkeypatch.setitem(load_forms(), "adhoc", adhoc)
+    monkeypatch.setitem(sys.modules, rules.__name__, rules)
+    rules_for.cache_clear()
+    try:
+        with Ledger(camp.dir) as ledger:
+            found = candidates(Context(camp, ledger))
+        assert [c.id for c in found] == ["VP/individuals/9/CSTDCS", "adhoc:VP/individuals/9/CSTDCS"]
+        assert {c.name for c in found} == {"Trần Văn Nam"}
+        names = load_workbook(consolidate(camp).path).sheetnames
+        assert {"Kiểm tra đề nghị", "Kiểm tra đề nghị khen thưởng"} <= set(names)  # cut at a word: 31 characters
+    finally:
+        rules_for.cache_clear()

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign_mod
-from sheets_tools.master import office
+from sheets_tools.campaign import workbook as campaign_mod
+from sheets_tools.store import office
 from sheets_tools.collection.collect import collect
-from sheets_tools.master.consolidate import HEADER, consolidate
+from sheets_tools.master.book import HEADER
+from sheets_tools.master.consolidate import consolidate
 from sheets_tools.core.findings import WARNING, message
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.yearend.ranking import CHECKED_SCOPE, SOURCE_CHECKED, SOURCE_SELF, block_leaders, rankings

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.collection.templates import form_workbook
-from sheets_tools.campaign.model import sample_campaign
+from sheets_tools.campaign.workbook import sample_campaign
 from sheets_tools.core.findings import ERROR, WARNING, message
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
 from sheets_tools.core.records import Incoming

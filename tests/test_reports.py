@@ -12,7 +12,7 @@ import pytest
 from docx import Document as WordDocument
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.collection.templates import form_workbook, unit_file_name
 from sheets_tools.collection.collect import collect
 from sheets_tools.master.consolidate import consolidate

@@ -14,6 +14,11 @@ from sheets_tools.excel import sandbox
 XLS = Path(__file__).resolve().parent / "data" / "return.xls"
 
 
+def test_the_child_finds_the_package_when_it_is_not_installed():
+    root = sandbox._child_env()["PYTHONPATH"].split(os.pathsep)[0]
+    assert (Path(root) / "sheets_tools" / "excel" / "sandbox.py").is_file()
+
+
 def test_read_sheets_in_a_child():
     got = sandbox.run(sandbox.read_sheets, XLS.read_bytes(), None, 50, 1_000_000, timeout_s=60, memory_mb=1024)
     assert got["sheet_names"] == ["Tập thể", "Cá nhân", "Phong trào", "_id"] and got["too_large"] is None

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.collection.templates import form_workbook
-from sheets_tools.campaign.model import CampaignError, sample_campaign
+from sheets_tools.campaign.model import CampaignError
+from sheets_tools.campaign.workbook import sample_campaign
 from sheets_tools.campaign.criteria import TOTAL_CODE, Criterion, Table
 from sheets_tools.core.findings import ERROR, WARNING, message
 from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, get_form

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.collection import templates as build
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.formkit import declaration as forms
 from sheets_tools.collection import issue as send
 

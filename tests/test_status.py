@@ -8,7 +8,7 @@ from itertools import count
 import pytest
 
 from sheets_tools.formkit.declaration import load_forms
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.core.findings import STATUS_LABELS, finding
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.core.records import FileResult, Incoming, Row

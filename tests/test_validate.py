@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from workbooks import make_return
 
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.collection import intake
 from sheets_tools.collection import validate as validate_mod
 from sheets_tools.core.findings import message

@@ -6,13 +6,13 @@ from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
 
-from sheets_tools.campaign import model as campaign
+from sheets_tools.campaign import workbook as campaign
 from sheets_tools.yearend.award import ballot_path
 from sheets_tools.cli import main
 from sheets_tools.yearend.council import load as council_results
 from sheets_tools.yearend.decision import money
-from sheets_tools.demo.yearend import MISTAKES
-from sheets_tools.yearend.history import History, person_key
+from sheets_tools.demo.yearend import INITIATIVE_CITED, INITIATIVE_MISTAKES, MISTAKES
+from sheets_tools.store.history import History, person_key
 from sheets_tools.store.ledger import Ledger
 
 
@@ -125,7 +125,7 @@ def demo_after_initiatives(tmp_path_factory):
 
 def test_initiative_stage_then_year_end(demo_after_initiatives):
     from sheets_tools.demo.initiatives import MISTAKES as INITIATIVE_STAGE_MISTAKES
-    from sheets_tools.demo.yearend import INITIATIVE_CITED, INITIATIVE_MISTAKES
+
     from sheets_tools.formkit.plugins import Context
     from sheets_tools.forms.initiatives import COUNCIL_SHEET, registered
     directory, output = demo_after_initiatives

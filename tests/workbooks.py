@@ -146,7 +146,7 @@ def scoring_workbook(campaign, unit_code: str, scores: dict[str, float | None] |
 def with_setting(camp, key: str, value):
     """The campaign after the office changed a setting in campaign.xlsx (sheet "Cài đặt")."""
     from openpyxl import load_workbook
-    from sheets_tools.campaign import model as campaign_mod
+    from sheets_tools.campaign import workbook as campaign_mod
     path = camp.dir / campaign_mod.CAMPAIGN_FILE
     book = load_workbook(path)
     ws = book[campaign_mod.SETTINGS_SHEET]

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sheets_tools.campaign.model import Campaign, Unit
+from sheets_tools.campaign.model import Campaign
 from sheets_tools.formkit.declaration import Form, load_forms
 
 DEFAULT_REMIND_DAYS = 7
+REGULAR = "Thường xuyên"
+REGULAR_TEXT = "thường xuyên, không có hạn nộp (gửi bất kỳ ngày nào trong năm; không nhắc nộp)"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,10 @@ class Window:
         return self.deadline - timedelta(days=self.remind_days) if self.deadline else None
 
     def state(self, today: date) -> str:
-        """"no_deadline", "not_open" (before ``opens``), "open" (to the deadline) or "closed" (after it)."""
+        """"regular" (a form sent any day), "no_deadline", "not_open" (before ``opens``), "open" (to the
+        deadline) or "closed" (after it)."""
+        if self.form.regular:
+            return "regular"
         if self.deadline is None:
             return "no_deadline"
         if self.opens is not None and today < self.opens:
@@ -41,6 +46,8 @@ class Window:
     def when_text(self, today: date) -> str:
         """Vietnamese: how today stands against this window, e.g. "còn 5 ngày", "quá hạn 3 ngày"."""
         state = self.state(today)
+        if state == "regular":
+            return REGULAR_TEXT
         if state == "no_deadline":
             return "chưa có hạn nộp (trang \"Thời hạn\" của campaign.xlsx)"
         if state == "not_open":
@@ -52,7 +59,7 @@ class Window:
 
 
 def window(campaign: Campaign, form: Form) -> Window:
-    entry = campaign.calendar(form.deadline)
+    entry = campaign.calendar(form.deadline) if form.deadline else None
     days = entry.remind_days if entry and entry.remind_days is not None else _setting_days(campaign)
     return Window(form=form, opens=entry.opens if entry else None, deadline=entry.date if entry else None,
                   remind_days=days)
@@ -72,6 +79,9 @@ def due_forms(campaign: Campaign, today: date) -> tuple[list[Form], list[str]]:
             chosen.append(w.form)
         elif state == "not_open":
             notes.append(f"\"{w.form.name}\": chưa gửi, theo lịch gửi từ ngày {w.opens:%d/%m/%Y}.")
+        elif state == "regular":
+            notes.append(f"\"{w.form.name}\": biểu mẫu {REGULAR.lower()}, không có hạn nộp; gửi bằng --form {w.form.id} "
+                         "khi cần.")
         elif state == "closed":
             notes.append(f"\"{w.form.name}\": không gửi, đã quá hạn nộp {w.deadline:%d/%m/%Y} "
                          f"(gửi lại bằng --form {w.form.id}).")

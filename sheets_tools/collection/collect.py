@@ -13,12 +13,12 @@ from typing import Iterable
 from sheets_tools.campaign.model import CAMPAIGN_FILE, Campaign
 from sheets_tools.core.files import campaign_lock
 from sheets_tools.formkit.declaration import load_forms
-from sheets_tools.collection.intake import gather
+from sheets_tools.collection.gather import gather
 from sheets_tools.store.ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
 from sheets_tools.core.records import FileResult
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.collection.validate import check_file, cross_unit_findings
-from sheets_tools.collection.templates import write_feedback
+from sheets_tools.collection.feedback import write_feedback
 
 # what collect must never take as a return when it is given the campaign folder itself
 INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", CAMPAIGN_FILE, LEDGER_FILE,

@@ -18,7 +18,7 @@ from sheets_tools.collection import calendar as schedule
 from sheets_tools.collection import reminders
 from sheets_tools.collection.templates import form_workbook, safe_file_name, unit_file_name
 from sheets_tools.campaign.model import Campaign, Unit
-from sheets_tools.core.files import atomic_write_bytes
+from sheets_tools.core.files import campaign_lock, atomic_write_bytes
 from sheets_tools.formkit.declaration import Form
 from sheets_tools.store.ledger import LEDGER_FILE, Ledger
 from sheets_tools.core.records import OFFICE_TZ
@@ -92,7 +92,7 @@ def issue(campaign: Campaign, form_ids: list[str] | None = None, *, today: date 
     try:
         context = Context(campaign, ledger)
         for form in chosen:
-            if campaign.deadline(form.deadline) is None:
+            if form.deadline and campaign.deadline(form.deadline) is None:
                 result.skipped.append(f"Biểu mẫu \"{form.name}\" chưa có hạn nộp trong campaign.xlsx (trang Thời hạn).")
             for unit in campaign.units:
                 _issue_one(campaign, form, unit, result, context)
@@ -122,8 +122,14 @@ def remind(campaign: Campaign, *, today: date | None = None, form_ids: list[str]
     ``files`` are the forms attached, ``drafts`` the reminders; units without e-mail are in ``skipped``."""
     today = today or date.today()
     result = IssueResult()
-    if not (campaign.dir / LEDGER_FILE).exists():
-        Ledger(campaign.dir).close()  # nothing collected yet: every unit is still to send everything
+    with campaign_lock(campaign.dir, "remind"):
+        if not (campaign.dir / LEDGER_FILE).exists():
+            Ledger(campaign.dir).close()  # nothing collected yet: every unit is still to send everything
+        _remind(campaign, today, form_ids, result)
+    return result
+
+
+def _remind(campaign: Campaign, today: date, form_ids: list[str] | None, result: IssueResult) -> None:
     with Ledger(campaign.dir) as ledger:
         due = reminders.reminders(campaign, ledger, today, form_ids)
         context = Context(campaign, ledger)
@@ -145,7 +151,6 @@ def remind(campaign: Campaign, *, today: date | None = None, form_ids: list[str]
                                   subject="Nhắc nộp: " + subject(campaign, r.form), body=text, attachments=[path])
             name = safe_file_name(f"Nhắc nộp - {r.form.name} {campaign.info.year}", ".eml")
             result.drafts.append(atomic_write_bytes(path.parent / name, message))
-    return result
 
 
 def reminder_body(campaign: Campaign, r: "reminders.Reminder", file_name: str, today: date) -> str:
@@ -170,14 +175,14 @@ def reminder_body(campaign: Campaign, r: "reminders.Reminder", file_name: str, t
 def subject(campaign: Campaign, form: Form) -> str:
     """E.g. ``[Sở Tư pháp] Đăng ký thi đua năm 2024 - hạn nộp 31/01/2024``."""
     text = f"[{_agency_name(campaign)}] {form.name} năm {campaign.info.year}"
-    due = campaign.deadline(form.deadline)
+    due = campaign.deadline(form.deadline) if form.deadline else None
     return text + (f" - hạn nộp {_dmy(due)}" if due else "")
 
 
 def body(campaign: Campaign, form: Form, unit: Unit, file_name: str) -> str:
     """The polite Vietnamese letter that goes with a unit's form."""
     info = campaign.info
-    due = campaign.deadline(form.deadline)
+    due = campaign.deadline(form.deadline) if form.deadline else None
     to = f"{unit.name} (đồng chí {unit.contact})" if unit.contact else unit.name
     back = f"về địa chỉ {info.office_email}" if info.office_email else f"về {info.office}"
     by = f" trước ngày {_dmy(due)}" if due else ""

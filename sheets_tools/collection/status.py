@@ -14,7 +14,7 @@ from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import ERROR, STATUS_LABELS, WARNING, Finding
 from sheets_tools.formkit.declaration import Form, load_forms
 from sheets_tools.store.ledger import Ledger, Submission
-from sheets_tools.collection.calendar import Window, window
+from sheets_tools.collection.calendar import REGULAR, REGULAR_TEXT, Window, window
 from sheets_tools.collection.validate import cross_unit_findings
 
 STATES = ("accepted", "accepted_with_warnings", "rejected", "missing")
@@ -149,9 +149,11 @@ class Board:
     """What ``board()`` returns: per form the units' entries, plus the unidentified files."""
 
     today: date
+    units: int = 0
     forms: list[FormStatus] = field(default_factory=list)
     unidentified: list[Unidentified] = field(default_factory=list)
     undated: list[Form] = field(default_factory=list)  # forms whose calendar line has no date yet
+    regular: dict[str, int] = field(default_factory=dict)  # a form sent any day: how many units sent it
 
     def to_json(self) -> dict:
         """{"forms": [{"form", "name", "deadline", "counts", "units": [...]}], "unidentified": [...]}."""
@@ -176,6 +178,9 @@ class Board:
             opens = fs.window.opens if fs.window else None
             rows.append((fs.form.name, f"{opens:%d/%m/%Y}" if opens else "", f"{fs.deadline:%d/%m/%Y}",
                          f"{fs.counts['sent']}/{fs.counts['units']}", fs.when))
+        forms = load_forms()
+        for form_id, sent in self.regular.items():
+            rows.append((forms[form_id].name, "", REGULAR, f"{sent}/{self.units}", REGULAR_TEXT))
         for form in self.undated:
             rows.append((form.name, "", "", "", "chưa có hạn nộp (trang \"Thời hạn\" của campaign.xlsx)"))
         return "\n".join([f"Lịch nộp biểu mẫu (hôm nay {self.today:%d/%m/%Y})", *_table(rows, numeric=set())])
@@ -186,9 +191,12 @@ def board(campaign: Campaign, ledger: Ledger, today: date | None = None) -> Boar
 
     ``today`` (default: the system date) tells an overdue unit from a pending one.
     """
-    out = Board(today=today or date.today())
+    out = Board(today=today or date.today(), units=len(campaign.units))
     for form in load_forms().values():
         w = window(campaign, form)
+        if form.regular:
+            out.regular[form.id] = len({s.unit for s in ledger.submissions(form=form.id) if s.unit})
+            continue
         if w.deadline is None:
             out.undated.append(form)
             continue

@@ -110,7 +110,7 @@ def _no_data(result: FileResult, form: Form) -> list[Finding]:
 
 
 def _check_deadline(result: FileResult, form: Form, campaign: Campaign) -> None:
-    deadline = campaign.deadline(form.deadline)
+    deadline = campaign.deadline(form.deadline) if form.deadline else None
     received = result.incoming.received_at.date()
     if deadline is not None and received > deadline:
         result.late = True

@@ -15,12 +15,14 @@ from openpyxl import load_workbook
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.collect import collect
-from sheets_tools.master.consolidate import HEADER, consolidate, master_path
+from sheets_tools.master.book import HEADER
+from sheets_tools.master.consolidate import consolidate, master_path
 from sheets_tools.core.files import atomic_save
 from sheets_tools.formkit.declaration import get_form
 from sheets_tools.collection.report import format_files
 from sheets_tools.forms.initiatives import (COUNCIL_SHEET, DECISION_LABEL, KEY_LABEL, NOT_RECOGNISED, RECOGNISED, RESULT_LABEL)
 from sheets_tools.collection.issue import issue
+from sheets_tools.demo.common import issued_file, mail_back, registered_people, write_rows
 
 INITIATIVES_TODAY = date(2024, 3, 25)  # after the deadline 28/02 and the council's meeting
 INBOX = "inbox-sang-kien"
@@ -55,12 +57,11 @@ _EFFECTS = ["Rút ngắn 30% thời gian xử lý hồ sơ", "Tăng số ngườ
 
 def run_initiatives(camp: Campaign, echo: Callable[[str], None], step: int) -> int:
     """Run the initiative stage; returns the next step number."""
-    from sheets_tools.demo.yearend import _issued, _mail, _registered_people, _write_rows
 
     rng = random.Random(2802)
     issued = issue(camp, ["initiatives"])
     echo(f"{step}. Đã ghi {len(issued.files)} biểu mẫu đăng ký đề tài, sáng kiến vào outbox")
-    people = _registered_people(camp)
+    people = registered_people(camp)
     form = get_form("initiatives")
     sheet = form.sheet("initiatives")
     inbox = camp.dir / INBOX
@@ -72,10 +73,10 @@ def run_initiatives(camp: Campaign, echo: Callable[[str], None], step: int) -> i
         taken[unit.code] = rows[0]["title"]
         if unit.code == DUPLICATED[1] and DUPLICATED[0] in taken:
             rows[0]["title"] = taken[DUPLICATED[0]]
-        wb = load_workbook(_issued(camp, form, unit))
-        _write_rows(wb, sheet, rows)
+        wb = load_workbook(issued_file(camp, form, unit))
+        write_rows(wb, sheet, rows)
         # in the order of the units, all before the deadline (the duplicate after the original)
-        _mail(camp, unit, wb, inbox, "dang-ky-sang-kien", "bảng đăng ký đề tài, sáng kiến",
+        mail_back(camp, unit, wb, inbox, "dang-ky-sang-kien", "bảng đăng ký đề tài, sáng kiến",
               datetime(camp.info.year, 2, 5 + n, rng.randint(8, 16)))
     collected = collect(camp, [inbox])
     echo(f"{step + 1}. Mô phỏng {len(senders)} bảng đăng ký đề tài, sáng kiến gửi Hội đồng Sáng kiến; kết quả "

@@ -21,9 +21,9 @@ from sheets_tools.formkit.declaration import FIRST_ROW, get_form
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.formkit.plugins import Context, hook
 from sheets_tools.forms.nominations import (COLLECTIVE, CRITERIA, FORM_ID, INDIVIDUAL, KEY_LABEL, LIST_SHEET, REMARK_LABEL, SELECT_LABEL, SHEET)
-from sheets_tools.demo.yearend import _issued, _mail, _registered_people
 from sheets_tools.collection.issue import issue
 from sheets_tools.core.text import person_key
+from sheets_tools.demo.common import issued_file, mail_back, registered_people
 
 INBOX = "inbox-dien-hinh"
 UNITS = ("VP", "TTR", "XDKT", "PBGD", "HCTP", "TGPL", "CC1", "PTP-BMT", "PTP-BH", "PTP-KN", "PTP-EHL", "PTP-EK")
@@ -85,7 +85,7 @@ def run_nominations(camp: Campaign, echo: Callable[[str], None], step: int) -> i
 def _send(camp: Campaign, inbox, rng: random.Random) -> int:
     form = get_form(FORM_ID)
     sheet = form.sheet(SHEET)
-    people = _registered_people(camp)
+    people = registered_people(camp)
     authors = _authors(camp)
     shared = _shared_person(people)
     count = 0
@@ -103,7 +103,7 @@ def _send(camp: Campaign, inbox, rng: random.Random) -> int:
                          _ACHIEVEMENT.format(year=camp.info.year, what=_WORK[n % len(_WORK)]), rng, publicity=n + 1,
                          initiative=person_key(name) in authors.get(code, set())))
         _mistake(code, rows)
-        wb = load_workbook(_issued(camp, form, unit))
+        wb = load_workbook(issued_file(camp, form, unit))
         ws = wb[sheet.name]
         for i, values in enumerate(rows):
             for col in sheet.columns:
@@ -111,7 +111,7 @@ def _send(camp: Campaign, inbox, rng: random.Random) -> int:
                     ws[f"{col.letter}{FIRST_ROW + i}"] = values[col.field]
                     ws[f"{col.letter}{FIRST_ROW + i}"].data_type = "s"
         day = {"PTP-EHL": 5, "PTP-EK": 20}.get(code, rng.randint(6, 28))
-        _mail(camp, unit, wb, inbox, "de-xuat-dien-hinh", "danh sách đề xuất điển hình tiên tiến",
+        mail_back(camp, unit, wb, inbox, "de-xuat-dien-hinh", "danh sách đề xuất điển hình tiên tiến",
               datetime(camp.info.year, 10, day, rng.randint(8, 16)))
         count += 1
     return count

@@ -1,6 +1,6 @@
 """``sheets-tools demo``: the whole year on the sample campaign: registration here, then the
-initiatives (demo_initiatives.py), the exemplary nominations (demo_nominations.py), the mid-year
-report (demo_reports.py), the year-end report and the year-end stage (demo_yearend.py).
+initiatives (initiatives.py), the exemplary nominations (nominations.py), the mid-year
+report (reports.py), the year-end report and the year-end stage (yearend.py); what they share is in common.py.
 
 Builds the sample campaign, issues the forms, simulates the units' replies as e-mails
 (most correct; some with typical mistakes; one late; one resubmitted; one typed with an old
@@ -20,7 +20,7 @@ from typing import Callable
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from sheets_tools.campaign import model as campaign_mod
+from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.excel import legacy
 from sheets_tools.formkit.declaration import FIRST_ROW, ID_SHEET, Form, get_form
 from sheets_tools.core.files import atomic_write_bytes

@@ -16,11 +16,11 @@ from openpyxl import Workbook, load_workbook
 
 from sheets_tools.yearend import award
 from sheets_tools.yearend import council
-from sheets_tools.yearend import history
+from sheets_tools.yearend import history_import as history
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.collect import collect
 from sheets_tools.master.consolidate import consolidate, master_path
-from sheets_tools.core.files import atomic_save, atomic_write_bytes
+from sheets_tools.core.files import atomic_save
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.collection.report import format_files
@@ -28,9 +28,9 @@ from sheets_tools.formkit.plugins import Context
 from sheets_tools.forms.initiatives import Initiative, registered
 from sheets_tools.forms.scoring import CHECK_SHEET
 from sheets_tools.core.text import person_key
-from sheets_tools.collection.issue import draft_email, issue
+from sheets_tools.collection.issue import issue
 from sheets_tools.yearend.ranking import rankings
-from sheets_tools.collection.templates import unit_file_name
+from sheets_tools.demo.common import issued_file, mail_back, registered_people, write_rows
 
 YEAR_END_TODAY = date(2024, 12, 5)  # after the November deadline
 SCORING_MISSING = {"DGTS", "PTP-LAK"}
@@ -62,7 +62,7 @@ def run_year_end(camp: Campaign, echo: Callable[[str], None], step: int) -> int:
     """Run the year-end stage; returns the next step number."""
     rng = random.Random(1122)
     directory = camp.dir
-    people = _registered_people(camp)
+    people = registered_people(camp)
     hist = directory / "lich-su-khen-thuong.xlsx"
     _history_workbook(hist, camp, people)
     imported = history.import_history(camp, hist)
@@ -99,15 +99,6 @@ def run_year_end(camp: Campaign, echo: Callable[[str], None], step: int) -> int:
 
 
 # --- the award history the office already has ------------------------------------------------------
-def _registered_people(camp: Campaign) -> dict[str, list[dict]]:
-    form = get_form("registration")
-    out: dict[str, list[dict]] = {}
-    with Ledger(camp.dir) as ledger:
-        for unit, sub in ledger.data_submission("registration").items():
-            out[unit] = [r.values for r in ledger.typed_rows(form, sub.id) if r.sheet == "individuals"]
-    return out
-
-
 def _history_workbook(path: Path, camp: Campaign, people: dict[str, list[dict]]) -> None:
     """CSTĐCS of the two previous years for VP's first person; only the last year for TGPL's."""
     wb = Workbook()
@@ -137,7 +128,7 @@ def _send_scores(camp: Campaign, inbox: Path, rng: random.Random) -> int:
         table = camp.criteria_of(unit)
         if unit.code in SCORING_MISSING or table is None:
             continue
-        wb = load_workbook(_issued(camp, form, unit))
+        wb = load_workbook(issued_file(camp, form, unit))
         ws = wb[sheet.name]
         at = {ws[f"{sheet.column('code').letter}{r}"].value: r for r in range(FIRST_ROW, FIRST_ROW + len(table.items) + 1)}
         col = {c.field: c.letter for c in sheet.columns}
@@ -150,7 +141,7 @@ def _send_scores(camp: Campaign, inbox: Path, rng: random.Random) -> int:
             if c.evidence and value:
                 ws[f"{col['evidence']}{r}"] = f"Văn bản số {rng.randint(10, 300)}/{unit.code}"
         _score_mistake(unit.code, table, ws, at, col)
-        _mail(camp, unit, wb, inbox, "tu-cham-diem", "bảng tự chấm điểm thi đua",
+        mail_back(camp, unit, wb, inbox, "tu-cham-diem", "bảng tự chấm điểm thi đua",
               datetime(camp.info.year, 11, rng.randint(18, 28), rng.randint(8, 16)))
         count += 1
     return count
@@ -201,10 +192,10 @@ def _send_proposals(camp: Campaign, inbox: Path, people: dict[str, list[dict]], 
                                 "achievements": f"Dẫn đầu khối thi đua năm {camp.info.year}."})
         _proposal_mistake(unit.code, individuals, collectives, rng)
         _cite_initiatives(unit.code, individuals, initiatives.get(unit.code, []))
-        wb = load_workbook(_issued(camp, form, unit))
+        wb = load_workbook(issued_file(camp, form, unit))
         for key, rows in (("individuals", individuals), ("collectives", collectives)):
-            _write_rows(wb, form.sheet(key), rows)
-        _mail(camp, unit, wb, inbox, "de-nghi-khen-thuong", "hồ sơ đề nghị khen thưởng",
+            write_rows(wb, form.sheet(key), rows)
+        mail_back(camp, unit, wb, inbox, "de-nghi-khen-thuong", "hồ sơ đề nghị khen thưởng",
               datetime(camp.info.year, 11, rng.randint(20, 29), rng.randint(8, 16)))
         count += 1
     return count
@@ -280,17 +271,6 @@ def _name(row: dict) -> str:
     return f"{row.get('family_name') or ''} {row.get('given_name') or ''}".strip()
 
 
-def _write_rows(wb, sheet, rows: list[dict]) -> None:
-    ws = wb[sheet.name]
-    for i, values in enumerate(rows):
-        for col in sheet.columns:
-            v = values.get(col.field)
-            if v is not None:
-                ws[f"{col.letter}{FIRST_ROW + i}"] = v
-                if isinstance(v, str):
-                    ws[f"{col.letter}{FIRST_ROW + i}"].data_type = "s"
-
-
 # --- the office and the council ------------------------------------------------------------------
 def _office_checks(camp: Campaign, ranked: dict) -> int:
     """The office types checked scores for the first units of each block (one lowered by 3 points)."""
@@ -335,17 +315,3 @@ def _vote(camp: Campaign, path: Path) -> None:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def _issued(camp: Campaign, form, unit) -> Path:
-    return camp.dir / "outbox" / unit.code / unit_file_name(form, camp, unit)
-
-
-def _mail(camp: Campaign, unit, wb, inbox: Path, stem: str, what: str, when: datetime) -> None:
-    path = inbox / unit.code / f"{unit.code}-{stem}.xlsx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    mail = draft_email(sender=unit.email or "donvi@example.gov.vn", to=camp.info.office_email,
-                       subject=f"{unit.name} gửi {what} năm {camp.info.year}",
-                       body=f"Kính gửi Văn phòng Sở,\nĐơn vị gửi kèm {what}.\nTrân trọng.", attachments=[path], date=when)
-    atomic_write_bytes(inbox / f"{when:%Y%m%d-%H%M}-{unit.code}-{stem}.eml", mail)
-    path.unlink()
-    path.parent.rmdir()

@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+import python_calamine
+
 try:
     import resource
 except ImportError:  # Windows
@@ -65,7 +67,7 @@ def run(func: Callable, *args: Any, timeout_s: float, memory_mb: int | None) -> 
 def _child_env() -> dict[str, str]:
     """The parent's environment, with this package importable even when it is not installed."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding sheets_tools/
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     env["RUST_BACKTRACE"] = "0"  # a Rust panic or allocation failure says so in one line
     return env
@@ -99,8 +101,6 @@ def read_sheets(data: bytes, names: list[str] | None, nrows: int, max_cells: int
     its merged ranges, or in ``errors`` why it could not be read. Stops at the first sheet spanning
     more than ``max_cells`` cells: ``too_large`` = (name, rows, columns). Meant to run in the
     child (``run(read_sheets, ...)``)."""
-    import python_calamine
-
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheet_names = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
     out: dict[str, Any] = {"sheet_names": sheet_names, "rows": {}, "merged": {}, "errors": {}, "too_large": None}

@@ -1,92 +1,60 @@
-"""Find a declared table in a returned sheet that the unit may have altered.
+"""Find a table's header row in a sheet by its labels, and which column holds each label.
 
-Pure functions over the values python-calamine gives for a sheet: ``rows`` where row n is at
-index n-1 and column c at index c-1 (absolute positions from A1, '' for an empty cell), as
-``sheet.to_python(skip_empty_area=False, nrows=...)`` returns them. They locate the header row
-by its labels, map each declared field to the column whose label matches, read every non-blank
-row down to the end of the data, and say in findings what they tolerated (a warning) or what
-the unit must fix (an error). Row numbers and cell references in findings are the real ones.
+Pure functions over the values a reader gives for a sheet: ``rows``, a list of rows, each a list
+of cell values ('' or None for an empty cell), as python-calamine's
+``sheet.to_python(skip_empty_area=False)`` returns them. Rows and columns here are 0-based
+indexes into ``rows`` (``rows[row][column]``).
+
+The labels a caller looks for are a mapping ``key -> label`` (any hashable key: a field name, a
+label, None), or ``key -> (label, other accepted label, ...)``. A cell matches a label when both
+are equal once normalized (``fold`` by default: case, diacritics and spaces); labels the unit
+edited are accepted when ``similar`` to exactly one expected label (and it to exactly one of them).
+
+- ``match_row(cells, labels)``: the columns of the labels on one row.
+- ``find_header(rows, labels, scan=...)``: the first row, in the first ``scan`` rows, whose labels
+  are accepted (every ``required`` key matched, ``accept(columns)`` true; by default at least half
+  of the labels) -> ``Header`` (row, columns, the other labels of the row) or None.
+- ``best_header(rows, labels, scan=...)``: the row matching most labels, and how many.
 """
 from __future__ import annotations
 
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Generic, Hashable, Iterable, Mapping, Sequence, TypeVar
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
-from sheets_tools.core.findings import ERROR, Finding, finding
-from sheets_tools.formkit.declaration import (HEADER_ROW, ID_SHEET, LIST_SHEET, ROW_NUMBER_LABEL, UNIT_CODE_ROW, UNIT_NAME_ROW, UNIT_VALUE_COL, TableSheet)
-from sheets_tools.core.values import coerce_text, format_date, is_empty
 from sheets_tools.core.text import fold
+from sheets_tools.core.values import coerce_text
 
 HEADER_SCAN = 40  # the header row is looked for in the first rows of a sheet
-ROWS_BELOW = 2000  # rows read below the deepest declared table (inserted rows, data typed below)
-BLANK_RUN = 20  # below the declared table, this many blank rows in a row end the data
-SIMILARITY = 0.8  # difflib ratio above which an edited label is taken for the declared one
-# Text build.py writes under the table (the note row, then the signature block): never data.
-FOOTER_MARKS = ("ghi chú: cột có tiêu đề", "người lập biểu", "thủ trưởng đơn vị")
-_FOOTER_STARTS = frozenset(m[:3] for m in FOOTER_MARKS)  # build.py writes these texts (NFC) itself
-UNIT_LABELS = {"đơn vị": "name", "mã đơn vị": "code"}
+SIMILARITY = 0.8  # difflib ratio above which an edited label is taken for the expected one
 Rows = list[list[Any]]
-Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
-
-
-@dataclass
-class Table:
-    """A declared table as found on one sheet of a returned workbook."""
-
-    sheet: str  # the sheet's name in the file
-    header_row: int | None = None
-    columns: dict[str, int] = field(default_factory=dict)  # field -> 1-based column
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (row number, {field: value})
-    findings: list[Finding] = field(default_factory=list)
-    readable: bool = False  # False when the table could not be mapped: rows is then empty
-
-    @property
-    def letters(self) -> dict[str, str]:
-        """field -> the column letter in the file."""
-        return {f: get_column_letter(c) for f, c in self.columns.items()}
-
-
-@dataclass
-class Match:
-    """How the labels of one row match a sheet's declared columns."""
-
-    columns: dict[str, int]  # field -> column whose label matches
-    renamed: dict[str, str]  # field -> the edited label that was accepted for it
-    others: dict[int, str]  # column -> a non-empty label that matches nothing (STT left out)
+K = TypeVar("K", bound=Hashable)
+Labels = Mapping[K, "str | Sequence[str]"]  # key -> label, or (label, other accepted labels...)
+Similar = Callable[[str, str], bool]  # (label found in the sheet, expected label) -> accepted
 
 
 # --- text --------------------------------------------------------------------------------------
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell's value as text ('' for an empty cell)."""
     return coerce_text(None if value == "" else value) or ""
 
 
-def _words(text: str) -> str:
+def words(text: str) -> str:
+    """The folded words of ``text``, punctuation left out ("Họ và tên:" -> "ho va ten")."""
     return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def similar(found: str, declared: str) -> bool:
     """Whether an edited label ``found`` can be the declared one: one contains the other as
     whole words (at least 3 letters), or they are close (difflib ratio >= SIMILARITY)."""
-    a, b = _words(found), _words(declared)
+    a, b = words(found), words(declared)
     if not a or not b:
         return False
     short, long = sorted((a, b), key=len)
     if len(short) >= 3 and f" {short} " in f" {long} ":
         return True
     return difflib.SequenceMatcher(None, a, b).ratio() >= SIMILARITY
-
-
-def _at(rows: Rows, row: int, col: int) -> Any:
-    """The value at 1-based (row, col); None for empty or outside."""
-    if row < 1 or col < 1 or row > len(rows) or col > len(rows[row - 1]):
-        return None
-    value = rows[row - 1][col - 1]
-    return None if value == "" else value
 
 
 def spans(numbers: list[int]) -> str:
@@ -100,319 +68,121 @@ def spans(numbers: list[int]) -> str:
     return "dòng " + ", ".join(parts)
 
 
-def _shown(value: Any) -> Any:
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return "" if value is None else value
+def _aliases(label: str | Sequence[str]) -> tuple[str, ...]:
+    return (label,) if isinstance(label, str) else tuple(label)
 
 
-# --- header and columns ------------------------------------------------------------------------
-def match_labels(cells: list[Any], sheet: TableSheet) -> Match:
-    """Map the declared columns to the labels of one row: equal folded labels first, then edited
-    labels that are ``similar`` to exactly one declared label (and it to exactly one of them)."""
-    free = {c: t for c, t in ((c, _text(v)) for c, v in enumerate(cells, start=1))
-            if t and fold(t) != fold(ROW_NUMBER_LABEL)}
-    columns: dict[str, int] = {}
-    for column in sheet.columns:
-        target = fold(column.label)
-        col = next((c for c, t in free.items() if fold(t) == target), None)
+# --- one row -------------------------------------------------------------------------------------
+@dataclass
+class LabelMatch(Generic[K]):
+    """How the labels of one row match the expected ones (columns 0-based)."""
+
+    columns: dict[K, int]  # key -> column whose label matches
+    renamed: dict[K, str]  # key -> the edited label that was accepted for it (through ``similar``)
+    others: dict[int, str]  # column -> a non-empty label that matches nothing (``ignore``d ones left out)
+
+
+def match_row(cells: Sequence[Any], labels: Labels, *, normalize: Callable[[str], str] = fold,
+              similar: Similar | None = similar, ignore: Iterable[str] = ()) -> LabelMatch:
+    """Map the expected ``labels`` to the cells of one row: equal normalized labels first (the first
+    free column, in the order of ``labels``), then edited labels that are ``similar`` to exactly
+    one expected label (and it to exactly one of them); ``similar=None``: equal labels only.
+    Cells whose normalized text is one of ``ignore`` (e.g. "STT") are never matched nor reported."""
+    skip = {normalize(t) for t in ignore}
+    free = {c: t for c, t in ((c, cell_text(v)) for c, v in enumerate(cells)) if t and normalize(t) not in skip}
+    expected = {key: _aliases(label) for key, label in labels.items()}
+    columns: dict[Any, int] = {}
+    for key, texts in expected.items():
+        targets = {normalize(t) for t in texts}
+        col = next((c for c, t in free.items() if normalize(t) in targets), None)
         if col is not None:
-            columns[column.field] = col
+            columns[key] = col
             del free[col]
-    pending = [c for c in sheet.columns if c.field not in columns]
-    options = {c.field: [col for col, t in free.items() if similar(t, c.label)] for c in pending}
-    renamed: dict[str, str] = {}
-    for fld, cols in options.items():
+    renamed: dict[Any, str] = {}
+    if similar is None:
+        return LabelMatch(columns, renamed, free)
+    options = {key: [col for col, t in free.items() if any(similar(t, a) for a in texts)]
+               for key, texts in expected.items() if key not in columns}
+    for key, cols in options.items():
         if len(cols) == 1 and sum(cols[0] in other for other in options.values()) == 1:
-            columns[fld] = cols[0]
-            renamed[fld] = free.pop(cols[0])
-    return Match(columns, renamed, free)
+            columns[key] = cols[0]
+            renamed[key] = free.pop(cols[0])
+    return LabelMatch(columns, renamed, free)
 
 
-def _score(rows: Rows, sheet: TableSheet, scan: int, exact: bool) -> tuple[int | None, int]:
-    labels = {fold(c.label) for c in sheet.columns}
+# --- the header row ----------------------------------------------------------------------------------
+@dataclass
+class Header(Generic[K]):
+    """The header row found by ``find_header`` (row and columns 0-based)."""
+
+    row: int  # index in ``rows`` of the header row
+    columns: dict[K, int]  # key -> column of its label
+    renamed: dict[K, str]  # key -> the edited label accepted for it
+    others: dict[int, str]  # column -> a label of the row that matches no key
+    texts: dict[int, str]  # column -> every non-empty cell text of the row
+    normalize: Callable[[str], str] = field(default=fold, repr=False, compare=False)
+
+    def column(self, label: str) -> int | None:
+        """The first column of the header row whose text is ``label`` (normalized), matched or not
+        (e.g. a member's name as a column of a votes sheet); None when absent."""
+        target = self.normalize(label)
+        return next((c for c, t in self.texts.items() if self.normalize(t) == target), None)
+
+
+def find_header(rows: Sequence[Sequence[Any]], labels: Labels, *, scan: int = HEADER_SCAN,
+                required: Iterable[K] | None = None, accept: Callable[[dict[K, int]], bool] | None = None,
+                normalize: Callable[[str], str] = fold, similar: Similar | None = similar,
+                ignore: Iterable[str] = ()) -> Header | None:
+    """The first row, in the first ``scan`` rows, whose labels (``match_row``) are accepted: every
+    key of ``required`` is matched and ``accept(columns)`` holds; when neither is given, at least
+    half of the labels must match. None when no row is accepted."""
+    required = list(required) if required is not None else None
+    ignore = tuple(ignore)
+    need = (len(labels) + 1) // 2
+    for r in range(min(scan, len(rows))):
+        match = match_row(rows[r], labels, normalize=normalize, similar=similar, ignore=ignore)
+        if required is not None:
+            ok = all(k in match.columns for k in required)
+        else:
+            ok = accept is not None or len(match.columns) >= need
+        if ok and (accept is None or accept(match.columns)):
+            texts = {c: t for c, t in ((c, cell_text(v)) for c, v in enumerate(rows[r])) if t}
+            return Header(r, match.columns, match.renamed, match.others, texts, normalize)
+    return None
+
+
+def best_header(rows: Sequence[Sequence[Any]], labels: Labels, *, scan: int = HEADER_SCAN,
+                prefer: int | None = None, normalize: Callable[[str], str] = fold,
+                similar: Similar | None = similar, ignore: Iterable[str] = ()) -> tuple[int | None, int]:
+    """The row (in the first ``scan`` rows) whose cells match most labels, and how many match
+    (None, 0 when none does). Labels written exactly count first; edited ones (``match_row``)
+    only when fewer than half of the labels are found exactly. On a tie the first row wins,
+    except the row ``prefer`` (where the header is expected)."""
+    need = (len(labels) + 1) // 2
+    groups = {frozenset(normalize(t) for t in _aliases(label)) for label in labels.values()}
+
+    def exact(cells: Sequence[Any]) -> int:
+        present = {normalize(t) for t in map(cell_text, cells) if t}
+        return sum(1 for group in groups if group & present)
+
+    found = _best(rows, scan, prefer, exact)
+    if found[1] >= need:
+        return found
+    ignore = tuple(ignore)
+
+    def tolerant(cells: Sequence[Any]) -> int:
+        if not any(v != "" for v in cells):
+            return 0
+        return len(match_row(cells, labels, normalize=normalize, similar=similar, ignore=ignore).columns)
+
+    return max(found, _best(rows, scan, prefer, tolerant), key=lambda x: x[1])
+
+
+def _best(rows: Sequence[Sequence[Any]], scan: int, prefer: int | None,
+          score: Callable[[Sequence[Any]], int]) -> tuple[int | None, int]:
     best, best_score = None, 0
-    for r in range(1, min(scan, len(rows)) + 1):
-        cells = rows[r - 1]
-        if exact:
-            score = len(labels & {fold(t) for t in map(_text, cells) if t})
-        else:
-            score = len(match_labels(cells, sheet).columns) if any(v != "" for v in cells) else 0
-        if score > best_score or (score and score == best_score and r == HEADER_ROW):
-            best, best_score = r, score
+    for r in range(min(scan, len(rows))):
+        value = score(rows[r])
+        if value > best_score or (value and value == best_score and r == prefer):
+            best, best_score = r, value
     return best, best_score
-
-
-def header_score(rows: Rows, sheet: TableSheet, scan: int = HEADER_SCAN) -> tuple[int | None, int]:
-    """The row (in the first ``scan`` rows) whose labels match most declared columns, and how many
-    match; exact folded labels count first, edited ones only when that is not enough."""
-    if _at_declared_place(rows, sheet):  # the common case: the template was left as it was
-        return HEADER_ROW, len(sheet.columns)
-    need = (len(sheet.columns) + 1) // 2
-    found = _score(rows, sheet, scan, exact=True)
-    return found if found[1] >= need else max(found, _score(rows, sheet, scan, exact=False), key=lambda x: x[1])
-
-
-def _at_declared_place(rows: Rows, sheet: TableSheet) -> bool:
-    """Whether every declared label stands in its own column on HEADER_ROW."""
-    if len(rows) < HEADER_ROW:
-        return False
-    cells = rows[HEADER_ROW - 1]
-    for column in sheet.columns:
-        i = column_index_from_string(column.letter) - 1
-        value = cells[i] if i < len(cells) else None
-        if not (isinstance(value, str) and (value == column.label or fold(value) == fold(column.label))):
-            return False
-    return True
-
-
-def find_header(rows: Rows, sheet: TableSheet, scan: int = HEADER_SCAN) -> int | None:
-    """The header row of ``sheet``'s table: at least half of its labels must match; else None."""
-    row, score = header_score(rows, sheet, scan)
-    return row if score and score >= (len(sheet.columns) + 1) // 2 else None
-
-
-def _slots(sheet: TableSheet, columns: dict[str, int]) -> dict[str, int]:
-    """Where each unmatched declared column would be, from its matched neighbours."""
-    fields = [c.field for c in sheet.columns]
-    anchor = next((i for i, f in enumerate(fields) if f in columns), None)
-    if anchor is None:
-        return {}
-    pos = dict(columns)
-    for i in range(anchor - 1, -1, -1):
-        pos[fields[i]] = pos[fields[i + 1]] - 1
-    for i in range(anchor + 1, len(fields)):
-        pos.setdefault(fields[i], pos[fields[i - 1]] + 1)
-    return {f: p for f, p in pos.items() if f not in columns and p >= 1}
-
-
-def _has_data(rows: Rows, first: int, last: int, col: int) -> bool:
-    return any(not is_empty(_at(rows, r, col)) for r in range(first, min(last, len(rows)) + 1))
-
-
-def map_columns(rows: Rows, sheet: TableSheet, header_row: int, name: str) -> tuple[dict[str, int], list[Finding]]:
-    """field -> column for ``sheet`` on its header row, and the findings about the columns
-    (renamed, moved, extra: warnings; changed beyond recognition, required missing: errors)."""
-    match = match_labels(rows[header_row - 1], sheet)
-    out: list[Finding] = []
-    ref = lambda col: f"{get_column_letter(col)}{header_row}"  # noqa: E731
-    for fld, label in match.renamed.items():
-        out.append(finding("sheet.column_renamed", sheet=name, cell=ref(match.columns[fld]), field=fld, value=label,
-                           expected=sheet.column(fld).label))
-    slots, used = _slots(sheet, match.columns), set(match.columns.values())
-    for column in (c for c in sheet.columns if c.field not in match.columns):
-        slot = slots.get(column.field)
-        stt = slot is not None and fold(_text(_at(rows, header_row, slot))) == fold(ROW_NUMBER_LABEL)
-        label = match.others.get(slot) if slot is not None else None
-        if slot is not None and slot not in used and not stt and (
-                label is not None or _has_data(rows, header_row + 1, header_row + sheet.rows, slot)):
-            match.others.pop(slot, None)
-            out.append(finding("sheet.header_changed", sheet=name, cell=ref(slot), field=column.field,
-                               value=label or "", expected=column.label))
-        else:
-            code = "sheet.column_missing" if column.required else "sheet.optional_column_missing"
-            out.append(finding(code, sheet=name, field=column.field, expected=column.label))
-    for col, label in match.others.items():
-        out.append(finding("sheet.extra_column", sheet=name, cell=ref(col), value=label))
-    moved = [f"\"{c.label}\" (nay ở cột {get_column_letter(match.columns[c.field])})"
-             for c in sheet.columns if c.field in match.columns and match.columns[c.field] != _declared_col(sheet, c.field)]
-    if moved:
-        out.append(finding("sheet.columns_moved", sheet=name, value=", ".join(moved)))
-    return match.columns, out
-
-
-def _declared_col(sheet: TableSheet, fld: str) -> int:
-    return column_index_from_string(sheet.column(fld).letter)
-
-
-# --- data rows ---------------------------------------------------------------------------------
-def is_footer(cells: list[Any]) -> bool:
-    """Whether a row is the note row or the signature block build.py writes under the table."""
-    return any(isinstance(v, str) and v.lstrip()[:3].lower() in _FOOTER_STARTS and fold(v).startswith(FOOTER_MARKS)
-               for v in cells)
-
-
-def read_rows(rows: Rows, sheet: TableSheet, header_row: int, columns: dict[str, int], name: str, *,
-              covered: Callable[[int, int], bool] = lambda r, c: False, limit: int | None = None
-              ) -> tuple[list[tuple[int, dict[str, Any]]], list[Finding], int]:
-    """Every non-blank row below the header, down to the footer or, below the declared end of the
-    table, a run of BLANK_RUN blank rows. Returns the rows, findings and the last row of the data
-    area. ``covered(r, c)``: a cell hidden by a merge (read as empty)."""
-    declared_end = header_row + sheet.rows
-    out, below, blanks, footer, stopped = [], [], 0, None, False
-    for r in range(header_row + 1, len(rows) + 1):
-        cells = rows[r - 1]
-        if is_footer(cells):
-            footer = r
-            break
-        values = {f: None if covered(r, c) else _at(rows, r, c) for f, c in columns.items()}
-        if all(is_empty(v) for v in values.values()):
-            blanks += r > declared_end  # only blank rows below the declared table end the data
-            if blanks >= BLANK_RUN:
-                stopped = True
-                break
-            continue
-        blanks = 0
-        out.append((r, values))
-        below += [r] if r > declared_end else []
-    findings: list[Finding] = []
-    if footer is None and below:
-        findings.append(finding("sheet.rows_below_table", sheet=name, value=spans(below), expected=declared_end))
-    if footer is not None:
-        after = [r for r in range(footer + 1, len(rows) + 1) if _looks_like_data(rows[r - 1], columns)]
-        if after:
-            findings.append(finding("sheet.data_below_footer", sheet=name, value=spans(after)))
-    elif limit and not stopped and len(rows) >= limit and out and out[-1][0] > len(rows) - BLANK_RUN:
-        findings.append(finding("sheet.rows_beyond_limit", sheet=name, value=len(rows)))
-    end = footer - 1 if footer else max(out[-1][0] if out else header_row, min(declared_end, len(rows)))
-    return out, findings, end
-
-
-def _looks_like_data(cells: list[Any], columns: dict[str, int]) -> bool:
-    """A row below the signature block holding values in two declared columns (a signer's name
-    or a date line fills one cell)."""
-    filled = sum(1 for c in columns.values() if c <= len(cells) and not is_empty(cells[c - 1]))
-    return filled >= 2 and not is_footer(cells)
-
-
-# --- merged cells and formulas ---------------------------------------------------------------------
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
-_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
-_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
-_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.S)
-
-
-def merges_from_xml(xml: bytes) -> list[Merge]:
-    """The merged ranges of a sheet part of an xlsx (``<mergeCell ref="B9:C10"/>``)."""
-    out = []
-    for a, r1, b, r2 in _MERGE.findall(xml):
-        c1 = column_index_from_string(a.decode())
-        out.append((int(r1), c1, int(r2 or r1), column_index_from_string(b.decode()) if b else c1))
-    return out
-
-
-def merges_from_calamine(ranges: Iterable[tuple[tuple[int, int], tuple[int, int]]] | None) -> list[Merge]:
-    """calamine's ``merged_cell_ranges`` (0-based corners; None for ods) as Merge tuples."""
-    return [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ranges or ()]
-
-
-def formula_cells(xml: bytes) -> dict[tuple[int, int], bool]:
-    """(row, column) of every cell holding a formula in a sheet part -> whether a computed value
-    was saved with it (a file written by a program that never calculated has none)."""
-    if not _HAS_FORMULA.search(xml):
-        return {}
-    out = {}
-    for attrs, body in _FORMULA_CELL.findall(xml):
-        ref = _REF.search(attrs)
-        if ref is None or not _HAS_FORMULA.search(body):
-            continue
-        value = _VALUE.search(body)
-        cached = value is not None and (bool(value.group(1)) or b't="str"' in attrs)
-        out[(int(ref.group(2)), column_index_from_string(ref.group(1).decode()))] = cached
-    return out
-
-
-def _merge_ref(m: Merge) -> str:
-    return f"{get_column_letter(m[1])}{m[0]}:{get_column_letter(m[3])}{m[2]}"
-
-
-def _in_area(m: Merge, first: int, last: int, cols: set[int]) -> bool:
-    return m[0] <= last and m[2] >= first and any(m[1] <= c <= m[3] for c in cols)
-
-
-# --- one sheet ---------------------------------------------------------------------------------------
-def locate(rows: Rows, sheet: TableSheet, name: str, *, merges: Iterable[Merge] = (),
-           formulas: dict[tuple[int, int], bool] | None = None, limit: int | None = None) -> Table:
-    """Find ``sheet``'s table on the sheet ``name`` whose values are ``rows`` and read it.
-
-    ``merges``: the sheet's merged ranges; ``formulas``: from ``formula_cells``; ``limit``: how many
-    rows were asked of the reader (data reaching it is reported, not silently cut)."""
-    table = Table(sheet=name, header_row=find_header(rows, sheet))
-    header = table.header_row
-    if header is None:
-        labels = ", ".join(f"\"{c.label}\"" for c in sheet.columns)
-        table.findings.append(finding("sheet.header_not_found", sheet=name, expected=labels))
-        return table
-    if header != HEADER_ROW:
-        table.findings.append(finding("sheet.header_moved", sheet=name, cell=f"A{header}", row=header,
-                                      expected=HEADER_ROW))
-    table.columns, found = map_columns(rows, sheet, header, name)
-    table.findings += found
-    if any(f.severity == ERROR for f in found):
-        return table
-    cols = set(table.columns.values())
-    merged = [m for m in merges if m[2] > header and any(m[1] <= c <= m[3] for c in cols)]
-
-    def covered(r: int, c: int) -> bool:
-        return any(m[0] <= r <= m[2] and m[1] <= c <= m[3] and (r, c) != (m[0], m[1]) for m in merged)
-
-    table.rows, found, end = read_rows(rows, sheet, header, table.columns, name,
-                                       covered=covered if merged else (lambda r, c: False), limit=limit)
-    table.findings += found
-    table.findings += [finding("cell.merged", sheet=name, cell=_merge_ref(m).split(":")[0], range=_merge_ref(m)) for m in merged
-                       if _in_area(m, header + 1, end, cols)]
-    table.findings += _formula_findings(rows, formulas or {}, table, header + 1, end)
-    table.readable = True
-    return table
-
-
-def _formula_findings(rows: Rows, formulas: dict[tuple[int, int], bool], table: Table, first: int, last: int
-                      ) -> list[Finding]:
-    fields = {c: f for f, c in table.columns.items()}
-    out = []
-    for (r, c), cached in sorted(formulas.items()):
-        if first <= r <= last and c in fields:
-            cell = f"{get_column_letter(c)}{r}"
-            if cached:
-                out.append(finding("cell.formula", sheet=table.sheet, cell=cell, field=fields[c],
-                                   value=_shown(_at(rows, r, c))))
-            else:
-                out.append(finding("cell.formula_no_value", sheet=table.sheet, cell=cell, field=fields[c]))
-    return out
-
-
-# --- the unit's name and code, and which sheet is which -----------------------------------------
-def unit_cells(rows: Rows, header_row: int = HEADER_ROW) -> tuple[str, str]:
-    """The unit's name and code above the table: next to the labels "Đơn vị:" / "Mã đơn vị:",
-    else at C6/C7 moved by as many rows as the header moved."""
-    found: dict[str, str] = {}
-    for r in range(1, min(header_row, len(rows) + 1)):
-        cells = rows[r - 1]
-        for c, v in enumerate(cells):
-            kind = UNIT_LABELS.get(fold(_text(v)).rstrip(":").strip())
-            if kind and not found.get(kind):
-                found[kind] = next((t for t in map(_text, cells[c + 1:]) if t), "")
-    shift = header_row - HEADER_ROW
-    name = found.get("name") or _text(_at(rows, UNIT_NAME_ROW + shift, UNIT_VALUE_COL))
-    code = found.get("code") or _text(_at(rows, UNIT_CODE_ROW + shift, UNIT_VALUE_COL))
-    return name, code
-
-
-def resolve_sheets(declared: Iterable[TableSheet], names: list[str], rows_of: Callable[[str], Rows | None]
-                   ) -> dict[str, str]:
-    """Declared sheet key -> the sheet of the file that holds it: the same name, else the same
-    folded name, else the unclaimed sheet whose header matches its labels best (at least half)."""
-    declared = list(declared)
-    names = [n for n in names if n not in (ID_SHEET, LIST_SHEET)]
-    out = {s.key: s.name for s in declared if s.name in names}
-    for s in declared:
-        if s.key not in out:
-            taken = set(out.values())
-            same = next((n for n in names if n not in taken and fold(n) == fold(s.name)), None)
-            if same is not None:
-                out[s.key] = same
-    for s in declared:
-        if s.key in out:
-            continue
-        best, best_score = None, 0
-        for n in (n for n in names if n not in set(out.values())):
-            rows = rows_of(n)
-            score = header_score(rows, s)[1] if rows else 0
-            if score > best_score:
-                best, best_score = n, score
-        if best is not None and best_score >= (len(s.columns) + 1) // 2:
-            out[s.key] = best
-    return out

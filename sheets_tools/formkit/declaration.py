@@ -152,9 +152,19 @@ class Form(BaseModel):
     version: int
     name: str
     title: str  # may hold {year}
-    deadline: str  # key of the campaign's deadline for this form
+    # key of the campaign's deadline for this form; none: a form units send any day of the year
+    # ("thường xuyên": never late, never reminded, sent out only when named with --form)
+    deadline: str | None = None
     order: int = 100  # place in the year's cycle (lists, status, master)
+    # what the later stages take from this form: "unit_scores" (the year-end ranking reads the form's
+    # ``unit_totals`` hook), "award_proposal" (its ``proposal_lines`` hook feeds the council and the decision)
+    role: Literal["", "unit_scores", "award_proposal"] = ""
     sheets: tuple[TableSheet, ...]
+
+    @property
+    def regular(self) -> bool:
+        """Sent any day of the year ("thường xuyên"): no deadline, never late, never reminded."""
+        return self.deadline is None
 
     @model_validator(mode="after")
     def _distinct(self) -> "Form":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sheets_tools.master import office
+from sheets_tools.store import office
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import ERROR, WARNING, Code, Finding, finding
 from sheets_tools.formkit.declaration import Form, TableSheet, get_form, resolve_choices

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
-from sheets_tools.master import office
+from sheets_tools.store import office
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import ERROR, WARNING, Code, finding
 from sheets_tools.formkit.declaration import Form, get_form, load_forms

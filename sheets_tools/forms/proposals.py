@@ -7,7 +7,7 @@ the one place the rules live.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from sheets_tools.campaign.model import Campaign, CatalogueItem
@@ -20,6 +20,12 @@ from sheets_tools.core.text import fold
 from sheets_tools.formkit.rows import describe_row, placed
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.forms.initiatives import Initiative, match, registered
+from sheets_tools.store.history import History, person_key
+from sheets_tools.yearend.lines import Line, Proposal, check_sheet, read_lines
+from sheets_tools.yearend.ranking import block_leaders
+
+FORM_ID = __name__.rpartition(".")[2]  # this module's declaration, proposals.toml (role "award_proposal")
+LINE_ID_PREFIX = ""  # its lines' ids predate other proposal forms: "<unit>/<sheet>/<row>/<code>" (yearend.lines)
 
 RATINGS = {"hoàn thành xuất sắc nhiệm vụ": 3, "hoàn thành tốt nhiệm vụ": 2, "hoàn thành nhiệm vụ": 1,
            "không hoàn thành nhiệm vụ": 0}
@@ -109,20 +115,6 @@ CODES = {
 }
 
 
-
-@dataclass
-class Proposal:
-    """One line a council and a decision deal with: one row, one title or form."""
-    unit: str
-    sheet: str
-    row: Row
-    item: CatalogueItem
-
-    @property
-    def id(self) -> str:
-        return f"{self.unit}/{self.sheet}/{self.row.row}/{self.item.code}"
-
-
 def check(result: FileResult, form: Form, campaign: Campaign, context: Context) -> None:
     """The rules on one returned proposal form (after its rows passed their cell checks)."""
     rows = [r for r in result.rows if r.valid]
@@ -138,7 +130,7 @@ def check(result: FileResult, form: Form, campaign: Campaign, context: Context) 
 
 def row_findings(unit: str, rows: list[Row], context: Context, locate: Locate | None = None) -> list[Finding]:
     """Every rule finding of one unit's valid proposal rows."""
-    form = get_form("proposals")
+    form = get_form(FORM_ID)
     locate = locate or _template_cell
     out: list[Finding] = []
     for sheet in form.sheets:
@@ -149,15 +141,25 @@ def row_findings(unit: str, rows: list[Row], context: Context, locate: Locate | 
     return out
 
 
-def proposals(unit: str, rows: list[Row], campaign: Campaign) -> list[Proposal]:
+def proposals(unit: str, rows: list[Row], context: Context) -> list[Proposal]:
     """The lines of a unit's valid rows: a row proposing a title and a form is two lines."""
     out = []
     for row in rows:
+        v = row.values
+        who = (dict(subject="collective", name=v.get("collective_name") or "") if row.sheet == "collectives" else
+               dict(subject="individual", name=_full_name(v), family_name=v.get("family_name") or "",
+                    given_name=v.get("given_name") or "", birth_date=v.get("birth_date"),
+                    position=v.get("position") or ""))
         for field in ("title", "award_form"):
-            item = campaign.catalogue_item(row.values.get(field) or "")
+            item = context.campaign.catalogue_item(v.get(field) or "")
             if item is not None:
-                out.append(Proposal(unit, row.sheet, row, item))
+                out.append(Proposal(FORM_ID, unit, row.sheet, row, item, **who))
     return out
+
+
+def proposal_lines(context: Context) -> list[Line]:
+    """Every unit's proposal lines (latest submission), each with the rules' findings of today."""
+    return read_lines(context, FORM_ID, row_findings, proposals)
 
 
 def _template_cell(sheet: TableSheet, row: Row, field: str) -> tuple[str, str]:
@@ -254,7 +256,6 @@ def _full_name(v: dict) -> str:
 
 
 def _history(unit, sheet, row, siblings, context, rule, hit, award) -> list[Finding]:
-    from sheets_tools.yearend.history import History, person_key
     need_rule, years, words = HISTORY[rule]
     campaign = context.campaign
     codes = {c.code for c in campaign.catalogue if c.rule == need_rule}
@@ -275,11 +276,7 @@ def _history(unit, sheet, row, siblings, context, rule, hit, award) -> list[Find
                 years=", ".join(map(str, missing)), **award)]
 
 
-class _NoItem:
-    rule = None
-
-
-_NONE = _NoItem()
+_NONE = SimpleNamespace(rule=None)  # a title not in the catalogue
 
 
 def _collective(v: dict, rule: str | None, campaign: Campaign, hit, award) -> list[Finding]:
@@ -307,7 +304,6 @@ def _collective(v: dict, rule: str | None, campaign: Campaign, hit, award) -> li
 
 
 def _leader(unit: str, context: Context, hit, award) -> list[Finding]:
-    from sheets_tools.yearend.ranking import block_leaders
     own = context.campaign.unit(unit)
     table = context.campaign.criteria_of(own) if own else None
     if table is None or context.ledger is None:
@@ -397,107 +393,14 @@ def _caps(unit: str, sheet: TableSheet, rows: list[Row], context: Context, locat
                     award=award, need=number_text(cap), base=base_words, count=len(base), limit=limit, setting=setting)]
 
 
-
-# --- the checked lines (master, council, decision) -------------------------------------------------
-@dataclass
-class Line:
-    """One proposal line of a unit's latest submission, re-checked now."""
-    proposal: Proposal
-    findings: list[Finding]
-    accepted_file: bool  # the line comes from the unit's latest accepted file
-
-    @property
-    def ok(self) -> bool:
-        return self.accepted_file and not any(f.severity == "error" for f in self.findings)
-
-    @property
-    def name(self) -> str:
-        v = self.proposal.row.values
-        if self.proposal.sheet == "collectives":
-            return v.get("collective_name") or ""
-        return f"{v.get('family_name') or ''} {v.get('given_name') or ''}".strip()
-
-
-def lines(context: Context) -> list[Line]:
-    """Every unit's proposal lines (latest submission), each with the rules' findings of today."""
-    def load() -> list[Line]:
-        out: list[Line] = []
-        if context.ledger is None:
-            return out
-        form = get_form("proposals")
-        sheets = {s.key: s for s in form.sheets}
-        accepted = context.ledger.data_submission("proposals")
-        for unit, sub in context.ledger.current("proposals").items():
-            rows = context.ledger.typed_rows(form, sub.id)
-            found = row_findings(unit, rows, context)
-            for p in proposals(unit, rows, context.campaign):
-                sheet = sheets[p.sheet]
-                mine = [f for f in found if f.sheet == sheet.name and _row_number(f.cell) == p.row.row]
-                out.append(Line(p, mine, accepted.get(unit) is not None and accepted[unit].id == sub.id))
-        return out
-    return context.once("proposal.lines", load)
-
-
-def _row_number(cell: str | None) -> int | None:
-    digits = "".join(ch for ch in cell or "" if ch.isdigit())
-    return int(digits) if digits else None
-
-
-def candidates(context: Context) -> list:
-    """The lines the council votes on: checked without error, for a title or form that needs a vote."""
-    from sheets_tools.yearend.council import Candidate
-    out = []
-    for line in lines(context):
-        item = line.proposal.item
-        if line.ok and item.vote_percent:
-            unit = context.campaign.unit(line.proposal.unit)
-            out.append(Candidate(id=line.proposal.id, subject=_subject(line.proposal.sheet), name=line.name,
-                                 unit_name=unit.name if unit else line.proposal.unit, award_code=item.code,
-                                 award_name=item.name, vote_percent=item.vote_percent))
-    return out
-
-
-def _subject(sheet: str) -> str:
-    return "collective" if sheet == "collectives" else "individual"
-
-
+# --- the master: the checked lines and the council's result ----------------------------------------
 CHECK_SHEET = "Kiểm tra đề nghị"
 
 
 def master(m, context: Context) -> None:
-    """The proposal checks (every line, the rule it fails or "Đạt"), and the council's result."""
-    from sheets_tools.yearend.council import load as council_results
-    found = lines(context)
-    if not found:
-        return
-    votes = council_results(context.ledger) if context.ledger is not None else {}
-    cols = [("Mã đơn vị", 11), ("Tên đơn vị", 30), ("Đối tượng", 10), ("Họ và tên / Tên tập thể", 28),
-            ("Ngày sinh", 11), ("Danh hiệu, hình thức đề nghị", 30), ("Kết quả kiểm tra", 12),
-            ("Vấn đề (căn cứ)", 70), ("Cần biểu quyết", 10), ("Kết quả biểu quyết", 26),
-            ("Sáng kiến đã đăng ký", 40)]
-    ws = m.sheet(CHECK_SHEET, "")
-    m.frame(ws, f"KẾT QUẢ KIỂM TRA HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG NĂM {m.year}", m.stamp(), [w for _, w in cols], 4)
-    m.header(ws, [label for label, _ in cols])
-    r = m.header_row
-    for line in found:
-        r += 1
-        p, unit = line.proposal, context.campaign.unit(line.proposal.unit)
-        problems = "\n".join(f.message for f in line.findings)
-        if not line.accepted_file:
-            problems = ("Tệp đề nghị mới nhất của đơn vị bị trả lại (xem trang \"Vấn đề tồn đọng\").\n" + problems).strip()
-        vote = votes.get(p.id)
-        values = [p.unit, unit.name if unit else "", "Tập thể" if p.sheet == "collectives" else "Cá nhân", line.name,
-                  p.row.values.get("birth_date"), p.item.name, "Đạt" if line.ok else "Chưa đạt"]
-        for c, value in enumerate(values):
-            m.put(ws, r, c, value)
-        m.put(ws, r, 7, problems, "bad" if not line.ok else "wrap")
-        m.put(ws, r, 8, f"{p.item.vote_percent:g}%" if p.item.vote_percent else "Không")
-        m.put(ws, r, 9, vote.note if vote else "", "good" if vote and vote.passed else "wrap")
-        m.put(ws, r, 10, _cited(p, context), "wrap")
-    ws.autofilter(m.header_row, 0, r, len(cols) - 1)
-    ok = sum(1 for x in found if x.ok)
-    ws.write_string(r + 2, 0, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {ok}; chưa đạt: {len(found) - ok}.",
-                    m.fmt["note"])
+    """The proposal checks (each line, the rule it fails or "Đạt"), the vote, the initiative it cites."""
+    check_sheet(m, context, FORM_ID, name=CHECK_SHEET,
+                extra=("Sáng kiến đã đăng ký", 40, lambda line: _cited(line.proposal, context)))
 
 
 def _cited(p: Proposal, context: Context) -> str:

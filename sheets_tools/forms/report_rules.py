@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sheets_tools.campaign.model import VOCAB, Campaign, Indicator, Unit
+from sheets_tools.campaign.layout import VOCAB
+from sheets_tools.campaign.model import Campaign, Indicator, Unit
 from sheets_tools.campaign.criteria import EPS, number_text
 from sheets_tools.core.findings import ERROR, WARNING, Code, finding
 from sheets_tools.formkit.declaration import FIRST_ROW, Form, TableSheet

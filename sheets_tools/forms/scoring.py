@@ -13,14 +13,14 @@ from sheets_tools.master.office import OfficeColumn, OfficeColumns
 from sheets_tools.yearend.ranking import CHECKED_SCOPE, rankings
 from sheets_tools.campaign.criteria import EPS, TOTAL_CODE, Criterion, Table, Totals, number_text
 from sheets_tools.core.findings import ERROR, WARNING, Code, finding
-from sheets_tools.formkit.declaration import FIRST_ROW, Form, TableSheet
+from sheets_tools.formkit.declaration import FIRST_ROW, Form, TableSheet, get_form
 from sheets_tools.core.values import is_empty
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import normalize
 from sheets_tools.formkit.rows import finding_at, placed
 from sheets_tools.formkit.plugins import Context, Formula, rows_by_code
-from sheets_tools.formkit.declaration import get_form
 
+FORM_ID = __name__.rpartition(".")[2]  # this module's declaration, scoring.toml (role "unit_scores")
 SHEET = "scores"
 FORMULA_CODES = ("cell.formula", "cell.formula_no_value")
 
@@ -56,7 +56,6 @@ CODES = {
     "score.cap_applied": Code(
         WARNING, "Mục {crit}: tổng các tiêu chí con là {value}, vượt mức tối đa {standard}; chỉ tính {standard} điểm."),
 }
-
 
 
 # --- the rows of the form ------------------------------------------------------------------------
@@ -220,8 +219,8 @@ def unit_totals(context: Context) -> dict[str, Totals]:
         out: dict[str, Totals] = {}
         if context.ledger is None:
             return out
-        form = get_form("scoring")
-        for code, sub in context.ledger.data_submission("scoring").items():
+        form = get_form(FORM_ID)
+        for code, sub in context.ledger.data_submission(FORM_ID).items():
             unit = context.campaign.unit(code)
             table = context.campaign.criteria_of(unit) if unit else None
             if table is None:
@@ -245,7 +244,7 @@ office_columns = [OfficeColumns(scope=CHECKED_SCOPE, sheet=CHECK_SHEET, key_labe
 def master(m, context: Context) -> None:
     """The sheet where the office enters checked scores, then one ranking sheet (with a chart) per block."""
     ranked = rankings(context)
-    if not ranked or context.ledger is None or not context.ledger.submissions(form="scoring"):
+    if not ranked or context.ledger is None or not context.ledger.submissions(form=FORM_ID):
         return
     _check_sheet(m, context, ranked)
     for n, (block, ranks) in enumerate(ranked.items(), start=1):

@@ -1,14 +1,13 @@
-"""What the office types into the master workbook (checked scores, selections), kept in the ledger.
+"""What the office types into the master workbook (checked scores, selections), read back.
 
 The master is rewritten by every ``consolidate``; before that, the columns the office fills are
-read back from the master it may have edited (``read_back``) and stored, so nothing typed there is
-lost. A form's rules module declares those columns (``office_columns``).
+read back from the master it may have edited (``read_back``) and stored in the ledger
+(``store.office``), so nothing typed there is lost. A form's rules module declares those columns
+(``office_columns``).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,19 +17,10 @@ from pydantic_core import PydanticCustomError
 
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.store.ledger import Ledger
+from sheets_tools.store.office import store
 from sheets_tools.core.values import coerce_number, coerce_text
 from sheets_tools.core.text import fold
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS office_entries (
-    scope TEXT NOT NULL,
-    key TEXT NOT NULL,
-    field TEXT NOT NULL,
-    value TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (scope, key, field)
-);
-"""
 HEADER_SCAN = 15
 _BAD = object()  # a value the office typed that is not what its column expects
 
@@ -50,37 +40,6 @@ class OfficeColumns:
     sheet: str  # the master sheet's name
     key_label: str  # the column holding each row's key (e.g. "Mã đơn vị")
     columns: tuple[OfficeColumn, ...]
-
-
-def entries(ledger: Ledger, scope: str) -> dict[str, dict[str, Any]]:
-    """Everything the office entered under ``scope``: row key -> field -> value."""
-    ledger.db.executescript(_SCHEMA)
-    out: dict[str, dict[str, Any]] = {}
-    for key, field, value in ledger.db.execute(
-            "SELECT key, field, value FROM office_entries WHERE scope = ?", (scope,)):
-        out.setdefault(key, {})[field] = json.loads(value)
-    return out
-
-
-def store(ledger: Ledger, scope: str, values: dict[str, dict[str, Any]]) -> None:
-    """Set the office's values of ``scope`` (a None value removes the entry), in one transaction."""
-    ledger.db.executescript(_SCHEMA)
-    now = datetime.now().isoformat(timespec="seconds")
-    cur = ledger.db.cursor()
-    cur.execute("BEGIN IMMEDIATE")
-    try:
-        for key, fields in values.items():
-            for field, value in fields.items():
-                if value is None:
-                    cur.execute("DELETE FROM office_entries WHERE scope = ? AND key = ? AND field = ?",
-                                (scope, key, field))
-                else:
-                    cur.execute("INSERT OR REPLACE INTO office_entries VALUES (?, ?, ?, ?, ?)",
-                                (scope, key, field, json.dumps(value, ensure_ascii=False), now))
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
 
 
 def read_back(path: Path, spec: OfficeColumns) -> tuple[dict[str, dict[str, Any]] | None, list[Finding]]:

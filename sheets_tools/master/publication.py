@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 import xlsxwriter
 
-from sheets_tools.collection.templates import safe_file_name
-from sheets_tools.master.consolidate import WORKBOOK_OPTIONS
+from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.files import TargetBusy, write_atomic
+from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, add_formats, dated_line,
+                                      xlsx_heading, xlsx_print_a4)
 
 if TYPE_CHECKING:
     from sheets_tools.campaign.model import Campaign
@@ -59,31 +60,20 @@ def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomin
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({"title": title(campaign), "author": campaign.info.agency, "company": campaign.info.agency})
     border = {"border": 1, "valign": "top", "text_wrap": True}
-    fmt = {
-        "center": wb.add_format({"align": "center"}),
-        "center_bold": wb.add_format({"align": "center", "bold": True}),
-        "motto": wb.add_format({"align": "center", "bold": True, "underline": 1}),
-        "place": wb.add_format({"align": "center", "italic": True}),
-        "title": wb.add_format({"align": "center", "valign": "vcenter", "bold": True, "font_size": 14,
-                                "text_wrap": True}),
-        "subtitle": wb.add_format({"align": "center", "italic": True}),
-        "header": wb.add_format({**border, "bold": True, "align": "center", "valign": "vcenter"}),
-        "part": wb.add_format({**border, "bold": True}),
-        "cell": wb.add_format(border),
-        "number": wb.add_format({**border, "align": "center"}),
-    }
+    fmt = add_formats(wb, {
+        **HEADING_FORMATS,
+        "title": {"align": "center", "valign": "vcenter", "bold": True, "font_size": TITLE_SIZE, "text_wrap": True},
+        "subtitle": {"align": "center", "italic": True},
+        "header": {**border, "bold": True, "align": "center", "valign": "vcenter"},
+        "part": {**border, "bold": True},
+        "cell": border,
+        "number": {**border, "align": "center"},
+    })
     ws = wb.add_worksheet("Danh sách tuyên truyền")
     last = len(COLUMNS) - 1
     info = campaign.info
-    split = 2  # the agency block over columns A-C, the motto over the rest
-    for row, left, right, lf, rf in ((0, info.parent_agency, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "center", "center_bold"),
-                                     (1, info.agency, "Độc lập - Tự do - Hạnh phúc", "center_bold", "motto")):
-        ws.merge_range(row, 0, row, split, "", fmt[lf])
-        ws.write_string(row, 0, left, fmt[lf])
-        ws.merge_range(row, split + 1, row, last, "", fmt[rf])
-        ws.write_string(row, split + 1, right, fmt[rf])
-    ws.merge_range(2, split + 1, 2, last, "", fmt["place"])
-    ws.write_string(2, split + 1, f"{info.place or '......'}, ngày ... tháng ... năm {info.year}", fmt["place"])
+    # the agency block over columns A-C, the motto over the rest
+    xlsx_heading(ws, fmt, last, info.parent_agency, info.agency, dated_line(info.place, info.year), split=2)
     count = sum(len(items) for _, items in groups)
     for row, text, f in ((4, title(campaign), "title"),
                          (5, f"(Gồm {count} tập thể, cá nhân do {info.office} lựa chọn từ đề xuất của các đơn vị)",
@@ -109,13 +99,7 @@ def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomin
                     ws.write_string(r, c, value, fmt["cell"])
                 else:
                     ws.write_blank(r, c, None, fmt["cell"])
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header)
-    ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
-    ws.center_horizontally()
-    ws.set_footer("&CTrang &P/&N")
+    xlsx_print_a4(ws, title_row=header, margins=(0.5, 0.4, 0.6, 0.6), centered=True)
     wb.close()
 
 

@@ -1,7 +1,7 @@
 """The year-end stage after the master: the council's ballot and tally, then the decision.
 
-checked proposals (rules/proposals.py) -> council.ballot -> (the council votes) -> council.tally
--> decision lists (xlsx + docx) -> this year's awards added to the award history.
+checked proposal lines (yearend.lines: every form with role "award_proposal") -> ballot -> (the council
+votes) -> tally -> decision lists (xlsx + docx) -> this year's awards added to the award history.
 """
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ from pathlib import Path
 
 from sheets_tools.yearend import council
 from sheets_tools.yearend import decision
-from sheets_tools.yearend import history
+from sheets_tools.yearend.ballot import ballot
+from sheets_tools.yearend.lines import Line, candidates, lines
+from sheets_tools.yearend.results import result_workbook
+from sheets_tools.yearend.tally import tally
+from sheets_tools.yearend import decision_files
+from sheets_tools.store import history
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.files import campaign_lock
 from sheets_tools.core.findings import Finding
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.formkit.plugins import Context
-from sheets_tools.forms.proposals import Line, candidates, lines
 
 COUNCIL_DIR = "council"
 DECISION_DIR = "decision"
@@ -39,7 +43,7 @@ def make_ballot(campaign: Campaign, *, per_member: bool = True) -> BallotResult:
         found = candidates(Context(campaign, ledger))
     if not found:
         return BallotResult(None, 0)
-    return BallotResult(council.ballot(campaign, found, ballot_path(campaign), per_member=per_member), len(found))
+    return BallotResult(ballot(campaign, found, ballot_path(campaign), per_member=per_member), len(found))
 
 
 @dataclass
@@ -58,12 +62,12 @@ def count_votes(campaign: Campaign, path: Path | None = None) -> TallyResult:
     A file without any vote (not a ballot, or its vote sheet unreadable) changes nothing recorded."""
     path = path or ballot_path(campaign)
     with campaign_lock(campaign.dir, "council"), Ledger(campaign.dir) as ledger:
-        tally = council.tally(campaign, path)
-        if not tally.results:
-            return TallyResult(tally, None)
-        council.save(ledger, tally)
+        counted = tally(campaign, path)
+        if not counted.results:
+            return TallyResult(counted, None)
+        council.save(ledger, counted)
     out = campaign.dir / COUNCIL_DIR / f"Kết quả biểu quyết năm {campaign.info.year}.xlsx"
-    return TallyResult(tally, council.result_workbook(campaign, tally, out))
+    return TallyResult(counted, result_workbook(campaign, counted, out))
 
 
 @dataclass
@@ -95,7 +99,7 @@ def decide(campaign: Campaign, *, number: str = "", signed_on: date | None = Non
                 continue
             chosen.append(line)
         awards = [_award(campaign, line) for line in chosen]
-        paths = decision.write_all(campaign, awards, campaign.dir / DECISION_DIR, number=number, signed_on=signed_on)
+        paths = decision_files.write_all(campaign, awards, campaign.dir / DECISION_DIR, number=number, signed_on=signed_on)
         recorded = 0
         if number and signed_on:
             director = decision.director(campaign)
@@ -106,21 +110,21 @@ def decide(campaign: Campaign, *, number: str = "", signed_on: date | None = Non
 
 
 def _award(campaign: Campaign, line: Line) -> decision.Award:
-    p, v = line.proposal, line.proposal.row.values
+    p = line.proposal
     unit = campaign.unit(p.unit)
     unit_name = unit.name if unit else p.unit
-    if p.sheet == "collectives":
+    if p.subject == "collective":
         return decision.Award("collective", p.item, line.name, unit_name=unit_name)
-    return decision.Award("individual", p.item, line.name, family_name=v.get("family_name") or "",
-                          given_name=v.get("given_name") or "", position=v.get("position") or "", unit_name=unit_name)
+    return decision.Award("individual", p.item, line.name, family_name=p.family_name, given_name=p.given_name,
+                          position=p.position, unit_name=unit_name)
 
 
 def _past(campaign: Campaign, line: Line, number: str, signed_on: date) -> history.PastAward:
-    p, v = line.proposal, line.proposal.row.values
+    p = line.proposal
     unit = campaign.unit(p.unit)
     extra = dict(decision_number=number, decision_date=signed_on)
-    if p.sheet == "collectives":
+    if p.subject == "collective":
         return history.PastAward.of_collective(line.name, unit.name if unit else p.unit, campaign.info.year, p.item,
                                                **extra)
-    return history.PastAward.of_person(v.get("family_name") or "", v.get("given_name") or "", v.get("birth_date"),
-                                       campaign.info.year, p.item, unit=unit.name if unit else p.unit, **extra)
+    return history.PastAward.of_person(p.family_name, p.given_name, p.birth_date, campaign.info.year, p.item,
+                                       unit=unit.name if unit else p.unit, **extra)

@@ -1,15 +1,21 @@
 """Rank units inside their blocks: the office's checked score ("điểm thẩm định") where it has
 entered one, else the unit's self-score as the tool computed it; ties share a rank and are
-reported; each unit gets the band of its score (settings "band.*", as % of the block's standard)."""
+reported; each unit gets the band of its score (settings "band.*", as % of the block's standard).
+
+The self-scores come from the form(s) declared with role "unit_scores", through their rules'
+``unit_totals(context) -> dict[unit code, criteria.Totals]`` hook."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sheets_tools.master import office
-from sheets_tools.formkit.plugins import Context
+from sheets_tools.store import office
+from sheets_tools.campaign.criteria import Totals
+from sheets_tools.formkit.declaration import load_forms
+from sheets_tools.formkit.plugins import Context, hook
 from sheets_tools.core.text import fold
 
 CHECKED_SCOPE = "scoring.checked"
+ROLE = "unit_scores"
 SOURCE_CHECKED, SOURCE_SELF = "Thẩm định", "Tự chấm (chưa thẩm định)"
 
 
@@ -44,7 +50,6 @@ class Rank:
 def rankings(context: Context) -> dict[str, list[Rank]]:
     """Block name -> its units, ranked (units without any score last, unranked)."""
     def load() -> dict[str, list[Rank]]:
-        from sheets_tools.forms.scoring import unit_totals
         campaign = context.campaign
         totals = unit_totals(context)
         checked = office.entries(context.ledger, CHECKED_SCOPE) if context.ledger is not None else {}
@@ -63,6 +68,20 @@ def rankings(context: Context) -> dict[str, list[Rank]]:
             _rank(ranks, campaign.yearend.band)
         return out
     return context.once("ranking", load)
+
+
+def unit_totals(context: Context) -> dict[str, Totals]:
+    """Each unit's self-score totals, from the forms with role "unit_scores" (the first that has the unit)."""
+    out: dict[str, Totals] = {}
+    for form in load_forms().values():
+        if form.role != ROLE:
+            continue
+        totals = hook(form.id, "unit_totals")
+        if totals is None:
+            raise ValueError(f"form {form.id!r} declares role {ROLE!r} but its rules have no unit_totals(context)")
+        for unit, own in totals(context).items():
+            out.setdefault(unit, own)
+    return out
 
 
 def _rank(ranks: list[Rank], band) -> None:

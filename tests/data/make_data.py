@@ -45,7 +45,7 @@ def make_xlsx(path: Path) -> Path:
     """The filled return every converted copy is made from."""
     from workbooks import make_return
 
-    from sheets_tools.campaign import model as campaign
+    from sheets_tools.campaign import workbook as campaign
 
     with tempfile.TemporaryDirectory() as folder:
         campaign.create(Path(folder), sample="daklak-2024")

@@ -1,14 +1,10 @@
-"""Award history: past decisions per person (or collective), kept in the campaign's ledger.
+"""Importing the award history: reading a workbook of past decisions the office fills.
 
-The multi-year rules need it (CSTĐ cấp tỉnh: 3 consecutive CSTĐCS; CSTĐ toàn quốc: 2
+The multi-year rules need past awards (CSTĐ cấp tỉnh: 3 consecutive CSTĐCS; CSTĐ toàn quốc: 2
 consecutive CSTĐ cấp tỉnh/bộ). The office imports past decisions from a workbook it fills
-(``template`` makes a blank one; any list with recognisable column labels will do), and each
-year's decisions are added with ``record``. Rows live in the table ``awards`` of the ledger
-database, one per (person or collective, year, award): importing the same file twice adds
-nothing. ``History`` loads them once and answers which years a person lacks.
-
-A person is matched by a key of folded family name, given name and birth date
-(``person_key``); a collective by its folded name and unit (``collective_key``).
+(``history_template.template`` makes a blank one; any list with recognisable column labels will
+do). Good rows go into the ledger's award history (``store.history``), one per (person or
+collective, year, award): importing the same file twice adds nothing.
 """
 from __future__ import annotations
 
@@ -18,38 +14,31 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.utils import get_column_letter
 from pydantic_core import PydanticCustomError
 
-from sheets_tools.excel import sandbox
-from sheets_tools.collection.templates import DATE_FORMAT, FONT, SIZE, put
 from sheets_tools.campaign.model import Campaign, CatalogueItem
-from sheets_tools.core.files import atomic_save
+from sheets_tools.excel.sniff import EXPORTS, NOT_SPREADSHEET, sniff
 from sheets_tools.core.findings import Finding, finding
-from sheets_tools.formkit.declaration import LIST_SHEET
-from sheets_tools.collection.intake import EXPORTS, NOT_SPREADSHEET, sniff
-from sheets_tools.excel.tables import spans
-from sheets_tools.store.ledger import Ledger
-from sheets_tools.core.values import coerce_date, coerce_integer, format_date, is_empty
 from sheets_tools.core.text import fold, normalize
+from sheets_tools.core.values import coerce_date, coerce_integer, format_date, is_empty
+from sheets_tools.excel import sandbox
+from sheets_tools.excel.tables import spans
+from sheets_tools.store.history import PastAward, record
+from sheets_tools.store.ledger import Ledger
 
 HEADER_SCAN = 20  # the header row is looked for in the first rows of each sheet
 MAX_ROWS = 50_000  # rows read per sheet
 SIMILARITY = 0.8  # difflib ratio above which an edited label is taken for a known one
 FIRST_YEAR = 1945
-TEMPLATE_SHEET = "Lịch sử khen thưởng"
-TEMPLATE_ROWS = 500  # formatted input rows in the blank template
 SUBJECTS = {"individual": "Cá nhân", "collective": "Tập thể"}
 _SUBJECT_WORDS = {"cá nhân": "individual", "cn": "individual", "tập thể": "collective", "tt": "collective"}
 _READABLE = ("xlsx", "xlsm", "xls", "xlsb", "ods")
 
-# field -> (label written by ``template``, other accepted labels). Labels are compared folded,
-# punctuation ignored; no two fields share a label.
+# field -> (label written by ``history_template.template``, other accepted labels). Labels are
+# compared folded, punctuation ignored; no two fields share a label.
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "subject": ("Đối tượng", ("Loại đối tượng",)),
     "family_name": ("Họ và tên đệm", ("Họ và đệm", "Họ đệm", "Họ và tên lót", "Họ và chữ lót", "Họ")),
@@ -70,172 +59,12 @@ TEMPLATE_FIELDS = ("subject", "family_name", "given_name", "collective_name", "b
                    "decision_number", "decision_date")
 _OPTIONAL = ("birth_date", "unit", "decision_number", "decision_date")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS awards (
-    id INTEGER PRIMARY KEY,
-    person_key TEXT NOT NULL,
-    family_name TEXT NOT NULL DEFAULT '',
-    given_name TEXT NOT NULL DEFAULT '',
-    birth_date TEXT,
-    subject TEXT NOT NULL CHECK (subject IN ('individual', 'collective')),
-    name TEXT NOT NULL,
-    unit TEXT NOT NULL DEFAULT '',
-    year INTEGER NOT NULL,
-    award_code TEXT NOT NULL,
-    award_name TEXT NOT NULL,
-    decision_number TEXT NOT NULL DEFAULT '',
-    decision_date TEXT,
-    source TEXT NOT NULL,
-    added_at TEXT NOT NULL,
-    UNIQUE (person_key, year, award_code)
-);
-CREATE INDEX IF NOT EXISTS awards_person ON awards(person_key);
-"""
-_FIELDS = ("person_key", "family_name", "given_name", "birth_date", "subject", "name", "unit", "year", "award_code",
-           "award_name", "decision_number", "decision_date", "source", "added_at")
-
-
-# --- keys and records ------------------------------------------------------------------------
-def person_key(family_name: str, given_name: str, birth_date: date | str | None) -> str:
-    """The key of a person: folded family and given names and the birth date (ISO, or empty)."""
-    birth = _as_date(birth_date)
-    return f"cn|{fold(family_name or '')}|{fold(given_name or '')}|{birth.isoformat() if birth else ''}"
-
-
-def collective_key(name: str, unit: str) -> str:
-    """The key of a collective: its folded name and the folded name of its unit."""
-    return f"tt|{fold(name or '')}|{fold(unit or '')}"
-
-
-def _as_date(value: date | str | None) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date) or value is None:
-        return value
-    return coerce_date(value)  # ISO or dd/mm/yyyy text; raises on anything else
-
-
-@dataclass
-class PastAward:
-    """One title or form someone received in a year (``key``: person_key or collective_key)."""
-
-    key: str
-    subject: str  # "individual" or "collective"
-    name: str  # full name, or the collective's name
-    year: int
-    award_code: str
-    award_name: str = ""
-    family_name: str = ""
-    given_name: str = ""
-    birth_date: date | None = None
-    unit: str = ""
-    decision_number: str = ""
-    decision_date: date | None = None
-    source: str = ""
-    added_at: datetime | None = None
-
-    @classmethod
-    def of_person(cls, family_name: str, given_name: str, birth_date: date | None, year: int, item: CatalogueItem,
-                  **extra: Any) -> "PastAward":
-        """An individual's award (``extra``: unit, decision_number, decision_date, source)."""
-        name = " ".join(p for p in (normalize(family_name), normalize(given_name)) if p)
-        return cls(key=person_key(family_name, given_name, birth_date), subject="individual", name=name,
-                   year=year, award_code=item.code, award_name=item.name, family_name=normalize(family_name),
-                   given_name=normalize(given_name), birth_date=birth_date, **extra)
-
-    @classmethod
-    def of_collective(cls, name: str, unit: str, year: int, item: CatalogueItem, **extra: Any) -> "PastAward":
-        """A collective's award (``extra``: decision_number, decision_date, source)."""
-        return cls(key=collective_key(name, unit), subject="collective", name=normalize(name), unit=normalize(unit),
-                   year=year, award_code=item.code, award_name=item.name, **extra)
-
 
 @dataclass
 class ImportResult:
     added: int = 0  # rows new to the history
     unchanged: int = 0  # good rows the history already had
     findings: list[Finding] = field(default_factory=list)
-
-
-# --- storage ---------------------------------------------------------------------------------
-def _ensure(ledger: Ledger) -> None:
-    ledger.db.executescript(_SCHEMA)
-
-
-def _insert(ledger: Ledger, awards: Iterable[PastAward], source: str) -> int:
-    """Add the awards not yet in the history, in one transaction; how many were new."""
-    _ensure(ledger)
-    now = datetime.now().replace(microsecond=0).isoformat()
-    rows = [_db_row(a, source, now) for a in awards]
-    cur = ledger.db.cursor()
-    cur.execute("BEGIN IMMEDIATE")
-    try:
-        before = ledger.db.total_changes
-        cur.executemany(f"INSERT OR IGNORE INTO awards ({', '.join(_FIELDS)}) VALUES ({', '.join('?' * len(_FIELDS))})",
-                        rows)
-        added = ledger.db.total_changes - before
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    return added
-
-
-def _db_row(a: PastAward, source: str, now: str) -> tuple:
-    key = a.key or (collective_key(a.name, a.unit) if a.subject == "collective"
-                    else person_key(a.family_name, a.given_name, a.birth_date))
-    return (key, a.family_name, a.given_name, _iso(a.birth_date), a.subject, a.name, a.unit, a.year, a.award_code,
-            a.award_name or a.award_code, a.decision_number, _iso(a.decision_date), a.source or source,
-            a.added_at.isoformat() if a.added_at else now)
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def record(ledger: Ledger, awards: list[PastAward], source: str) -> int:
-    """Add this year's decided awards to the history; returns how many were new.
-
-    An award already there (same person or collective, year and award code) is left as it is.
-    ``source`` says where they come from (e.g. the decision's number) when an award has none.
-    """
-    return _insert(ledger, awards, source)
-
-
-class History:
-    """Every past award of a campaign's ledger, loaded once and indexed by person key."""
-
-    def __init__(self, ledger: Ledger):
-        _ensure(ledger)
-        self._by_key: dict[str, list[PastAward]] = {}
-        for row in ledger.db.execute(f"SELECT {', '.join(_FIELDS)} FROM awards ORDER BY year, award_code, id"):
-            award = _from_db(row)
-            self._by_key.setdefault(award.key, []).append(award)
-
-    def __len__(self) -> int:
-        return sum(len(v) for v in self._by_key.values())
-
-    def of_person(self, key: str) -> list[PastAward]:
-        """The awards of a person (or collective), by year."""
-        return list(self._by_key.get(key, ()))
-
-    def years(self, key: str, codes: set[str]) -> set[int]:
-        """The years in which the person received one of the award ``codes``."""
-        return {a.year for a in self._by_key.get(key, ()) if a.award_code in codes}
-
-    def missing_years(self, key: str, codes: set[str], years: list[int]) -> list[int]:
-        """Which of ``years`` lack all of the award ``codes`` for the person (in the order given)."""
-        have = self.years(key, codes)
-        return [y for y in years if y not in have]
-
-
-def _from_db(row: tuple) -> PastAward:
-    (key, family, given, birth, subject, name, unit, year, code, award_name, number, decided, source, added) = row
-    return PastAward(key=key, subject=subject, name=name, year=year, award_code=code, award_name=award_name,
-                     family_name=family, given_name=given, birth_date=date.fromisoformat(birth) if birth else None,
-                     unit=unit, decision_number=number,
-                     decision_date=date.fromisoformat(decided) if decided else None, source=source,
-                     added_at=datetime.fromisoformat(added))
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -252,7 +81,7 @@ def import_history(campaign: Campaign, path: Path) -> ImportResult:
     awards = _awards(campaign, path, sheets, result.findings) if sheets is not None else []
     if awards:
         with Ledger(campaign.dir) as ledger:
-            result.added = _insert(ledger, awards, path.name)
+            result.added = record(ledger, awards, path.name)
         result.unchanged = len(awards) - result.added
     for f in result.findings:
         f.file = str(path)
@@ -529,103 +358,3 @@ def _text(value: Any) -> str:
 
 def _shown(value: Any) -> Any:
     return _text(value) if isinstance(value, (date, float)) else value
-
-
-# --- the blank import workbook ------------------------------------------------------------------
-_THIN = Side(style="thin")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WIDTHS = {"subject": 11, "family_name": 20, "given_name": 10, "collective_name": 28, "birth_date": 13, "unit": 28,
-           "year": 8, "award": 34, "decision_number": 16, "decision_date": 14}
-_DATE_MIN, _DATE_MAX = 1, 73415  # 01/01/1900 .. 31/12/2100 as Excel serials
-
-
-def template(campaign: Campaign, path: Path) -> Path:
-    """Write a blank import workbook: a note row with an example above the header row, dropdowns
-    for "Đối tượng" and the award (catalogue names), dates as dd/mm/yyyy, Times New Roman."""
-    wb = Workbook()
-    default = Font(name=FONT, size=SIZE, family=1)
-    wb._named_styles["Normal"].font = default  # empty cells too are Times New Roman
-    ws = wb.active
-    ws.title = TEMPLATE_SHEET
-    last_col = get_column_letter(len(TEMPLATE_FIELDS) + 1)
-    _note(ws, "A1", f"DANH SÁCH KHEN THƯỞNG CÁC NĂM TRƯỚC - {campaign.info.agency}".upper(), last_col, bold=True)
-    _note(ws, "A2", _example(campaign), last_col, italic=True)
-    header, first, last = 3, 4, 3 + TEMPLATE_ROWS
-    ws.row_dimensions[2].height, ws.row_dimensions[header].height = 80, 34
-    labels = ["STT"] + [COLUMNS[f][0] for f in TEMPLATE_FIELDS]
-    for c, label in enumerate(labels, start=1):
-        cell = ws.cell(header, c)
-        put(cell, label)
-        cell.font = Font(name=FONT, size=SIZE, bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.column_dimensions["A"].width = 6
-    for c, fld in enumerate(TEMPLATE_FIELDS, start=2):
-        letter = get_column_letter(c)
-        ws.column_dimensions[letter].width = _WIDTHS[fld]
-        fmt = DATE_FORMAT if fld.endswith("_date") else "0" if fld == "year" else "@"
-        for r in range(first, last + 1):
-            cell = ws.cell(r, c)
-            cell.number_format, cell.font, cell.border = fmt, default, _BORDER
-    for c in range(1, len(labels) + 1):  # the STT column too
-        for r in range(first, last + 1):
-            ws.cell(r, c).border = _BORDER
-    _validations(wb, ws, campaign, first, last)
-    ws.freeze_panes = ws.cell(first, 2)
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_title_rows = f"{header}:{header}"
-    return atomic_save(wb, Path(path))
-
-
-def _note(ws, ref: str, text: str, last_col: str, **font: bool) -> None:
-    cell = ws[ref]
-    put(cell, text)
-    cell.font = Font(name=FONT, size=SIZE, **font)
-    cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-    ws.merge_cells(f"{ref}:{last_col}{cell.row}")
-
-
-def _example(campaign: Campaign) -> str:
-    title = next((c.name for c in campaign.catalogue if c.subject == "individual"), "Chiến sĩ thi đua cơ sở")
-    team = next((c.name for c in campaign.catalogue if c.subject == "collective"), "Tập thể lao động tiên tiến")
-    unit = campaign.units[0].name if campaign.units else "Văn phòng Sở"
-    year = campaign.info.year - 1
-    return (f"Ghi chú: mỗi dòng là một danh hiệu hoặc hình thức khen thưởng đã được quyết định. Cá nhân ghi "
-            f"\"Họ và tên đệm\", \"Tên\" và \"Ngày sinh\"; tập thể ghi \"Tên tập thể\" (bỏ trống các cột họ tên). "
-            f"Ngày ghi dạng dd/mm/yyyy. Danh hiệu chọn trong danh sách thả xuống.\n"
-            f"Ví dụ: Cá nhân | Nguyễn Văn | An | | 15/03/1985 | {unit} | {year} | {title} | "
-            f"123/QĐ-STP | 20/12/{year}.\n"
-            f"Ví dụ: Tập thể | | | {unit} | | | {year} | {team} | 124/QĐ-STP | 20/12/{year}.")
-
-
-def _validations(wb: Workbook, ws, campaign: Campaign, first: int, last: int) -> None:
-    col = {f: get_column_letter(c) for c, f in enumerate(TEMPLATE_FIELDS, start=2)}
-    lists = wb.create_sheet(LIST_SHEET)
-    names = [c.name for c in campaign.catalogue]
-    for r, name in enumerate(names, start=1):
-        put(lists.cell(r, 1), name)
-    lists.sheet_state = "hidden"
-    ranges = {
-        "subject": DataValidation(type="list", formula1='"Cá nhân,Tập thể"', error="Hãy chọn \"Cá nhân\" hoặc "
-                                  "\"Tập thể\".", prompt="Chọn Cá nhân hoặc Tập thể."),
-        "year": DataValidation(type="whole", operator="between", formula1=str(FIRST_YEAR),
-                               formula2=str(campaign.info.year), prompt="Năm được khen thưởng, ví dụ 2023.",
-                               error=f"Hãy nhập năm từ {FIRST_YEAR} đến {campaign.info.year}."),
-    }
-    if names:
-        ranges["award"] = DataValidation(type="list", formula1=f"{quote_sheetname(LIST_SHEET)}!$A$1:$A${len(names)}",
-                                         error="Hãy chọn một danh hiệu, hình thức trong danh sách thả xuống.",
-                                         prompt="Chọn danh hiệu, hình thức trong danh sách thả xuống.")
-    for fld in ("birth_date", "decision_date"):
-        ranges[fld] = DataValidation(type="date", operator="between", formula1=str(_DATE_MIN), formula2=str(_DATE_MAX),
-                                     error="Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/1985.",
-                                     prompt="Nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/1985.")
-    for fld, dv in ranges.items():
-        dv.errorTitle, dv.promptTitle = "Giá trị không hợp lệ", COLUMNS[fld][0][:32]
-        dv.showErrorMessage = dv.showInputMessage = dv.allow_blank = True
-        dv.errorStyle = "stop"
-        dv.add(f"{col[fld]}{first}:{col[fld]}{last}")
-        ws.add_data_validation(dv)

@@ -1,0 +1,100 @@
+"""The layout of campaign.xlsx: its sheets, their columns (field, Vietnamese header, width),
+the Vietnamese words shown for internal values, and the default settings."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from sheets_tools.campaign.criteria import KIND_WORDS, Criterion
+from sheets_tools.campaign.model import CatalogueItem, Deadline, Indicator, ListItem, Member, Movement, Unit
+
+INFO_SHEET = "Thông tin chung"
+INFO_FIELDS = [
+    ("campaign_id", "Mã đợt thi đua", "Chữ không dấu, số, dấu gạch; ví dụ daklak-2024"),
+    ("parent_agency", "Cơ quan cấp trên", "In ở góc trái biểu mẫu, ví dụ UBND TỈNH ĐẮK LẮK"),
+    ("agency", "Cơ quan", "Ví dụ SỞ TƯ PHÁP"),
+    ("place", "Địa danh", "Dùng trong dòng \"..., ngày ... tháng ... năm ...\""),
+    ("year", "Năm thi đua", ""),
+    ("office", "Đơn vị tiếp nhận", "Ví dụ Văn phòng Sở"),
+    ("office_email", "E-mail tiếp nhận", "Địa chỉ các đơn vị gửi biểu mẫu về"),
+    ("signer_title", "Chức danh người ký", "Ví dụ GIÁM ĐỐC"),
+]
+TABLES: dict[str, tuple[str, type[BaseModel], list[tuple[str, str, int]]]] = {
+    "deadlines": ("Thời hạn", Deadline, [
+        ("form", "Mã biểu mẫu", 16), ("name", "Nội dung", 55), ("date", "Hạn nộp", 14),
+        ("opens", "Ngày gửi biểu mẫu", 14), ("remind_days", "Nhắc trước hạn (ngày)", 12)]),
+    "units": ("Đơn vị", Unit, [
+        ("code", "Mã đơn vị", 14), ("name", "Tên đơn vị", 55), ("kind", "Loại đơn vị", 24),
+        ("block", "Khối thi đua", 32), ("email", "E-mail", 30), ("contact", "Người liên hệ", 22)]),
+    "catalogue": ("Danh hiệu - Hình thức", CatalogueItem, [
+        ("code", "Mã", 14), ("name", "Tên danh hiệu, hình thức", 48), ("kind", "Loại", 22),
+        ("subject", "Đối tượng", 12), ("legal_basis", "Căn cứ pháp lý", 48), ("rule", "Nhóm tiêu chuẩn", 18),
+        ("multiple", "Hệ số tiền thưởng", 12), ("vote_percent", "Tỷ lệ phiếu cần đạt (%)", 14),
+        ("decider", "Cấp quyết định", 26)]),
+    "movements": ("Phong trào", Movement, [
+        ("code", "Mã", 8), ("name", "Tên phong trào thi đua", 90), ("period", "Thời gian", 16)]),
+    "criteria": ("Tiêu chí chấm điểm", Criterion, [
+        ("block", "Khối thi đua", 30), ("code", "Mã tiêu chí", 12), ("name", "Nội dung tiêu chí", 60),
+        ("standard", "Điểm chuẩn", 10), ("kind", "Loại điểm", 14), ("values", "Mức điểm", 22),
+        ("scale", "Cách tính điểm", 50), ("evidence", "Cần minh chứng", 12)]),
+    "council": ("Hội đồng TĐKT", Member, [
+        ("name", "Họ và tên", 28), ("position", "Chức vụ", 44), ("role", "Chức danh trong Hội đồng", 26)]),
+    "lists": ("Danh mục", ListItem, [
+        ("list", "Danh mục", 26), ("value", "Giá trị", 50), ("group", "Nhóm", 16), ("note", "Ghi chú", 50)]),
+    "indicators": ("Chỉ tiêu", Indicator, [
+        ("code", "Mã chỉ tiêu", 11), ("name", "Tên chỉ tiêu", 55), ("measure", "Đơn vị tính", 12),
+        ("kind", "Loại chỉ tiêu", 13), ("direction", "Đạt khi kết quả", 24), ("applies", "Áp dụng cho", 36),
+        ("target", "Chỉ tiêu chung", 12), ("note", "Ghi chú", 30)]),
+}
+# added after the first release: a campaign.xlsx without them still loads (empty, defaults)
+OPTIONAL_SHEETS = {"criteria", "council", "lists", "indicators"}
+OPTIONAL_COLUMNS = {"rule", "multiple", "vote_percent", "decider", "opens", "remind_days"}
+SETTINGS_SHEET = "Cài đặt"
+# Vietnamese words in the workbook <-> internal values
+VOCAB = {  # per table, per column
+    "catalogue": {
+        "kind": {"Danh hiệu thi đua": "title", "Hình thức khen thưởng": "form"},
+        "subject": {"Cá nhân": "individual", "Tập thể": "collective"},
+        "rule": {"LĐTT": "LDTT", "CSTĐCS": "CSTDCS", "CSTĐ cấp tỉnh, bộ": "CSTD_TINH", "CSTĐ toàn quốc": "CSTD_TQ",
+                 "TTLĐTT": "TTLDTT", "TTLĐXS": "TTLDXS", "Cờ thi đua": "CO", "Giấy khen": "GIAY_KHEN",
+                 "Bằng khen": "BANG_KHEN"},
+    },
+    "criteria": {"kind": KIND_WORDS, "evidence": {"Có": "Có", "Không": "Không"}},
+    "indicators": {"kind": {"Số lượng": "count", "Tỷ lệ (%)": "percent"},
+                   "direction": {"Không thấp hơn chỉ tiêu": "min", "Không vượt chỉ tiêu": "max"}},
+}
+DEFAULT_SETTINGS = [
+    ("sheet_password", "", "Mật khẩu khóa trang tính của biểu mẫu (để trống: khóa không mật khẩu)"),
+    ("max_file_mb", 25, "Giới hạn dung lượng một tệp nhận về (MB)"),
+    ("max_zip_members", 2000, "Số thành phần tối đa bên trong một tệp .xlsx/.ods"),
+    ("max_uncompressed_mb", 200, "Tổng dung lượng tối đa khi giải nén một tệp (MB)"),
+    ("max_compression_ratio", 200, "Tỷ lệ nén tối đa của một thành phần (chống \"bom nén\")"),
+    ("max_sheet_cells", 2000000, "Số ô tối đa một trang tính được khai báo hoặc chứa"),
+    ("parse_timeout_s", 60, "Thời gian tối đa đọc một tệp .xls/.ods/.xlsb (giây)"),
+    ("parse_memory_mb", 1024, "Bộ nhớ tối đa khi đọc một tệp .xls/.ods/.xlsb (MB)"),
+    ("remind_days", 7, "Nhắc các đơn vị chưa nộp từ số ngày này trước hạn nộp (khi trang \"Thời hạn\" không ghi "
+     "\"Nhắc trước hạn (ngày)\")"),
+    ("midyear_target_percent", 50, "Sơ kết 6 tháng: chỉ tiêu số lượng (đạt khi không thấp hơn) được so với số % "
+     "này của chỉ tiêu năm"),
+    ("base_salary", 2340000, "Mức lương cơ sở (đồng) dùng tính tiền thưởng (2.340.000 đ từ 01/07/2024)"),
+    ("award_rounding", 1, "Làm tròn tiền thưởng lên bội số của số đồng này (1: không làm tròn)"),
+    ("council_quorum", "2/3", "Số thành viên Hội đồng tối thiểu có mặt để phiên họp hợp lệ, so với tổng số "
+     "thành viên (ví dụ 2/3 hoặc 50%)"),
+    ("ttldtt_ldtt_percent", 70, "Tập thể lao động tiên tiến: tỷ lệ % tối thiểu thành viên đạt Lao động tiên tiến"),
+    ("ttldxs_ldtt_percent", 70, "Tập thể lao động xuất sắc: tỷ lệ % tối thiểu thành viên đạt Lao động tiên tiến"),
+    ("cstdcs_cap_percent", "", "Giới hạn số Chiến sĩ thi đua cơ sở đề nghị, tính theo % số Lao động tiên tiến "
+     "đề nghị của đơn vị (để trống: không giới hạn)"),
+    ("ttldxs_cap_percent", "", "Giới hạn số Tập thể lao động xuất sắc đề nghị, tính theo % số tập thể đề nghị "
+     "của đơn vị (để trống: không giới hạn)"),
+    ("band.Xuất sắc", 95, "Xếp loại chấm điểm: mức \"Xuất sắc\" từ số % này của tổng điểm chuẩn của khối"),
+    ("band.Tốt", 85, "Xếp loại chấm điểm: mức \"Tốt\" từ số % này (thêm, bớt mức bằng các dòng \"band.<tên mức>\")"),
+    ("band.Khá", 70, "Xếp loại chấm điểm: mức \"Khá\" từ số % này"),
+    ("band.Trung bình", 50, "Xếp loại chấm điểm: mức \"Trung bình\" từ số % này"),
+    ("band_below", "Yếu", "Xếp loại chấm điểm: tên mức thấp nhất (dưới mọi mức trên)"),
+    ("password.MA_DON_VI", "", "Mật khẩu mở tệp của đơn vị có mã MA_DON_VI (thay MA_DON_VI bằng mã đơn vị; "
+     "để trống nếu không dùng)"),
+]
+
+
+def word_of(table: str, field: str, value: str | None) -> str | None:
+    """The Vietnamese word campaign.xlsx shows for an internal value."""
+    return next((k for k, v in VOCAB[table][field].items() if v == value), value)

@@ -1,0 +1,373 @@
+"""Reading and writing ``campaign.xlsx``: ``create`` writes it (empty or from a sample), ``load``
+reads and validates it with pydantic and reports every mistake by sheet and cell
+(``CampaignError.findings``); ``sample_campaign`` is the built-in sample without a file.
+"""
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
+
+from sheets_tools.campaign import sample as sample_data
+from sheets_tools.campaign.criteria import Criterion, check_tables
+from sheets_tools.campaign.layout import (DEFAULT_SETTINGS, INFO_FIELDS, INFO_SHEET, OPTIONAL_COLUMNS, OPTIONAL_SHEETS,
+                                          SETTINGS_SHEET, TABLES, VOCAB, word_of)
+from sheets_tools.campaign.model import (CAMPAIGN_FILE, Campaign, CampaignError, CatalogueItem, Deadline, Indicator,
+                                         Info, Limits, ListItem, Member, Movement, Unit, YearEnd)
+from sheets_tools.core.files import atomic_save
+from sheets_tools.core.findings import Finding, finding
+from sheets_tools.core.text import fold, normalize
+from sheets_tools.core.values import coerce_date
+from sheets_tools.excel.style import BORDER, DATE_FORMAT, ERROR_COLOR, font, header_cell
+
+
+def load(directory: Path) -> Campaign:
+    """Read and validate ``directory/campaign.xlsx``; raise CampaignError listing every problem."""
+    directory = Path(directory)
+    path = directory / CAMPAIGN_FILE
+    if not path.is_file():
+        raise CampaignError([finding("campaign.missing", value=str(path))])
+    try:
+        wb = load_workbook(path, data_only=True)
+    except PermissionError as exc:
+        raise CampaignError([finding("campaign.unreadable", detail="tệp đang bị khóa hoặc không có quyền đọc; "
+                                     "hãy đóng tệp trong Excel rồi chạy lại")]) from exc
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise CampaignError([finding("campaign.unreadable", detail="tệp không phải sổ Excel (.xlsx) hợp lệ; hãy mở "
+                                     "bằng Excel và lưu lại dạng Excel Workbook (.xlsx)")]) from exc
+    problems: list[Finding] = []
+    info = _read_info(wb, problems)
+    tables = {key: _read_table(wb, key, problems) for key in TABLES}
+    settings = _read_settings(wb, problems)
+    if problems:
+        raise CampaignError(problems)
+    return Campaign(dir=directory, info=info, settings=settings, **tables)
+
+
+def create(directory: Path, sample: str | None = None) -> Path:
+    """Write ``directory/campaign.xlsx``: the named sample, or an empty one to fill."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    if sample is not None and sample not in sample_data.SAMPLES:
+        raise ValueError(f"unknown sample {sample!r}; known: {', '.join(sample_data.SAMPLES)}")
+    info = sample_data.INFO if sample else {"year": date.today().year}
+    rows = {
+        "deadlines": sample_data.DEADLINES if sample else [(key, name, None, None, None)
+                                                           for key, name, *_ in sample_data.DEADLINES],
+        "units": sample_data.UNITS if sample else [],
+        # the catalogue is the law's (domain.md §3): an empty campaign starts with it too
+        "catalogue": [(c, n, _word("kind", k), _word("subject", s), b, _word("rule", r), m, v, d)
+                      for c, n, k, s, b, r, m, v, d in sample_data.CATALOGUE],
+        "movements": sample_data.MOVEMENTS if sample else [],
+        "criteria": [(b, c, n, st, word_of("criteria", "kind", k), v, sc, "Có" if ev else "Không")
+                     for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA] if sample else [],
+        "council": sample_data.COUNCIL if sample else [],
+        # the lists forms choose from are the office's to change: an empty campaign starts with them too
+        "lists": sample_data.LISTS,
+        "indicators": [(c, n, m, word_of("indicators", "kind", k), word_of("indicators", "direction", d), a, t, nt)
+                       for c, n, m, k, d, a, t, nt in sample_data.INDICATORS] if sample else [],
+    }
+    wb = Workbook()
+    wb.remove(wb.active)
+    _write_info(wb, info, sample)
+    for key in TABLES:
+        _write_table(wb, key, rows[key])
+    if sample:  # beside the table, never read as a criterion
+        ws = wb[TABLES["criteria"][0]]
+        ws["J1"], ws["J2"] = "Lưu ý", ("Tiêu chí mẫu chỉ để minh họa (một số dòng theo bảng chấm điểm của Bộ Tư pháp "
+                                       "năm 2022); hãy thay bằng bảng tiêu chí chấm điểm thực tế của năm.")
+        ws["J1"].font, ws["J2"].font = font(bold=True, size=None), font(italic=True, color=ERROR_COLOR, size=None)
+        ws.column_dimensions["J"].width = 60
+        ws["J2"].alignment = Alignment(wrap_text=True, vertical="top")
+    _write_settings(wb)
+    path = directory / CAMPAIGN_FILE
+    atomic_save(wb, path)
+    return path
+
+
+def sample_campaign(name: str = "daklak-2024", directory: Path | None = None) -> Campaign:
+    """The built-in sample as a Campaign object, without writing campaign.xlsx."""
+    if name not in sample_data.SAMPLES:
+        raise ValueError(f"unknown sample {name!r}")
+    return Campaign(
+        dir=Path(directory or "."), info=Info.model_validate(sample_data.INFO),
+        units=[Unit(code=c, name=n, kind=k, block=b, email=e, contact=p) for c, n, k, b, e, p in sample_data.UNITS],
+        catalogue=[CatalogueItem(code=c, name=n, kind=k, subject=s, legal_basis=lb, rule=r, multiple=m,
+                                 vote_percent=v, decider=d)
+                   for c, n, k, s, lb, r, m, v, d in sample_data.CATALOGUE],
+        movements=[Movement(code=c, name=n, period=p) for c, n, p in sample_data.MOVEMENTS],
+        deadlines=[Deadline(form=f, name=n, date=d, opens=o, remind_days=r) for f, n, d, o, r in sample_data.DEADLINES],
+        criteria=[Criterion(block=b, code=c, name=n, standard=st, kind=k, values=v, scale=sc, evidence=ev)
+                  for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA],
+        council=[Member(name=n, position=p, role=r) for n, p, r in sample_data.COUNCIL],
+        lists=[ListItem(list=li, value=v, group=g, note=nt) for li, v, g, nt in sample_data.LISTS],
+        indicators=[Indicator(code=c, name=n, measure=m, kind=k, direction=d, applies=a, target=t, note=nt)
+                    for c, n, m, k, d, a, t, nt in sample_data.INDICATORS])
+
+
+# --- reading ------------------------------------------------------------------------------------
+def _cell_value(v: Any) -> Any:
+    if isinstance(v, str):
+        v = normalize(v)
+        return v or None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _text_date(text: str) -> date | str:
+    try:
+        return coerce_date(text) or text
+    except PydanticCustomError:
+        return text
+
+
+def _read_info(wb, problems: list[Finding]) -> Info | None:
+    if INFO_SHEET not in wb.sheetnames:
+        problems.append(finding("campaign.sheet_missing", sheet=INFO_SHEET))
+        return None
+    ws = wb[INFO_SHEET]
+    by_label = {fold(lbl): (field, lbl) for field, lbl, _ in INFO_FIELDS}
+    data, cells = {}, {}
+    for row in ws.iter_rows(min_row=2, max_col=2):
+        label = row[0].value
+        if isinstance(label, str) and fold(label) in by_label:
+            field, _ = by_label[fold(label)]
+            value = _cell_value(row[1].value)
+            if value is not None:
+                data[field] = str(value) if field != "year" else value
+            cells[field] = row[1].coordinate
+    try:
+        return Info.model_validate(data)
+    except ValidationError as exc:
+        labels = {f: lbl for f, lbl, _ in INFO_FIELDS}
+        for err in exc.errors():
+            field = str(err["loc"][0])
+            problems.append(finding("campaign.bad_value", sheet=INFO_SHEET, cell=cells.get(field, "B2"),
+                                    field=field, value=data.get(field), label=labels.get(field, field),
+                                    detail=_explain(err)))
+        return None
+
+
+def _read_table(wb, key: str, problems: list[Finding]) -> list:
+    sheet_name, model, cols = TABLES[key]
+    if sheet_name not in wb.sheetnames:
+        if key not in OPTIONAL_SHEETS:
+            problems.append(finding("campaign.sheet_missing", sheet=sheet_name))
+        return []
+    ws = wb[sheet_name]
+    header = [fold(str(c.value)) if c.value is not None else "" for c in ws[1]]
+    positions, missing = {}, False
+    for field, label, _ in cols:
+        if fold(label) in header:
+            positions[field] = header.index(fold(label))
+        elif field not in OPTIONAL_COLUMNS:
+            missing = True
+            problems.append(finding("campaign.bad_value", sheet=sheet_name, cell="A1", label=label,
+                                    detail="thiếu cột này ở dòng tiêu đề"))
+    if missing:
+        return []
+    rows_of: dict = {}
+    items, seen = [], {}
+    for row in ws.iter_rows(min_row=2):
+        values = {f: _cell_value(row[i].value) if i < len(row) else None for f, i in positions.items()}
+        if all(v is None for v in values.values()):
+            continue
+        for f, vocab in VOCAB.get(key, {}).items():
+            if f in values and isinstance(values[f], str):
+                values[f] = {fold(k): v for k, v in vocab.items()}.get(fold(values[f]), values[f])
+        for f in _DATE_FIELDS:
+            if isinstance(values.get(f), str):  # typed as text, e.g. 31/01/2024
+                values[f] = _text_date(values[f])
+        data = {f: v if f in _DATE_FIELDS or v is None or isinstance(v, str) else str(v) for f, v in values.items()}
+        data = {f: v for f, v in data.items() if v is not None}
+        r = row[0].row
+        try:
+            item = model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = str(err["loc"][0]) if err["loc"] else cols[0][0]
+                label = next(lbl for f, lbl, _ in cols if f == field) if field in positions else field
+                col = get_column_letter(positions.get(field, 0) + 1)
+                problems.append(finding("campaign.bad_value", sheet=sheet_name, cell=f"{col}{r}", field=field,
+                                        value=values.get(field), label=label, detail=_explain(err, field)))
+            continue
+        ident = _ident(key, item)
+        if key == "criteria":
+            rows_of[(fold(item.block), item.code)] = r
+        if key == "units":  # a unit is also recognised by its name: names must differ too
+            folded = "name:" + fold(item.name)
+            if folded in seen:
+                problems.append(finding("campaign.duplicate", sheet=sheet_name, cell=f"B{r}", value=item.name,
+                                        other_row=seen[folded]))
+                continue
+            seen[folded] = r
+        if ident in seen:
+            problems.append(finding("campaign.duplicate", sheet=sheet_name, cell=f"A{r}", value=ident,
+                                    other_row=seen[ident]))
+            continue
+        seen[ident] = r
+        items.append(item)
+    if key == "criteria":
+        problems.extend(check_tables(items, rows_of, sheet_name))
+    return items
+
+
+_DATE_FIELDS = ("date", "opens")
+
+
+def _ident(key: str, item: BaseModel) -> Any:
+    """What must not repeat in a table: a code; a criterion's code within its block; a member's name."""
+    if key == "criteria":
+        return (fold(item.block), item.code)
+    if key == "council":
+        return fold(item.name)
+    if key == "lists":
+        return (fold(item.list), fold(item.value))
+    return getattr(item, "code", None) or getattr(item, "form", None)
+
+
+def _read_settings(wb, problems: list[Finding]) -> dict[str, str]:
+    if SETTINGS_SHEET not in wb.sheetnames:
+        return {}
+    out, cells = {}, {}
+    for row in wb[SETTINGS_SHEET].iter_rows(min_row=2, max_col=2):
+        if row[0].value:
+            key = str(row[0].value).strip()
+            out[key] = "" if row[1].value is None else str(_cell_value(row[1].value))
+            cells[key] = row[1].coordinate
+    try:
+        YearEnd.from_settings(out)
+    except (ValidationError, ValueError) as exc:
+        bad = exc.errors()[0] if isinstance(exc, ValidationError) else None
+        key = str(bad["loc"][0]) if bad and bad["loc"] else next((k for k in out if k.startswith("band.")), "")
+        problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells.get(key, "B2"), field=key,
+                                value=out.get(key), label=key, detail="giá trị không hợp lệ (xem cột \"Ý nghĩa\")"))
+    if out.get("remind_days") and not _whole_number(out["remind_days"]):
+        problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells["remind_days"],
+                                field="remind_days", value=out["remind_days"], label="remind_days",
+                                detail="phải là số ngày (số nguyên không âm)"))
+    try:
+        Limits.model_validate({k: v for k, v in out.items() if k in Limits.model_fields and v})
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0])
+            problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells.get(key, "B2"),
+                                    field=key, value=out.get(key), label=key,
+                                    detail="phải là một số dương hợp lệ"))
+    return out
+
+
+def _whole_number(text: str) -> bool:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return value >= 0 and value.is_integer()
+
+
+def _explain(err: dict, field: str | None = None) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "chưa nhập (bắt buộc)"
+    if kind == "string_pattern_mismatch":
+        return "chỉ dùng chữ không dấu, số, dấu chấm, gạch ngang, gạch dưới"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+        return "không phải ngày hợp lệ (nhập ngày dạng dd/mm/yyyy)"
+    if kind == "literal_error":
+        allowed = next((v[field] for v in VOCAB.values() if field in v), {}) if field else {}
+        return "phải là một trong: " + ", ".join(allowed) if allowed else "giá trị không hợp lệ"
+    if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
+        return "phải là số năm hợp lệ"
+    if kind == "string_too_short":
+        return "chưa nhập (bắt buộc)"
+    if kind == "string_too_long":
+        return "quá dài"
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", "giá trị không hợp lệ"))
+    return "giá trị không hợp lệ"
+
+
+# --- writing ------------------------------------------------------------------------------------
+def _word(field: str, value: str | None) -> str | None:
+    return word_of("catalogue", field, value)
+
+
+def _style_header(ws, ncols: int) -> None:
+    for c in range(1, ncols + 1):
+        cell = ws.cell(row=1, column=c)
+        header_cell(cell, size=None)  # campaign.xlsx keeps the workbook's default size
+    ws.freeze_panes = "A2"
+
+
+def _write_info(wb, info: dict, sample: str | None) -> None:
+    ws = wb.create_sheet(INFO_SHEET)
+    for c, (text, width) in enumerate([("Mục", 24), ("Giá trị", 40), ("Ghi chú", 60)], start=1):
+        ws.cell(row=1, column=c, value=text)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    _style_header(ws, 3)
+    for r, (field, label, hint) in enumerate(INFO_FIELDS, start=2):
+        for c, v in enumerate([label, info.get(field), hint], start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            cell.font = font(bold=c == 1, size=None)
+            cell.border = BORDER
+            if isinstance(v, str):
+                cell.data_type = "s"
+    if sample:
+        note = ws.cell(row=len(INFO_FIELDS) + 3, column=1,
+                       value=f"Dữ liệu mẫu \"{sample}\" theo Kế hoạch phát động thi đua năm 2024 của Sở Tư pháp "
+                             "tỉnh Đắk Lắk; mã đơn vị, e-mail và người liên hệ là minh họa.")
+        note.font = font(italic=True, size=None)
+
+
+def _write_table(wb, key: str, rows: list) -> None:
+    sheet_name, _, cols = TABLES[key]
+    ws = wb.create_sheet(sheet_name)
+    for c, (_, label, width) in enumerate(cols, start=1):
+        ws.cell(row=1, column=c, value=label)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    _style_header(ws, len(cols))
+    for r, row in enumerate(rows, start=2):
+        for c, v in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=v)
+            cell.font = font(size=None)
+            cell.border = BORDER
+            if isinstance(v, str):
+                cell.data_type = "s"
+            if isinstance(v, date):
+                cell.number_format = DATE_FORMAT
+    for c, (field, _, _) in enumerate(cols, start=1):
+        words = VOCAB.get(key, {}).get(field)
+        if words:
+            dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
+                                error="Hãy chọn trong danh sách: " + ", ".join(words))
+            col = get_column_letter(c)
+            dv.add(f"{col}2:{col}500")
+            ws.add_data_validation(dv)
+        if field == "date":
+            col = get_column_letter(c)
+            for r in range(2, max(len(rows) + 2, 12)):
+                ws[f"{col}{r}"].number_format = DATE_FORMAT
+
+
+def _write_settings(wb) -> None:
+    ws = wb.create_sheet(SETTINGS_SHEET)
+    for c, (text, width) in enumerate([("Khóa", 28), ("Giá trị", 30), ("Ý nghĩa", 70)], start=1):
+        ws.cell(row=1, column=c, value=text)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    _style_header(ws, 3)
+    for r, row in enumerate(DEFAULT_SETTINGS, start=2):
+        for c, v in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=v).font = font(size=None)

@@ -1,0 +1,174 @@
+"""The council's ballot: the workbook the office fills during the meeting (``council`` has the layout
+it shares with the reader, ``tally`` reads it back)."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sheets_tools.campaign.model import Campaign
+from sheets_tools.core.files import atomic_save
+from sheets_tools.excel import style
+from sheets_tools.formkit.declaration import ID_SHEET
+from sheets_tools.yearend.council import (
+    FIRST_ROW, HEADER_ROW, KIND, L_AWARD, L_AWARD_CODE, L_CANDIDATE, L_ID, L_NAME, L_NEEDED, L_NO, L_NOTE, L_POSITION,
+    L_PRESENT, L_ROLE, L_SHARE, L_STT, L_UNIT, L_WRITING, L_YES, MEMBERS_SHEET, NO, PRESENT_CHOICES, VOTES_SHEET, YES,
+    Candidate, percent_text, quorum_needed, share_text, votes_needed)
+
+
+def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_member: bool = True) -> Path:
+    """Write the council's vote workbook to ``path`` (atomically) and return the path.
+
+    ``per_member``: one column per member ("Đồng ý"/"Không đồng ý"); otherwise two count columns.
+    Raises ValueError when the council is empty, a candidate id repeats or a candidate needs no vote.
+    """
+    if not campaign.council:
+        raise ValueError("the campaign has no council members (sheet \"Hội đồng TĐKT\")")
+    seen: set[str] = set()
+    for c in candidates:
+        if not c.id or c.id in seen:
+            raise ValueError(f"candidate id missing or repeated: {c.id!r}")
+        if not c.vote_percent or c.vote_percent <= 0:
+            raise ValueError(f"candidate {c.id!r}: {c.award_name!r} needs no council vote")
+        seen.add(c.id)
+    wb = style.new_workbook()
+    password = campaign.settings.get("sheet_password") or None
+    _members_sheet(wb.create_sheet(MEMBERS_SHEET), campaign, password)
+    _votes_sheet(wb.create_sheet(VOTES_SHEET), campaign, candidates, per_member, password)
+    _id_sheet(wb, campaign, per_member)
+    style.protect_workbook(wb, password)
+    wb.active = 0
+    wb.properties.title = f"Biểu quyết của Hội đồng Thi đua - Khen thưởng năm {campaign.info.year}"
+    return atomic_save(wb, Path(path))
+
+
+def _heading(ws: Worksheet, campaign: Campaign, last: int, title: str, line: str) -> None:
+    """Agency and national motto (rows 1-3), title (4), explanation (5), like the forms."""
+    info, end = campaign.info, get_column_letter(last)
+    style.agency_heading(ws, last, info.parent_agency, info.agency, style.dated_line(info.place))
+    style.text(ws, "A4", title, merge_to=f"{end}4", align="center", bold=True, size=style.TITLE_SIZE)
+    style.text(ws, "A5", line, merge_to=f"{end}5", wrap=True, italic=True)
+    ws.row_dimensions[4].height = 24
+    ws.row_dimensions[5].height = 48
+
+
+def _header_row(ws: Worksheet, labels: list[tuple[str, float]]) -> None:
+    for c, (label, width) in enumerate(labels, start=1):
+        cell = ws.cell(row=HEADER_ROW, column=c)
+        style.put(cell, label)
+        style.header_cell(cell)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.row_dimensions[HEADER_ROW].height = 48
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1).coordinate
+
+
+def _body_cell(ws: Worksheet, row: int, col: int, value: Any, *, editable: bool = False,
+               center: bool = False) -> None:
+    cell = ws.cell(row=row, column=col)
+    style.put(cell, value)
+    style.body_cell(cell, center=center, editable=editable)
+
+
+def _fit_rows(ws: Worksheet, first: int, last: int) -> None:
+    """Row heights for wrapped text (spreadsheet programs do not grow rows written by openpyxl)."""
+    widths = {k: d.width for k, d in ws.column_dimensions.items() if not d.hidden}
+    for r in range(first, last + 1):
+        lines = [-(-len(str(c.value)) // max(1, int(widths.get(c.column_letter, 10)) - 2))
+                 for c in ws[r] if isinstance(c.value, str) and c.column_letter in widths]
+        ws.row_dimensions[r].height = 16 * max([1, *lines])
+
+
+def _choice(ws: Worksheet, ref: str, choices: tuple[str, ...], prompt: str) -> None:
+    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                        showErrorMessage=True, errorStyle="stop", errorTitle="Giá trị không hợp lệ",
+                        error="Hãy chọn " + " hoặc ".join(f"\"{c}\"" for c in choices) + " trong danh sách thả xuống.",
+                        showInputMessage=True, prompt=prompt[:255])
+    dv.add(ref)
+    ws.add_data_validation(dv)
+
+
+def _members_sheet(ws: Worksheet, campaign: Campaign, password: str | None) -> None:
+    n, share = len(campaign.council), campaign.yearend.council_quorum
+    labels = [(L_STT, 6), (L_NAME, 26), (L_POSITION, 40), (L_ROLE, 24), (L_PRESENT, 11), (L_WRITING, 14),
+              (L_NOTE, 28)]
+    line = (f"Tổng số thành viên Hội đồng: {n} người. Phiên họp hợp lệ khi có ít nhất {quorum_needed(campaign)} "
+            f"thành viên có mặt ({share_text(share)} tổng số thành viên). Chọn \"Có\" ở cột \"{L_PRESENT}\" cho "
+            f"thành viên dự họp; thành viên vắng mặt có phiếu biểu quyết bằng văn bản thì chọn \"Có\" ở cột "
+            f"\"{L_WRITING}\".")
+    _heading(ws, campaign, len(labels), "DANH SÁCH THÀNH VIÊN HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG DỰ HỌP", line)
+    _header_row(ws, labels)
+    for i, m in enumerate(campaign.council):
+        r = FIRST_ROW + i
+        for c, value in enumerate((i + 1, m.name, m.position, m.role), start=1):
+            _body_cell(ws, r, c, value, center=c == 1)
+        for c in (5, 6):
+            _body_cell(ws, r, c, None, editable=True, center=True)
+        _body_cell(ws, r, 7, None, editable=True)
+    last = FIRST_ROW + n - 1
+    _fit_rows(ws, FIRST_ROW, last)
+    _choice(ws, f"E{FIRST_ROW}:E{last}", PRESENT_CHOICES, "Thành viên có dự họp không?")
+    _choice(ws, f"F{FIRST_ROW}:F{last}", PRESENT_CHOICES, "Thành viên vắng mặt đã gửi phiếu biểu quyết bằng văn bản?")
+    _finish(ws, password)
+
+
+def _votes_sheet(ws: Worksheet, campaign: Campaign, candidates: list[Candidate], per_member: bool,
+                 password: str | None) -> None:
+    n = len(campaign.council)
+    fixed = [(L_STT, 6), (L_ID, 12), (L_AWARD_CODE, 10), (L_CANDIDATE, 28), (L_UNIT, 26), (L_AWARD, 26),
+             (L_SHARE, 10), (L_NEEDED, 10)]
+    inputs = [(m.name, 13) for m in campaign.council] if per_member else [(L_YES, 12), (L_NO, 12)]
+    how = (f"Mỗi thành viên chọn \"{YES}\" hoặc \"{NO}\" ở cột mang tên mình (để trống nếu không biểu quyết)."
+           if per_member else f"Nhập số phiếu đồng ý và không đồng ý (số nguyên từ 0 đến {n}).")
+    line = (f"{how} Ứng viên đạt khi số phiếu đồng ý không ít hơn \"{L_NEEDED}\", tính trên tổng số {n} thành "
+            "viên Hội đồng (không phải trên số thành viên có mặt), và phiên họp đủ số thành viên có mặt.")
+    _heading(ws, campaign, len(fixed) + len(inputs),
+             f"TỔNG HỢP BIỂU QUYẾT ĐỀ NGHỊ KHEN THƯỞNG NĂM {campaign.info.year}", line)
+    _header_row(ws, fixed + inputs)
+    for col in ("B", "C"):
+        ws.column_dimensions[col].hidden = True
+    for i, c in enumerate(candidates):
+        r = FIRST_ROW + i
+        values = (i + 1, c.id, c.award_code, c.name, c.unit_name, c.award_name, percent_text(c.vote_percent),
+                  votes_needed(c.vote_percent, n))
+        for col, value in enumerate(values, start=1):
+            _body_cell(ws, r, col, value, center=col in (1, 7, 8))
+        for col in range(len(fixed) + 1, len(fixed) + len(inputs) + 1):
+            _body_cell(ws, r, col, None, editable=True, center=True)
+    _fit_rows(ws, FIRST_ROW, FIRST_ROW + len(candidates) - 1)
+    if candidates:
+        first = get_column_letter(len(fixed) + 1)
+        last = get_column_letter(len(fixed) + len(inputs))
+        ref = f"{first}{FIRST_ROW}:{last}{FIRST_ROW + len(candidates) - 1}"
+        if per_member:
+            _choice(ws, ref, (YES, NO), f"Chọn \"{YES}\" hoặc \"{NO}\"; để trống nếu thành viên không biểu quyết.")
+        else:
+            dv = DataValidation(type="whole", operator="between", formula1="0", formula2=str(n), allow_blank=True,
+                                showErrorMessage=True, errorStyle="stop", errorTitle="Số phiếu không hợp lệ",
+                                error=f"Hãy nhập số nguyên từ 0 đến {n} (tổng số thành viên Hội đồng).",
+                                showInputMessage=True, prompt=f"Số nguyên từ 0 đến {n}.")
+            dv.add(ref)
+            ws.add_data_validation(dv)
+    _finish(ws, password)
+
+
+def _finish(ws: Worksheet, password: str | None) -> None:
+    """Protect (input cells are unlocked), A4 landscape fitted to the page width."""
+    style.protect(ws, password)
+    style.print_a4(ws, title_row=HEADER_ROW, footer=True)
+
+
+def _id_sheet(wb: Workbook, campaign: Campaign, per_member: bool) -> None:
+    ws = wb.create_sheet(ID_SHEET)
+    ident = {"kind": KIND, "campaign": campaign.id, "members": str(len(campaign.council)),
+             "layout": "per_member" if per_member else "counts",
+             "built_at": datetime.now().isoformat(timespec="seconds")}
+    for r, (key, value) in enumerate(ident.items(), start=1):
+        style.put(ws.cell(row=r, column=1), key)
+        style.put(ws.cell(row=r, column=2), value)  # text: a re-save cannot turn 9 into 9.0
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True

@@ -1,0 +1,143 @@
+"""The decision lists as a formatted workbook (xlsxwriter), one sheet per decider, A4 portrait.
+
+Names come from units and are untrusted: every text is written with ``write_string`` and
+formula guessing is off.
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import xlsxwriter
+
+from sheets_tools.campaign.model import Campaign
+from sheets_tools.core.text import normalize
+from sheets_tools.excel.style import HEADING_FORMATS, WORKBOOK_OPTIONS, add_formats, xlsx_heading, xlsx_print_a4
+from sheets_tools.yearend.decision import (COLUMNS, SUBJECT_WORDS, DecisionList, Group, clean, lists_or_empty,
+                                           place_date, save_beside, summary, title_lines)
+
+LINE_HEIGHT = 16.5  # points per line of 12 pt text: rows with wrapped text get an explicit height
+MONEY_FORMAT = "#,##0"
+HEADER_ROW = 8  # 0-based row of the workbook's column labels
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_workbook(campaign: Campaign, lists: list[DecisionList], path: Path, *, number: str = "",
+                   signed_on: date | None = None) -> Path:
+    """The lists as a formatted xlsx, one sheet per decider, A4 portrait. Returns the path written
+    (beside ``path`` when ``path`` is open in Excel or LibreOffice)."""
+    def write(tmp: Path) -> None:
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb.set_properties({"title": f"Danh sách khen thưởng năm {campaign.info.year}",
+                           "author": campaign.info.agency, "company": campaign.info.agency})
+        fmt = _xlsx_formats(wb)
+        used: set[str] = set()
+        for dlist in lists_or_empty(campaign, lists):
+            ws = wb.add_worksheet(sheet_name(dlist.decider, used))
+            _xlsx_list(ws, fmt, campaign, dlist, title_lines(campaign, dlist, number, signed_on), signed_on)
+        wb.close()
+
+    return save_beside(path, write)
+
+
+def sheet_name(wanted: str, used: set[str]) -> str:
+    """A valid, unique (case-insensitive) sheet name of at most 31 characters; adds it to ``used``."""
+    base = _BAD_SHEET_CHARS.sub("", normalize(wanted)).strip("' ")[:31].strip() or "Danh sách"
+    name, n = base, 1
+    while name.casefold() in used:
+        n += 1
+        name = f"{base[:31 - len(f' ({n})')].strip()} ({n})"
+    used.add(name.casefold())
+    return name
+
+
+_BORDER = {"border": 1, "valign": "top", "text_wrap": True}
+_FORMATS = {
+    "bold_center": {"bold": True, "align": "center"},
+    "italic_center": {"italic": True, "align": "center"},
+    "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"},
+    "header": {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "border": 1},
+    "section": {"bold": True, "border": 1},
+    "group": {"bold": True, "italic": True, "border": 1},
+    "stt": {**_BORDER, "align": "center"},
+    "cell": _BORDER,
+    "money": {**_BORDER, "num_format": MONEY_FORMAT},
+    "total": {"bold": True, "border": 1, "align": "center"},
+    "total_money": {"bold": True, "border": 1, "num_format": MONEY_FORMAT},
+    "note": {"italic": True},
+}
+
+
+def _xlsx_formats(wb) -> dict:
+    """The state heading's formats (``excel.style``) and the list's own."""
+    return add_formats(wb, {**HEADING_FORMATS, **_FORMATS})
+
+
+def _xlsx_list(ws, fmt: dict, campaign: Campaign, dlist: DecisionList, titles: list[str],
+               signed_on: date | None) -> None:
+    _xlsx_frame(ws, fmt, campaign, titles, signed_on)
+    r = HEADER_ROW
+    for section in dlist.sections:
+        r += 1
+        ws.merge_range(r, 0, r, 3, "", fmt["section"])
+        ws.write_string(r, 0, section.title, fmt["section"])
+        for number, grp in enumerate(section.groups, start=1):
+            r = _xlsx_group(ws, fmt, grp, number, r + 1)
+    r += 1
+    ws.merge_range(r, 0, r, 2, "", fmt["total"])
+    ws.write_string(r, 0, "TỔNG CỘNG", fmt["total"])
+    _xlsx_money(ws, r, dlist.total, fmt["total_money"])
+    ws.write_string(r + 1, 0, summary(dlist), fmt["note"])
+    r += 3
+    ws.merge_range(r, 2, r, 3, "", fmt["bold_center"])
+    ws.write_string(r, 2, clean(campaign.info.signer_title), fmt["bold_center"])
+
+
+def _xlsx_frame(ws, fmt: dict, campaign: Campaign, titles: list[str], signed_on: date | None) -> None:
+    """Agency block top-left, national motto top-right, the title lines, page setup (A4 portrait)."""
+    info = campaign.info
+    xlsx_heading(ws, fmt, 3, clean(info.parent_agency), clean(info.agency), place_date(campaign, signed_on), split=1)
+    ws.merge_range(2, 0, 2, 1, "", fmt["center"])  # under the agency, beside the place and date
+    for row, text, style in zip((4, 5, 6), titles, ("title", "bold_center", "italic_center")):
+        ws.merge_range(row, 0, row, 3, "", fmt[style])
+        ws.write_string(row, 0, text, fmt[style])
+    ws.set_row(4, 22)
+    for c, (label, width, _) in enumerate(COLUMNS):
+        ws.set_column(c, c, width)
+        ws.write_string(HEADER_ROW, c, label, fmt["header"])
+    xlsx_print_a4(ws, landscape=False, title_row=HEADER_ROW, margins=(1.18, 0.59, 0.79, 0.79))  # 30, 15, 20, 20 mm
+
+
+def _xlsx_group(ws, fmt: dict, grp: Group, number: int, r: int) -> int:
+    """Heading row, one row per award, the group's total row; returns the last row written."""
+    ws.merge_range(r, 0, r, 3, "", fmt["group"])
+    ws.write_string(r, 0, grp.heading(number), fmt["group"])
+    for stt, award in enumerate(grp.awards, start=1):
+        r += 1
+        ws.write_number(r, 0, stt, fmt["stt"])
+        ws.write_string(r, 1, award.display_name, fmt["cell"])
+        ws.write_string(r, 2, award.details, fmt["cell"])
+        lines = max(_lines(award.display_name, COLUMNS[1][1]), _lines(award.details, COLUMNS[2][1]))
+        if lines > 1:  # LibreOffice does not grow rows for wrapped text on its own
+            ws.set_row(r, LINE_HEIGHT * lines)
+        _xlsx_money(ws, r, grp.money, fmt["money"])
+    r += 1
+    ws.merge_range(r, 0, r, 2, "", fmt["total"])
+    ws.write_string(r, 0, f"Cộng ({len(grp.awards)} {SUBJECT_WORDS[grp.awards[0].subject]})", fmt["total"])
+    _xlsx_money(ws, r, grp.total, fmt["total_money"])
+    return r
+
+
+def _lines(text: str, width: int) -> int:
+    """A generous estimate of the lines ``text`` wraps to in a column ``width`` characters wide."""
+    return max(1, len(textwrap.wrap(text, max(width - 3, 1))))
+
+
+def _xlsx_money(ws, r: int, amount: int | None, cell_format) -> None:
+    if amount is None:
+        ws.write_blank(r, 3, None, cell_format)
+    else:
+        ws.write_number(r, 3, amount, cell_format)
+

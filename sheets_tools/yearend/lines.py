@@ -1,0 +1,193 @@
+"""The proposal lines the year end works on: the council's ballot, the decision lists, the check sheets.
+
+A line is one title or form of commendation proposed for one person or collective on one row of a
+unit's latest file of an award-proposal form, with that form's rule findings of today (re-checked:
+the award history, the registrations and the ranking may have changed since the file came in).
+
+Any form reaches the ballot, the tally and the decision lists, with no change here, by:
+
+1. declaring ``role = "award_proposal"`` in its ``forms/<id>.toml``;
+2. providing in its rules module ``forms/<id>.py``:
+
+   - ``proposal_lines(context) -> list[Line]``: its lines. ``read_lines(context, form_id,
+     row_findings, proposals)`` below builds them from the ledger, given the form's
+     ``row_findings(unit, rows, context) -> list[Finding]`` (its rules over a unit's rows, cells
+     named in the template's sheets) and ``proposals(unit, rows, context) -> list[Proposal]``
+     (the proposals of a unit's rows: each ``Proposal`` names the form and carries what the
+     year end needs and only the form knows: the subject, the name shown, the family and given
+     name, the birth date and the position of a person);
+   - ``check(result, form, campaign, context)``: the same rules when a file comes in (the unit's
+     feedback), as for every form;
+   - ``master(m, context)``, optional: ``check_sheet(m, context, "<id>")``, the form's own check
+     sheet in the master workbook;
+   - ``LINE_ID_PREFIX``, optional: what starts its lines' ids (default ``"<id>:"``).
+
+``lines`` gathers the lines of every such form. A line is ``ok`` when it comes from the unit's
+latest accepted file and has no error; ``candidates`` are the ok lines whose catalogue item has a
+vote share (the ballot, ``award.make_ballot``); the tally keeps each vote by the line's ``id``;
+``award.decide`` lists the ok lines (those needing a vote once the council passed them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Literal
+
+from sheets_tools.campaign.model import CatalogueItem
+from sheets_tools.core.findings import Finding
+from sheets_tools.core.records import Row
+from sheets_tools.formkit.declaration import get_form, load_forms
+from sheets_tools.formkit.plugins import Context, hook
+from sheets_tools.yearend.council import Candidate
+from sheets_tools.yearend.council import load as council_votes
+
+ROLE = "award_proposal"
+RETURNED = "Tệp đề nghị mới nhất của đơn vị bị trả lại (xem trang \"Vấn đề tồn đọng\")."
+
+
+@dataclass
+class Proposal:
+    """One title or form proposed on one row of a proposal form, as the form's rules read it."""
+
+    form: str  # the proposal form's id
+    unit: str
+    sheet: str  # the form's sheet key
+    row: Row
+    item: CatalogueItem
+    subject: Literal["individual", "collective"]
+    name: str  # a person's full name or a collective's name, as shown in every list
+    family_name: str = ""  # a person's, for the decision lists and the award history
+    given_name: str = ""
+    birth_date: date | None = None
+    position: str = ""
+
+    @property
+    def id(self) -> str:
+        """Stable: it links the council's vote (kept in the ledger) to the line."""
+        prefix = hook(self.form, "LINE_ID_PREFIX")
+        prefix = f"{self.form}:" if prefix is None else prefix
+        return f"{prefix}{self.unit}/{self.sheet}/{self.row.row}/{self.item.code}"
+
+
+@dataclass
+class Line:
+    """One proposal of a unit's latest submission, re-checked now."""
+
+    proposal: Proposal
+    findings: list[Finding]
+    accepted_file: bool  # the line comes from the unit's latest accepted file
+
+    @property
+    def ok(self) -> bool:
+        return self.accepted_file and not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def name(self) -> str:
+        return self.proposal.name
+
+
+RowFindings = Callable[[str, list[Row], Context], list[Finding]]
+Proposals = Callable[[str, list[Row], Context], list[Proposal]]
+
+
+def proposal_forms() -> list[str]:
+    """The ids of the forms declared with role "award_proposal", in the year's order."""
+    return [form.id for form in load_forms().values() if form.role == ROLE]
+
+
+def lines(context: Context) -> list[Line]:
+    """Every award-proposal form's lines (each unit's latest submission), with the findings of today."""
+    return [line for form_id in proposal_forms() for line in form_lines(context, form_id)]
+
+
+def form_lines(context: Context, form_id: str) -> list[Line]:
+    """One award-proposal form's lines, from its ``proposal_lines`` hook (once per context)."""
+    make = hook(form_id, "proposal_lines")
+    if make is None:
+        raise ValueError(f"form {form_id!r} declares role {ROLE!r} but its rules have no proposal_lines(context)")
+    return context.once(f"proposal.lines:{form_id}", lambda: make(context))
+
+
+def read_lines(context: Context, form_id: str, row_findings: RowFindings, proposals: Proposals) -> list[Line]:
+    """The lines of every unit's latest submission of ``form_id`` (see the module's docstring)."""
+    out: list[Line] = []
+    if context.ledger is None:
+        return out
+    form = get_form(form_id)
+    sheets = {s.key: s for s in form.sheets}
+    accepted = context.ledger.data_submission(form_id)
+    for unit, sub in context.ledger.current(form_id).items():
+        rows = context.ledger.typed_rows(form, sub.id)
+        found = row_findings(unit, rows, context)
+        for p in proposals(unit, rows, context):
+            sheet = sheets[p.sheet]
+            mine = [f for f in found if f.sheet == sheet.name and _row_number(f.cell) == p.row.row]
+            out.append(Line(p, mine, accepted.get(unit) is not None and accepted[unit].id == sub.id))
+    return out
+
+
+def _row_number(cell: str | None) -> int | None:
+    digits = "".join(ch for ch in cell or "" if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def candidates(context: Context) -> list[Candidate]:
+    """The lines the council votes on: checked without error, for a title or form that needs a vote."""
+    out = []
+    for line in lines(context):
+        p, item = line.proposal, line.proposal.item
+        if line.ok and item.vote_percent:
+            unit = context.campaign.unit(p.unit)
+            out.append(Candidate(id=p.id, subject=p.subject, name=line.name, unit_name=unit.name if unit else p.unit,
+                                 award_code=item.code, award_name=item.name, vote_percent=item.vote_percent))
+    return out
+
+
+# --- the master's check sheet of one proposal form ---------------------------------------------------
+Extra = tuple[str, float, Callable[[Line], str]]  # one more column: label, width, its text for a line
+
+
+def check_sheet(m, context: Context, form_id: str, *, name: str | None = None, extra: Extra | None = None) -> None:
+    """The checks of one proposal form in the master (every line, the rule it fails or "Đạt") and the
+    council's result. ``name``: the sheet's (at most 31 characters; "Kiểm tra <form name>" by default);
+    ``extra``: a last column the form adds."""
+    found = form_lines(context, form_id)
+    if not found:
+        return
+    form = get_form(form_id)
+    votes = council_votes(context.ledger) if context.ledger is not None else {}
+    cols = [("Mã đơn vị", 11), ("Tên đơn vị", 30), ("Đối tượng", 10), ("Họ và tên / Tên tập thể", 28),
+            ("Ngày sinh", 11), ("Danh hiệu, hình thức đề nghị", 30), ("Kết quả kiểm tra", 12),
+            ("Vấn đề (căn cứ)", 70), ("Cần biểu quyết", 10), ("Kết quả biểu quyết", 26)]
+    if extra is not None:
+        cols.append(extra[:2])
+    ws = m.sheet(name or _sheet_name(form.name), "")
+    m.frame(ws, f"KẾT QUẢ KIỂM TRA HỒ SƠ {form.name.upper()} NĂM {m.year}", m.stamp(), [w for _, w in cols], 4)
+    m.header(ws, [label for label, _ in cols])
+    r = m.header_row
+    for line in found:
+        r += 1
+        p, unit = line.proposal, context.campaign.unit(line.proposal.unit)
+        problems = "\n".join(f.message for f in line.findings)
+        if not line.accepted_file:
+            problems = f"{RETURNED}\n{problems}".strip()
+        vote = votes.get(p.id)
+        values = [p.unit, unit.name if unit else "", "Tập thể" if p.subject == "collective" else "Cá nhân", line.name,
+                  p.birth_date, p.item.name, "Đạt" if line.ok else "Chưa đạt"]
+        for c, value in enumerate(values):
+            m.put(ws, r, c, value)
+        m.put(ws, r, 7, problems, "bad" if not line.ok else "wrap")
+        m.put(ws, r, 8, f"{p.item.vote_percent:g}%" if p.item.vote_percent else "Không")
+        m.put(ws, r, 9, vote.note if vote else "", "good" if vote and vote.passed else "wrap")
+        if extra is not None:
+            m.put(ws, r, 10, extra[2](line), "wrap")
+    ws.autofilter(m.header_row, 0, r, len(cols) - 1)
+    ok = sum(1 for x in found if x.ok)
+    ws.write_string(r + 2, 0, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {ok}; chưa đạt: {len(found) - ok}.",
+                    m.fmt["note"])
+
+
+def _sheet_name(form_name: str) -> str:
+    """"Kiểm tra đề nghị ...", cut at a word to Excel's 31 characters."""
+    name = f"Kiểm tra {form_name[:1].lower()}{form_name[1:]}"
+    return name if len(name) <= 31 else name[:32].rsplit(" ", 1)[0]
