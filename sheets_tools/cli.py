@@ -9,27 +9,21 @@ from pathlib import Path
 import click
 
 from sheets_tools.campaign import workbook as campaign_mod
+from sheets_tools.collection.collect import check, collect
+from sheets_tools.collection.issue import issue, remind
+from sheets_tools.collection.report import format_files
+from sheets_tools.collection.status import board
+from sheets_tools.collection.templates import build_blanks
 from sheets_tools.core.files import CampaignBusy, excel_lock_file
 from sheets_tools.core.findings import has_errors
-from sheets_tools.collection.templates import build_blanks
-from sheets_tools.formkit.declaration import describe
-from sheets_tools.formkit.declaration import load_forms
-from sheets_tools.collection.issue import issue
-from sheets_tools.core.files import campaign_lock
-from sheets_tools.collection.issue import remind
-from sheets_tools.collection.collect import collect
-from sheets_tools.collection.report import format_files
-from sheets_tools.collection.collect import check
-from sheets_tools.master.consolidate import consolidate
 from sheets_tools.core.values import coerce_date
+from sheets_tools.demo.year import DemoError, run_demo
+from sheets_tools.formkit.declaration import describe, load_forms
+from sheets_tools.master.consolidate import consolidate
+from sheets_tools.store.ledger import Ledger
+from sheets_tools.yearend.award import ballot_path, count_votes, decide, make_ballot
 from sheets_tools.yearend.history_import import import_history
 from sheets_tools.yearend.history_template import template
-from sheets_tools.yearend.award import make_ballot
-from sheets_tools.yearend.award import ballot_path, count_votes
-from sheets_tools.yearend.award import decide
-from sheets_tools.store.ledger import Ledger
-from sheets_tools.collection.status import board
-from sheets_tools.demo.year import DemoError, run_demo
 
 SAMPLE = "daklak-2024"
 
@@ -222,8 +216,7 @@ def validate_cmd(files: tuple[Path, ...], campaign_dir: Path, as_json: bool) -> 
 def consolidate_cmd(directory: Path) -> None:
     """Ghi bảng tổng hợp (master) vào DIRECTORY/master."""
     camp = _load(directory)
-    with campaign_lock(camp.dir, "consolidate"):
-        result = consolidate(camp)
+    result = consolidate(camp)
     if result.busy_target:
         click.echo(f"Tệp {result.busy_target} đang được mở (Excel?); đã ghi bản mới bên cạnh: {result.path}")
         lock = excel_lock_file(result.busy_target)
@@ -269,8 +262,7 @@ def history() -> None:
 def history_import(directory: Path, file: Path) -> None:
     """Nhập các quyết định khen thưởng đã có từ tệp Excel FILE (nhập lại không bị trùng)."""
     camp = _load(directory)
-    with campaign_lock(camp.dir, "history"):
-        result = import_history(camp, file)
+    result = import_history(camp, file)
     click.echo(f"Đã nhập {result.added} dòng mới; {result.unchanged} dòng đã có từ trước.")
     _echo_findings(result.findings)
     if has_errors(result.findings):

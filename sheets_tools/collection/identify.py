@@ -1,6 +1,6 @@
 """Which form a returned workbook is, and which unit sent it.
 
-The anchors build.py writes: the hidden ``_id`` sheet, else ``st_*`` defined names, else
+The anchors collection/templates.py writes: the hidden ``_id`` sheet, else ``st_*`` defined names, else
 ``sheets_tools_*`` document properties; without them the form is guessed from the sheets'
 headers and the unit from its name (or code) written above the table.
 """

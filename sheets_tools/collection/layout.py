@@ -26,9 +26,9 @@ from sheets_tools.formkit.declaration import (HEADER_ROW, ID_SHEET, LIST_SHEET, 
 
 ROWS_BELOW = 2000  # rows read below the deepest declared table (inserted rows, data typed below)
 BLANK_RUN = 20  # below the declared table, this many blank rows in a row end the data
-# Text build.py writes under the table (the note row, then the signature block): never data.
+# Text collection/templates.py writes under the table (the note row, then the signature block): never data.
 FOOTER_MARKS = ("ghi chú: cột có tiêu đề", "người lập biểu", "thủ trưởng đơn vị")
-_FOOTER_STARTS = frozenset(m[:3] for m in FOOTER_MARKS)  # build.py writes these texts (NFC) itself
+_FOOTER_STARTS = frozenset(m[:3] for m in FOOTER_MARKS)  # templates.py writes these texts (NFC) itself
 UNIT_LABELS = {"đơn vị": "name", "mã đơn vị": "code"}
 Rows = list[list[Any]]
 
@@ -164,7 +164,7 @@ def _declared_col(sheet: TableSheet, fld: str) -> int:
 
 # --- data rows ---------------------------------------------------------------------------------
 def is_footer(cells: list[Any]) -> bool:
-    """Whether a row is the note row or the signature block build.py writes under the table."""
+    """Whether a row is the note row or the signature block collection/templates.py writes under the table."""
     return any(isinstance(v, str) and v.lstrip()[:3].lower() in _FOOTER_STARTS and fold(v).startswith(FOOTER_MARKS)
                for v in cells)
 

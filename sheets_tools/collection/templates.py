@@ -147,6 +147,8 @@ def _title(form: Form, campaign: Campaign | None) -> str:
 
 
 def _deadline_text(form: Form, campaign: Campaign | None) -> str:
+    if form.regular:
+        return "thường xuyên"
     due = campaign.deadline(form.deadline) if campaign else None
     return due.strftime("%d/%m/%Y") if due else "..../..../........"
 

@@ -29,7 +29,7 @@ def check_file(incoming: Incoming, campaign: Campaign, context: Context | None =
 
 def validate(result: FileResult, raw: dict, campaign: Campaign, context: Context | None = None) -> FileResult:
     """Validate the rows ``intake.read`` returned; add Rows and findings to ``result``; then the
-    form's own rules (``rules/<form id>.py``) look at the whole file."""
+    form's own rules (``forms/<form id>.py``) look at the whole file."""
     if result.form_id not in load_forms():
         return result
     form = get_form(result.form_id)

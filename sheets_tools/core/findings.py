@@ -1,7 +1,7 @@
 """Findings: every problem found in a file, a row or a cell is a record with a code.
 
 The common codes live in CATALOGUE; a form's own checks keep theirs in its rules module
-(``CODES`` in ``sheets_tools/rules/<form id>.py``), added here by ``register``. A message is
+(``CODES`` in ``sheets_tools/forms/<form id>.py``), added here by ``register``. A message is
 formatted from the catalogue entry, so tests can build the expected text the same way
 (``message("cell.required", label="Tên")``).
 Messages are Vietnamese and say what to do.
@@ -153,7 +153,7 @@ CATALOGUE: dict[str, Code] = {
         WARNING, "\"{label}\": \"{value}\" không phải số; ô này chưa được ghi nhận. Hãy nhập số (ví dụ 92,5)."),
     "row.no_data": Code(ERROR, "Biểu mẫu chưa có dòng dữ liệu nào (các trang nhập liệu đều trống). "
                         "Hãy điền dữ liệu rồi gửi lại."),
-    # --- the council's vote workbook (council.py) -------------------------------------
+    # --- the council's vote workbook (yearend/ballot.py, yearend/tally.py) -------------------------------------
     "council.not_ballot": Code(
         ERROR, "Tệp không phải tệp biểu quyết của Hội đồng Thi đua - Khen thưởng (nhận dạng là \"{value}\"). "
         "Hãy dùng tệp biểu quyết do phần mềm lập cho đợt thi đua này."),
@@ -209,7 +209,7 @@ CATALOGUE: dict[str, Code] = {
     "campaign.bad_value": Code(ERROR, "\"{label}\": {detail}."),
     "campaign.duplicate": Code(ERROR, "\"{value}\" bị trùng (đã có ở dòng {other_row}). Mỗi mã, mỗi tên chỉ ghi một lần."),
     "campaign.unreadable": Code(ERROR, "Không đọc được campaign.xlsx: {detail}."),
-    # --- award history import (history.py) -------------------------------------------
+    # --- award history import (yearend/history_import.py) -------------------------------------------
     "history.unreadable": Code(
         ERROR, "Không đọc được tệp lịch sử khen thưởng \"{book}\": {detail}. Chưa nhập dòng nào; hãy mở tệp bằng "
         "Excel, lưu dạng .xlsx (Tệp > Lưu thành > Excel Workbook) rồi nhập lại."),

@@ -49,7 +49,7 @@ MISTAKES = {  # unit -> what it gets wrong (the checks must catch it)
     "TGPL": "đề nghị Chiến sĩ thi đua cấp tỉnh khi lịch sử khen thưởng thiếu năm 2022",
     "PTP-EK": "đề nghị Cờ thi đua khi không dẫn đầu khối",
 }
-# when the initiative stage ran before (demo_initiatives.py), proposals rest on the registered initiatives:
+# when the initiative stage ran before (demo/initiatives.py), proposals rest on the registered initiatives:
 INITIATIVE_CITED = "TTR"  # a CSTĐCS on "Hoàn thành tốt" resting on an initiative the council recognised
 INITIATIVE_MISTAKES = {
     "PTP-CMG": "đề nghị Chiến sĩ thi đua cơ sở dựa trên sáng kiến Hội đồng Sáng kiến không công nhận",

@@ -1,4 +1,4 @@
-"""Each form's own rules, beside its declaration: ``sheets_tools/rules/<form id>.py``.
+"""Each form's own rules, beside its declaration: ``sheets_tools/forms/<form id>.py``.
 
 A form needs a rules module only for what its declaration cannot say. The module may define:
 
@@ -13,7 +13,11 @@ A form needs a rules module only for what its declaration cannot say. The module
 - ``outputs(context, folder) -> list[Path]``: files written beside the master after it (e.g. a list
   to publish); ``consolidate`` calls it.
 - ``CODES``: the form's own finding codes (``findings.Code`` by name), added to the catalogue.
+- a form whose declaration says ``role = "unit_scores"`` provides ``unit_totals(context)`` (each unit's
+  points, read by the year-end ranking); ``role = "award_proposal"`` provides ``proposal_lines(context)``
+  (its lines for the council and the decision; see ``yearend.lines``) and may set ``LINE_ID_PREFIX``.
 
+The stages below ``forms`` never import a form: they find its module here by the form's id.
 Adding a form = its TOML declaration + (if needed) this module; nothing else changes.
 """
 from __future__ import annotations

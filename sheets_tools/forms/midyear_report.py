@@ -1,5 +1,5 @@
 """The mid-year report (sơ kết 6 tháng, seed 000: "trong tháng 6"): its rows, checks and master sheet
-are shared with the year-end report (rules/_report.py). Count targets are compared pro rata (a share of
+are shared with the year-end report (forms/report_rules.py). Count targets are compared pro rata (a share of
 the year's target, setting ``midyear_target_percent``)."""
 from __future__ import annotations
 

@@ -213,7 +213,7 @@ def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: C
 
 
 def _initiative(unit: str, v: dict, context: Context, hit, award: dict) -> tuple[list[Finding], str]:
-    """The registered initiative a proposal names (rules/initiatives.py): registered by 28/02, the person
+    """The registered initiative a proposal names (forms/initiatives.py): registered by 28/02, the person
     among its authors, recognised by the Initiative Council. Returns the findings and its scope level.
     Nothing is checked while nobody in the campaign has registered an initiative (stage not used)."""
     if not registered(context):

@@ -1,6 +1,6 @@
 """The registration form's own rules: the targets a unit registers in January (sheet "targets", one row
 per indicator of the unit, campaign.xlsx sheet "Chỉ tiêu"); the mid-year and year-end reports compare
-results with them (rules/_report.py).
+results with them (forms/report_rules.py).
 
 A January file without the sheet (issued before it existed), or whose table has no row at all, has
 nothing to check: the Department's common targets apply to that unit.

@@ -62,7 +62,7 @@ CODES = {
 }
 
 
-# --- shared with the January targets (rules/registration.py) ----------------------------------------
+# --- shared with the January targets (forms/registration.py) ----------------------------------------
 def number(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)

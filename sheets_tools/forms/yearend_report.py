@@ -1,5 +1,5 @@
 """The year-end report (tổng kết năm, seed 000: "trong tháng 11"): the mid-year report's sheets and rules
-(rules/_report.py) on the whole year's cumulative results, which may not fall below the mid-year ones."""
+(forms/report_rules.py) on the whole year's cumulative results, which may not fall below the mid-year ones."""
 from __future__ import annotations
 
 from sheets_tools.forms.report_rules import CODES, Report

@@ -88,7 +88,7 @@ class MasterBook:
         for form in shown:
             for sheet in form.sheets:
                 self._table(form, sheet, data[form.id])
-        for form in forms:  # a form's own sheets (ranking, proposal checks, ...): rules/<form>.py
+        for form in forms:  # a form's own sheets (ranking, proposal checks, ...): forms/<form id>.py
             if (extra := hook(form.id, "master")) is not None:
                 extra(self, self.context)
         self._problems(forms, status, cross, data)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import board
-from sheets_tools.core.files import TargetBusy, write_atomic
+from sheets_tools.core.files import TargetBusy, campaign_lock, write_atomic
 from sheets_tools.core.findings import Finding
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.formkit.plugins import Context, hook
@@ -39,14 +39,14 @@ def master_path(campaign: Campaign) -> Path:
 
 
 def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateResult:
-    """Write the master workbook from the campaign's ledger (atomically).
+    """Write the master workbook from the campaign's ledger (atomically), holding the campaign's lock.
 
     When the previous master is open in Excel or LibreOffice, the new one is written beside
     it and ``busy_target`` names the file left alone.
     """
     target = master_path(campaign)
     counts: dict[str, Any] = {}
-    with Ledger(campaign.dir) as ledger:
+    with campaign_lock(campaign.dir, "consolidate"), Ledger(campaign.dir) as ledger:
         taken_back = office.sync(ledger, _edited_master(target), office_specs())
         status = board(campaign, ledger, today)
         cross = {fs.form.id: fs.cross_unit for fs in status.forms}
@@ -59,7 +59,7 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
         except TargetBusy as busy:
             result = ConsolidateResult(path=busy.written, busy_target=busy.target, counts=counts, findings=taken_back)
         context = Context(campaign, ledger)
-        for form in load_forms().values():  # e.g. the list of nominations to publish (rules/<form>.py)
+        for form in load_forms().values():  # e.g. the list of nominations to publish (forms/<form id>.py)
             if (make := hook(form.id, "outputs")) is not None:
                 result.outputs.extend(make(context, target.parent))
     return result

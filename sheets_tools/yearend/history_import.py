@@ -28,6 +28,7 @@ from sheets_tools.excel import sandbox
 from sheets_tools.excel.tables import spans
 from sheets_tools.store.history import PastAward, record
 from sheets_tools.store.ledger import Ledger
+from sheets_tools.core.files import campaign_lock
 
 HEADER_SCAN = 20  # the header row is looked for in the first rows of each sheet
 MAX_ROWS = 50_000  # rows read per sheet
@@ -80,7 +81,7 @@ def import_history(campaign: Campaign, path: Path) -> ImportResult:
     sheets = _read_workbook(campaign, path, result.findings)
     awards = _awards(campaign, path, sheets, result.findings) if sheets is not None else []
     if awards:
-        with Ledger(campaign.dir) as ledger:
+        with campaign_lock(campaign.dir, "history"), Ledger(campaign.dir) as ledger:
             result.added = record(ledger, awards, path.name)
         result.unchanged = len(awards) - result.added
     for f in result.findings:
