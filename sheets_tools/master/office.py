@@ -19,7 +19,7 @@ from sheets_tools.core.findings import Finding, finding
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.store.office import store
 from sheets_tools.core.values import coerce_number, coerce_text
-from sheets_tools.core.text import fold
+from sheets_tools.excel.tables import find_header
 
 HEADER_SCAN = 15
 _BAD = object()  # a value the office typed that is not what its column expects
@@ -95,16 +95,10 @@ def sync(ledger: Ledger, path: Path, specs: list[OfficeColumns]) -> list[Finding
 
 
 def _header(rows: list[list[Any]], spec: OfficeColumns) -> tuple[int | None, dict]:
-    wanted = {fold(c.label): c.field for c in spec.columns}
-    for r, cells in enumerate(rows[:HEADER_SCAN]):
-        labels = [fold(v) if isinstance(v, str) else "" for v in cells]
-        if fold(spec.key_label) in labels:
-            cols: dict[str | None, int] = {None: labels.index(fold(spec.key_label))}
-            for i, label in enumerate(labels):
-                if label in wanted:
-                    cols[wanted[label]] = i
-            return r, cols
-    return None, {}
+    """The header row of ``spec``'s table (the row holding its key label) and field -> column."""
+    header = find_header(rows, {None: spec.key_label, **{c.field: c.label for c in spec.columns}}, scan=HEADER_SCAN,
+                         required=[None], similar=None)
+    return (None, {}) if header is None else (header.row, header.columns)
 
 
 def _value(column: OfficeColumn, raw: Any, path: Path, sheet: str, r: int, c: int | None,

@@ -25,7 +25,7 @@ from sheets_tools.core.findings import Finding, finding
 from sheets_tools.core.text import fold, normalize
 from sheets_tools.core.values import coerce_date, coerce_integer, format_date, is_empty
 from sheets_tools.excel import sandbox
-from sheets_tools.excel.tables import spans
+from sheets_tools.excel.tables import find_header, match_row, spans, words
 from sheets_tools.store.history import PastAward, record
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.core.files import campaign_lock
@@ -124,30 +124,17 @@ def _what(kind: str) -> str:
     return what if kind in known else f"tệp không phải bảng tính (nhận diện là: {what})"
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", fold(text)))
+_HEADER_LABELS = {f: (label, *others) for f, (label, others) in COLUMNS.items()}
 
 
-_LABELS = {f: {_words(label), *map(_words, others)} for f, (label, others) in COLUMNS.items()}
+def _close(found: str, known: str) -> bool:
+    return difflib.SequenceMatcher(None, words(found), words(known)).ratio() >= SIMILARITY
 
 
 def match_header(cells: list[Any]) -> dict[str, int]:
     """Field -> 0-based column for the labels of one row: equal folded labels first, then
     labels close to exactly one known label (and it to exactly one of them)."""
-    free = {i: _words(v) for i, v in enumerate(cells) if isinstance(v, str) and _words(v)}
-    columns: dict[str, int] = {}
-    for fld, labels in _LABELS.items():
-        col = next((i for i, words in free.items() if words in labels), None)
-        if col is not None:
-            columns[fld] = col
-            del free[col]
-    options = {fld: [i for i, words in free.items()
-                     if max(difflib.SequenceMatcher(None, words, lab).ratio() for lab in labels) >= SIMILARITY]
-               for fld, labels in _LABELS.items() if fld not in columns}
-    for fld, cols in options.items():
-        if len(cols) == 1 and sum(cols[0] in other for other in options.values()) == 1:
-            columns[fld] = cols[0]
-    return columns
+    return match_row(cells, _HEADER_LABELS, normalize=words, similar=_close).columns
 
 
 def _complete(columns: dict[str, int]) -> bool:
@@ -158,10 +145,10 @@ def _complete(columns: dict[str, int]) -> bool:
 def _find_table(sheets: dict[str, list[list]]) -> tuple[str, int, dict[str, int]] | None:
     """(sheet, 0-based header row, columns) of the first sheet with a recognised header."""
     for name, rows in sheets.items():
-        for r, cells in enumerate(rows[:HEADER_SCAN]):
-            columns = match_header(cells)
-            if _complete(columns):
-                return name, r, columns
+        header = find_header(rows, _HEADER_LABELS, scan=HEADER_SCAN, accept=_complete, normalize=words,
+                             similar=_close)
+        if header is not None:
+            return name, header.row, header.columns
     return None
 
 

@@ -14,6 +14,7 @@ from sheets_tools.campaign.model import Campaign, CatalogueItem, Member, parse_s
 from sheets_tools.core.findings import ERROR, Finding, finding
 from sheets_tools.core.text import fold, normalize
 from sheets_tools.core.values import coerce_text
+from sheets_tools.excel.tables import find_header
 from sheets_tools.formkit.declaration import ID_SHEET
 from sheets_tools.yearend.council import (
     KIND, L_AWARD, L_AWARD_CODE, L_CANDIDATE, L_ID, L_NAME, L_NEEDED, L_NO, L_PRESENT, L_SHARE, L_UNIT, L_WRITING,
@@ -57,13 +58,9 @@ def _ref(r: int, c: int) -> str:
 
 
 def _find_header(rows: Rows, required: list[str]) -> tuple[int, dict[str, int]] | None:
-    """The first row holding every label of ``required``: (row, folded label -> column)."""
-    want = {fold(x) for x in required}
-    for r, cells in enumerate(rows[:HEADER_SCAN]):
-        labels = {fold(_text(v)): c for c, v in enumerate(cells) if _text(v)}
-        if want <= labels.keys():
-            return r, labels
-    return None
+    """The first row holding every label of ``required``: (row, folded label -> column of every label)."""
+    header = find_header(rows, {x: x for x in required}, scan=HEADER_SCAN, required=required, similar=None)
+    return None if header is None else (header.row, {fold(t): c for c, t in header.texts.items()})
 
 
 class _Reading:
