@@ -24,6 +24,7 @@ from sheets_tools.core.records import Document, FileResult, Row
 from sheets_tools.core.text import fold, normalize
 from sheets_tools.formkit.rows import finding_at, placed
 from sheets_tools.formkit.plugins import Context, rows_by_code
+from sheets_tools.excel.style import FONT
 
 RULE_WORDS = {value: words for words, value in VOCAB["indicators"]["direction"].items()}
 SHARE_SETTING = "midyear_target_percent"
@@ -316,7 +317,7 @@ class Report:
         chart.add_series({"name": "Kết quả so với chỉ tiêu năm (%)",
                           "categories": f"='{name}'!$A${first}:$A${last + 1}",
                           "values": f"='{name}'!$G${first}:$G${last + 1}"})
-        font = {"name": "Times New Roman"}
+        font = {"name": FONT}
         chart.set_title({"name": f"Kết quả so với chỉ tiêu năm (%) - {self.period.lower()} {m.year}",
                          "name_font": {**font, "size": 12}})
         chart.set_x_axis({"num_font": font})

@@ -19,6 +19,7 @@ from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import normalize
 from sheets_tools.formkit.rows import finding_at, placed
 from sheets_tools.formkit.plugins import Context, Formula, rows_by_code
+from sheets_tools.excel.style import FONT
 
 FORM_ID = __name__.rpartition(".")[2]  # this module's declaration, scoring.toml (role "unit_scores")
 SHEET = "scores"
@@ -298,9 +299,9 @@ def _ranking_sheet(m, n: int, block: str, ranks: list) -> None:
         name = ws.get_name().replace("'", "''")
         chart.add_series({"name": "Điểm xếp hạng", "categories": f"='{name}'!$C${m.header_row + 2}:$C${last + 1}",
                           "values": f"='{name}'!$F${m.header_row + 2}:$F${last + 1}", "data_labels": {"value": True}})
-        chart.set_title({"name": f"Điểm xếp hạng - {block}", "name_font": {"name": "Times New Roman", "size": 12}})
-        chart.set_y_axis({"reverse": True, "num_font": {"name": "Times New Roman"}})
-        chart.set_x_axis({"min": 0, "num_font": {"name": "Times New Roman"}})
+        chart.set_title({"name": f"Điểm xếp hạng - {block}", "name_font": {"name": FONT, "size": 12}})
+        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
+        chart.set_x_axis({"min": 0, "num_font": {"name": FONT}})
         chart.set_legend({"none": True})
         chart.set_size({"width": 720, "height": 28 * len(scored) + 120})
         ws.insert_chart(r + 3, 0, chart)
