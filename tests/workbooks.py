@@ -3,6 +3,10 @@
 ``make_return`` writes one input sheet per declared sheet (labels at HEADER_ROW from
 column B, values from FIRST_ROW, unit name and code in C6/C7) and the identification
 anchors: the hidden ``_id`` sheet, ``st_*`` defined names and ``sheets_tools_*`` properties.
+
+Also: where things are (``TESTS``, ``DATA``, ``CORPUS``) and where a declared column is on a form's
+sheet (``letter_of``, ``cell_of``, ``header_of``), so that no test hard-codes a column letter that
+moves when a column is added to a form.
 """
 from __future__ import annotations
 
@@ -11,11 +15,36 @@ from typing import Any, Callable, Iterable
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
+from openpyxl.utils import column_index_from_string
 from openpyxl.workbook.defined_name import DefinedName
 
 from sheets_tools.formkit import declaration as forms
 
 ANCHORS = ("sheet", "names", "properties")
+TESTS = Path(__file__).resolve().parent  # tests/ (this module is imported from tests/<stage>/ too)
+DATA = TESTS / "data"  # committed sample returns (tests/data/make_data.py)
+CORPUS = TESTS.parents[1] / "shared" / "corpus"  # ../shared/corpus beside the checkout; tests skip without it
+
+
+# --- where a declared column is on a form's sheet ----------------------------------------------------
+def letter_of(form_id: str, sheet_key: str, field: str) -> str:
+    """The column letter of ``field`` on the form's sheet, as the declaration places it."""
+    return forms.get_form(form_id).sheet(sheet_key).column(field).letter
+
+
+def index_of(form_id: str, sheet_key: str, field: str) -> int:
+    """The 1-based column number of ``field`` on the form's sheet."""
+    return column_index_from_string(letter_of(form_id, sheet_key, field))
+
+
+def cell_of(form_id: str, sheet_key: str, field: str, row_offset: int = 0) -> str:
+    """The cell of ``field`` on the form's ``row_offset``-th input row (0: the first, FIRST_ROW)."""
+    return f"{letter_of(form_id, sheet_key, field)}{forms.FIRST_ROW + row_offset}"
+
+
+def header_of(form_id: str, sheet_key: str, field: str) -> str:
+    """The cell holding the label of ``field`` (on HEADER_ROW)."""
+    return f"{letter_of(form_id, sheet_key, field)}{forms.HEADER_ROW}"
 
 
 def make_return(path: Path, campaign, unit_code: str, rows_by_sheet_key: dict[str, list[dict]], *,

@@ -1,4 +1,4 @@
-"""Regenerate the committed test data of tests/test_formats.py: one filled registration return
+"""Regenerate the committed test data of tests/excel/test_formats.py: one filled registration return
 saved by LibreOffice as .xls and .ods (the formats units' other programs produce).
 
 Run from the repository root (needs LibreOffice's ``soffice`` on PATH):
