@@ -1,6 +1,6 @@
 """``sheets-tools demo``: the whole year on the sample campaign: registration here, then the
 initiatives (initiatives.py), the exemplary nominations (nominations.py), the mid-year
-report (reports.py), the year-end report and the year-end stage (yearend.py); what they share is in common.py.
+report (reports.py), the ad-hoc commendations (adhoc.py), the year-end report and the year-end stage (yearend.py); what they share is in common.py.
 
 Builds the sample campaign, issues the forms, simulates the units' replies as e-mails
 (most correct; some with typical mistakes; one late; one resubmitted; one typed with an old
@@ -31,6 +31,7 @@ from sheets_tools.store.ledger import Ledger
 from sheets_tools.collection.report import format_files
 from sheets_tools.collection.issue import issue, remind
 from sheets_tools.collection.status import board
+from sheets_tools.demo.adhoc import run_adhoc
 from sheets_tools.demo.initiatives import run_initiatives
 from sheets_tools.demo.nominations import run_nominations
 from sheets_tools.demo.reports import run_report
@@ -43,7 +44,7 @@ MARKER = ".sheets-tools-demo"
 TODAY = date(2024, 2, 10)  # the demo's "today": after the registration deadline
 DERIVED = ("archive", "outbox", "feedback", "master", "inbox", "templates", "ledger.sqlite",
            "ledger.sqlite-wal", "ledger.sqlite-shm", "inbox-cuoi-nam", "council", "decision",
-           "inbox-sang-kien", "inbox-dien-hinh", "inbox-bao-cao", "lich-su-khen-thuong.xlsx")
+           "inbox-sang-kien", "inbox-dien-hinh", "inbox-bao-cao", "inbox-dot-xuat", "lich-su-khen-thuong.xlsx")
 ISSUE_DAY = date(2024, 1, 5)  # the calendar sends the registration and the initiative forms out from 02/01
 
 MISSING = {"DGTS", "PTP-LAK", "PTP-KBK"}
@@ -100,10 +101,11 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> DemoResult
     reminded = remind(camp, today=TODAY, form_ids=["registration"])
     echo(f"7. Ngày {TODAY:%d/%m/%Y} (đã quá hạn 31/01): {len(reminded.drafts)} thư nhắc cho các đơn vị chưa nộp "
          "hoặc bị trả lại đăng ký thi đua (outbox/<đơn vị>/Nhắc nộp - ....eml)")
-    echo("\nĐỀ TÀI, SÁNG KIẾN (hạn 28/02), ĐIỂN HÌNH TIÊN TIẾN, SƠ KẾT 6 THÁNG")
+    echo("\nĐỀ TÀI, SÁNG KIẾN (hạn 28/02), ĐIỂN HÌNH TIÊN TIẾN, SƠ KẾT 6 THÁNG, KHEN THƯỞNG ĐỘT XUẤT")
     step = run_initiatives(camp, echo, 8)
     step = run_nominations(camp, echo, step)
     step = run_report(camp, "midyear_report", echo, step)
+    step = run_adhoc(camp, echo, step)
     echo("\nGIAI ĐOẠN CUỐI NĂM (báo cáo tổng kết, tự chấm điểm, đề nghị khen thưởng, Hội đồng, quyết định)")
     step = run_report(camp, "yearend_report", echo, step)
     run_year_end(camp, echo, step)
