@@ -346,7 +346,9 @@ def _guide_sheet(wb: Workbook, form: Form, campaign: Campaign | None, unit: Unit
         ("5. Không đổi tên, thêm hoặc xóa trang tính; không chèn, xóa cột hay sửa tiêu đề cột. "
          "Được phép nới rộng cột, dòng để dễ đọc.", {}),
         ("6. Dùng đúng tệp này (tệp đã có tên và mã đơn vị); không sao chép sang tệp khác.", {}),
-        (f"7. Lưu tệp dạng .xlsx và gửi lại chính tệp này qua e-mail về {email} trước ngày {deadline}.", {}),
+        (f"7. Lưu tệp dạng .xlsx và gửi lại chính tệp này qua e-mail về {email} "
+         + ("khi có đề nghị; mỗi lần gửi ghi đủ các đề nghị trong năm chưa có quyết định khen thưởng." if form.regular
+            else f"trước ngày {deadline}."), {}),
         ("", {}),
         ("Nếu biểu mẫu còn lỗi, đơn vị sẽ nhận lại tệp có các ô cần sửa được tô đỏ và trang \"Danh sách lỗi\"; "
          "sửa các ô đó rồi gửi lại chính tệp đã sửa.", {"italic": True}),
