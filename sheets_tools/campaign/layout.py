@@ -63,7 +63,8 @@ VOCAB = {  # per table, per column
                    "direction": {"Không thấp hơn chỉ tiêu": "min", "Không vượt chỉ tiêu": "max"}},
 }
 DEFAULT_SETTINGS = [
-    ("sheet_password", "", "Mật khẩu khóa trang tính của biểu mẫu (để trống: khóa không mật khẩu)"),
+    ("sheet_password", "", "Mật khẩu khóa trang tính của biểu mẫu, phiếu biểu quyết và các tệp do công cụ tạo (tạo "
+     "ngẫu nhiên khi lập đợt; để trống: khóa không mật khẩu, ai cũng mở khóa được)"),
     ("max_file_mb", 25, "Giới hạn dung lượng một tệp nhận về (MB)"),
     ("max_zip_members", 2000, "Số thành phần tối đa bên trong một tệp .xlsx/.ods"),
     ("max_uncompressed_mb", 200, "Tổng dung lượng tối đa khi giải nén một tệp (MB)"),
@@ -90,6 +91,9 @@ DEFAULT_SETTINGS = [
     ("band.Khá", 70, "Xếp loại chấm điểm: mức \"Khá\" từ số % này"),
     ("band.Trung bình", 50, "Xếp loại chấm điểm: mức \"Trung bình\" từ số % này"),
     ("band_below", "Yếu", "Xếp loại chấm điểm: tên mức thấp nhất (dưới mọi mức trên)"),
+    ("backup_keep", 10, "Số bản sao sổ ghi nhận (ledger.sqlite) giữ lại trong thư mục backup, lấy trước mỗi lệnh "
+     "ghi vào sổ"),
+    ("master_copies", 5, "Số bản bảng tổng hợp cũ giữ lại (có ghi ngày giờ) trong thư mục master mỗi lần tổng hợp"),
     ("password.MA_DON_VI", "", "Mật khẩu mở tệp của đơn vị có mã MA_DON_VI (thay MA_DON_VI bằng mã đơn vị; "
      "để trống nếu không dùng)"),
 ]

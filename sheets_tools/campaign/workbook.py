@@ -4,6 +4,7 @@ reads and validates it with pydantic and reports every mistake by sheet and cell
 """
 from __future__ import annotations
 
+import secrets
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -362,12 +363,20 @@ def _write_table(wb, key: str, rows: list) -> None:
                 ws[f"{col}{r}"].number_format = DATE_FORMAT
 
 
+def new_password(length: int = 12) -> str:
+    """A random sheet password without look-alike characters (it may be read aloud or typed)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
 def _write_settings(wb) -> None:
     ws = wb.create_sheet(SETTINGS_SHEET)
     for c, (text, width) in enumerate([("Khóa", 28), ("Giá trị", 30), ("Ý nghĩa", 70)], start=1):
         ws.cell(row=1, column=c, value=text)
         ws.column_dimensions[get_column_letter(c)].width = width
     _style_header(ws, 3)
-    for r, row in enumerate(DEFAULT_SETTINGS, start=2):
-        for c, v in enumerate(row, start=1):
+    for r, (key, value, meaning) in enumerate(DEFAULT_SETTINGS, start=2):
+        if key == "sheet_password":  # generated once, when the campaign is made
+            value = new_password()
+        for c, v in enumerate((key, value, meaning), start=1):
             ws.cell(row=r, column=c, value=v).font = font(size=None)

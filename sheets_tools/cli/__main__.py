@@ -1,0 +1,3 @@
+from sheets_tools.cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""Commands of the year end: the award history, the council's ballot and tally, the decision."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sheets_tools.cli.app import UserError, dmy, echo_findings, friendly, load_campaign, main
+from sheets_tools.core.findings import has_errors
+from sheets_tools.yearend.award import ballot_path, count_votes, decide, make_ballot
+from sheets_tools.yearend.history_import import import_history
+from sheets_tools.yearend.history_template import template
+
+
+@main.group(epilog="Ví dụ: sheets-tools history import dot-2024 lich-su-khen-thuong.xlsx")
+def history() -> None:
+    """Lịch sử khen thưởng các năm trước (dùng kiểm tra danh hiệu nhiều năm liên tục)."""
+
+
+@history.command("import", epilog="Ví dụ: sheets-tools history import dot-2024 lich-su-khen-thuong.xlsx")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@friendly
+def history_import(directory: Path, file: Path) -> None:
+    """Nhập các quyết định khen thưởng đã có từ tệp Excel FILE (nhập lại không bị trùng)."""
+    camp = load_campaign(directory)
+    result = import_history(camp, file)
+    click.echo(f"Đã nhập {result.added} dòng mới; {result.unchanged} dòng đã có từ trước.")
+    echo_findings(result.findings)
+    if has_errors(result.findings):
+        sys.exit(1)
+
+
+@history.command("template", epilog="Ví dụ: sheets-tools history template dot-2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@friendly
+def history_template(directory: Path) -> None:
+    """Tạo tệp Excel mẫu để nhập lịch sử khen thưởng."""
+    camp = load_campaign(directory)
+    click.echo(f"Đã tạo tệp mẫu: {template(camp, camp.dir / 'Mẫu nhập lịch sử khen thưởng.xlsx')}")
+
+
+@main.group(epilog="Ví dụ: sheets-tools council ballot dot-2024")
+def council() -> None:
+    """Hội đồng Thi đua - Khen thưởng: phiếu biểu quyết và kiểm phiếu."""
+
+
+@council.command("ballot", epilog="Ví dụ: sheets-tools council ballot dot-2024 --counts")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--counts", is_flag=True, help="Ghi số phiếu đồng ý/không đồng ý thay vì một cột cho mỗi thành viên.")
+@friendly
+def council_ballot(directory: Path, counts: bool) -> None:
+    """Tạo phiếu tổng hợp biểu quyết từ các đề nghị đã kiểm tra đạt yêu cầu."""
+    result = make_ballot(load_campaign(directory), per_member=not counts)
+    if result.path is None:
+        raise UserError("Chưa có đề nghị nào đạt yêu cầu cần Hội đồng biểu quyết (hãy chạy collect và consolidate).")
+    click.echo(f"Đã tạo phiếu biểu quyết ({result.candidates} trường hợp): {result.path}")
+
+
+@council.command("tally", epilog="Ví dụ: sheets-tools council tally dot-2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@friendly
+def council_tally(directory: Path, file: Path | None) -> None:
+    """Kiểm phiếu: đọc phiếu biểu quyết đã điền (mặc định tệp do lệnh ballot tạo) và lập danh sách kết quả."""
+    camp = load_campaign(directory)
+    if file is None and not ballot_path(camp).exists():
+        raise UserError(f"Chưa có phiếu biểu quyết {ballot_path(camp)}; hãy chạy \"sheets-tools council ballot\".")
+    result = count_votes(camp, file)
+    t = result.tally
+    if result.path is None:
+        click.echo(f"Tệp {file or ballot_path(camp)} không có phiếu biểu quyết nào đọc được; "
+                   "kết quả đã ghi nhận trước đó được giữ nguyên.")
+    else:
+        click.echo(f"Thành viên: {t.members}; có mặt: {t.present} (cần {t.quorum_needed}): "
+                   + ("đủ số lượng." if t.quorum_ok else "KHÔNG đủ số lượng, chưa ai được công nhận."))
+        for r in t.results:
+            click.echo(f"- {r.name} ({r.unit_name}), {r.award_name}: {r.note}")
+        click.echo(f"Đạt: {result.passed}/{len(t.results)}. Danh sách kết quả: {result.path}")
+    echo_findings(t.findings)
+    if not t.valid:
+        sys.exit(1)
+
+
+@main.command("decision", epilog="Ví dụ: sheets-tools decision dot-2024 --number 245/QĐ-STP --date 15/12/2024")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--number", default="", help="Số quyết định (khi đã có); kèm --date thì ghi vào lịch sử khen thưởng.")
+@click.option("--date", "signed", default=None, help="Ngày ký quyết định, dd/mm/yyyy.")
+@friendly
+def decision_cmd(directory: Path, number: str, signed: str | None) -> None:
+    """Lập danh sách khen thưởng kèm quyết định, tờ trình (Excel và Word)."""
+    result = decide(load_campaign(directory), number=number, signed_on=dmy(signed))
+    click.echo(f"Danh sách khen thưởng: {len(result.awards)} dòng.")
+    for path in result.paths:
+        click.echo(f"- {path}")
+    if result.waiting:
+        click.echo(f"Còn {len(result.waiting)} trường hợp chờ Hội đồng biểu quyết (chạy council ballot, council tally).")
+    if result.recorded:
+        click.echo(f"Đã ghi {result.recorded} khen thưởng vào lịch sử khen thưởng.")

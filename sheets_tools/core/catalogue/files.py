@@ -1,0 +1,53 @@
+"""Finding codes: the file as a whole and its identification (collection intake)."""
+from sheets_tools.core.severity import Code, ERROR, WARNING
+
+CODES: dict[str, Code] = {
+    # --- the file as a whole -------------------------------------------------------
+    "file.empty": Code(ERROR, "Tệp rỗng (0 byte). Hãy gửi lại tệp Excel đã điền."),
+    "file.unreadable": Code(ERROR, "Không đọc được tệp: {detail}. Hãy gửi lại tệp."),
+    "file.not_spreadsheet": Code(
+        ERROR, "Tệp không phải bảng tính Excel (nhận diện là: {what}). Hãy gửi tệp .xlsx theo biểu mẫu."),
+    "file.converted_format": Code(
+        WARNING, "Tệp định dạng {what} đã được đọc; lần sau hãy gửi tệp .xlsx theo biểu mẫu gốc."),
+    "file.parse_failed": Code(
+        ERROR, "Không đọc được tệp: trình đọc bảng tính dừng bất thường ({detail}). Hãy mở tệp bằng Excel, "
+        "lưu lại dạng .xlsx (Tệp > Lưu thành > Excel Workbook) rồi gửi lại."),
+    "file.ignored_parts": Code(
+        WARNING, "Tệp có {what}; các phần này đã được bỏ qua, chỉ đọc giá trị trong bảng."),
+    "file.decrypted": Code(
+        WARNING, "Tệp có mật khẩu đã được mở bằng mật khẩu đơn vị đăng ký; lần sau hãy gửi tệp không đặt mật khẩu."),
+    "file.encrypted": Code(
+        ERROR, "Tệp được đặt mật khẩu nên không đọc được. Hãy gỡ mật khẩu (Tệp > Thông tin > "
+        "Bảo vệ sổ làm việc > Mã hóa bằng mật khẩu, xóa mật khẩu) rồi gửi lại."),
+    "file.truncated": Code(
+        ERROR, "Tệp bị hỏng hoặc không trọn vẹn (có thể do tải về/gửi đi bị ngắt): {detail}. "
+        "Hãy gửi lại tệp gốc."),
+    "file.too_large": Code(ERROR, "Tệp vượt giới hạn cho phép: {detail}. Hãy gửi đúng biểu mẫu, không chèn thêm dữ liệu lớn."),
+    "file.macros": Code(WARNING, "Tệp có chứa macro (VBA); chỉ đọc giá trị, không chạy macro."),
+    "file.duplicate": Code(WARNING, "Tệp này đã được nhận trước đó (trùng nội dung); không ghi nhận lại."),
+    "file.date_unknown": Code(
+        WARNING, "Thư không ghi rõ ngày gửi; đã lấy thời điểm lưu tệp thư ({received}) làm ngày nhận. "
+        "Hãy kiểm tra lại việc nộp đúng hạn."),
+    "file.late": Code(WARNING, "Nộp muộn: nhận ngày {received}, hạn nộp {deadline}."),
+    "file.no_attachment": Code(ERROR, "Thư điện tử không có tệp Excel đính kèm. Hãy gửi lại thư kèm biểu mẫu đã điền."),
+    # --- identification ------------------------------------------------------------
+    "ident.unknown_form": Code(
+        ERROR, "Không nhận ra biểu mẫu: tệp không phải biểu mẫu của đợt thi đua này. "
+        "Hãy dùng đúng biểu mẫu đã được gửi cho đơn vị."),
+    "ident.unknown_unit": Code(
+        ERROR, "Không xác định được đơn vị gửi tệp{detail}. Hãy dùng biểu mẫu đã gửi riêng cho đơn vị "
+        "(có sẵn tên và mã đơn vị)."),
+    "ident.by_name": Code(
+        WARNING, "Tệp không còn thông tin nhận dạng ẩn; đơn vị được xác định theo tên ghi trên biểu mẫu "
+        "(\"{value}\"). Lần sau hãy dùng biểu mẫu gốc đã được gửi."),
+    "ident.other_campaign": Code(
+        ERROR, "Biểu mẫu thuộc đợt \"{value}\", không phải đợt đang thu \"{expected}\". Hãy dùng biểu mẫu của đợt này."),
+    "ident.old_version": Code(
+        WARNING, "Biểu mẫu phiên bản {value}, phiên bản hiện hành là {expected}; đã đọc theo cấu trúc hiện hành."),
+    "ident.unit_mismatch": Code(
+        WARNING, "Mã đơn vị ẩn ({value}) khác tên đơn vị ghi trên biểu mẫu (\"{detail}\"); đã lấy theo mã ẩn."),
+    "sheet.missing": Code(
+        ERROR, "Thiếu trang tính \"{sheet}\" của biểu mẫu. Hãy dùng biểu mẫu gốc, không xóa hay đổi tên trang tính."),
+    "sheet.header_changed": Code(
+        ERROR, "Tiêu đề cột {cell} đã bị sửa (\"{value}\", đúng là \"{expected}\"). Không sửa, chèn hay xóa cột của bảng."),
+}
