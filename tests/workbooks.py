@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils import column_index_from_string
 from openpyxl.workbook.defined_name import DefinedName
@@ -199,3 +199,16 @@ def with_cached_values(data: bytes, values: dict[str, str]) -> bytes:
                               rb"\1<v>" + value.encode() + rb"</v>", body)
             zout.writestr(info, body)
     return out.getvalue()
+
+
+def decided(directory: Path) -> set[tuple[str, str]]:
+    """(group heading, name) of every line of the decision workbook."""
+    wb = load_workbook(next((directory / "decision").glob("*.xlsx")))
+    out, heading = set(), ""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            if isinstance(row[0], str) and row[0][:1].isdigit():
+                heading = row[0]
+            elif isinstance(row[0], int) and row[1]:
+                out.add((heading, row[1]))
+    return out

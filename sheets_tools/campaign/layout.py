@@ -93,7 +93,8 @@ DEFAULT_SETTINGS = [
     ("band_below", "Yếu", "Xếp loại chấm điểm: tên mức thấp nhất (dưới mọi mức trên)"),
     ("backup_keep", 10, "Số bản sao sổ ghi nhận (ledger.sqlite) giữ lại trong thư mục backup, lấy trước mỗi lệnh "
      "ghi vào sổ"),
-    ("master_copies", 5, "Số bản bảng tổng hợp cũ giữ lại (có ghi ngày giờ) trong thư mục master mỗi lần tổng hợp"),
+    ("master_copies", 5, "Số bản bảng tổng hợp cũ giữ lại (có ghi ngày giờ) trong thư mục master/bản cũ mỗi lần "
+     "tổng hợp (0: không giữ)"),
     ("password.MA_DON_VI", "", "Mật khẩu mở tệp của đơn vị có mã MA_DON_VI (thay MA_DON_VI bằng mã đơn vị; "
      "để trống nếu không dùng)"),
 ]

@@ -7,6 +7,7 @@ and words are ``layout.py``.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from fractions import Fraction
 from functools import cached_property
@@ -28,6 +29,45 @@ CAMPAIGN_FILE = "campaign.xlsx"
 RuleGroup = Literal["LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO", "GIAY_KHEN", "BANG_KHEN"]
 
 
+# Windows keeps these names for devices, with any extension ("con.txt" too): no file or folder can have them
+_RESERVED_NAMES = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
+# what an e-mail address never holds (spaces, quotes, brackets, separators, control characters)
+_NOT_IN_ADDRESS = re.compile(r"[\s\"<>()\[\],;:\\\x00-\x1f\x7f]")
+
+
+def folder_name_code(value: str) -> str:
+    """A code that names a folder and files (a unit's outbox and feedback folders, the campaign's files):
+    not ".", "..", ending in a dot, nor a name Windows keeps for a device. The pattern of the field has
+    already kept out path separators and the other characters unsafe in a file name."""
+    if value.strip(".") == "":
+        raise ValueError("không được chỉ gồm dấu chấm (mã dùng làm tên thư mục)")
+    if value.endswith("."):
+        raise ValueError("không được kết thúc bằng dấu chấm (mã dùng làm tên thư mục trên Windows)")
+    if _RESERVED_NAMES.match(value):
+        raise ValueError(f"\"{value}\" là tên Windows dành riêng cho thiết bị, không dùng làm tên thư mục được; "
+                         "hãy đặt mã khác")
+    return value
+
+
+def valid_address(value: str) -> bool:
+    """One e-mail address: something before a single "@", a domain of dot-separated labels after it."""
+    local, at, domain = value.rpartition("@")
+    return bool(at and local and "@" not in local and not _NOT_IN_ADDRESS.search(value)
+                and "." in domain and all(domain.split(".")))
+
+
+def email_list(value: str, *, single: bool = False) -> str:
+    """A unit's e-mail cell: one address, or several separated by "," or ";" (``single``: exactly one)."""
+    if not value:
+        return value
+    addresses = [a.strip() for a in re.split(r"[,;]", value)]
+    if single and len(addresses) > 1:
+        raise ValueError("chỉ ghi một địa chỉ e-mail")
+    if not all(valid_address(a) for a in addresses):
+        raise ValueError("địa chỉ e-mail không hợp lệ (dạng ten@coquan.gov.vn)")
+    return value
+
+
 class Unit(BaseModel):
     model_config = ConfigDict(frozen=True)
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")
@@ -37,12 +77,15 @@ class Unit(BaseModel):
     email: str = ""
     contact: str = ""
 
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str) -> str:
+        return folder_name_code(v)
+
     @field_validator("email")
     @classmethod
     def _email(cls, v: str) -> str:
-        if v and ("@" not in v or " " in v):
-            raise ValueError("địa chỉ e-mail không hợp lệ")
-        return v
+        return email_list(v)
 
 
 class CatalogueItem(BaseModel):
@@ -122,6 +165,16 @@ class Info(BaseModel):
     office: str = "Văn phòng"
     office_email: str = ""
     signer_title: str = "THỦ TRƯỞNG CƠ QUAN"
+
+    @field_validator("campaign_id")
+    @classmethod
+    def _campaign_id(cls, v: str) -> str:
+        return folder_name_code(v)
+
+    @field_validator("office_email")
+    @classmethod
+    def _office_email(cls, v: str) -> str:
+        return email_list(v, single=True)
 
 
 class Campaign(BaseModel):

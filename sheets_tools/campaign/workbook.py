@@ -26,7 +26,7 @@ from sheets_tools.campaign.model import (CAMPAIGN_FILE, Campaign, CampaignError,
                                          Info, Limits, ListItem, Member, Movement, Unit, YearEnd)
 from sheets_tools.core.files import atomic_save
 from sheets_tools.core.findings import Finding, finding
-from sheets_tools.core.text import fold, normalize
+from sheets_tools.core.text import clean, fold
 from sheets_tools.core.values import coerce_date
 from sheets_tools.excel.style import BORDER, DATE_FORMAT, ERROR_COLOR, font, header_cell
 
@@ -118,7 +118,7 @@ def sample_campaign(name: str = "daklak-2024", directory: Path | None = None) ->
 # --- reading ------------------------------------------------------------------------------------
 def _cell_value(v: Any) -> Any:
     if isinstance(v, str):
-        v = normalize(v)
+        v = clean(v)  # the office's text too goes into forms, mails and file names: no control characters
         return v or None
     if isinstance(v, datetime):
         return v.date()

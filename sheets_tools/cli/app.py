@@ -1,5 +1,6 @@
-"""The ``sheets-tools`` command group and what every command shares: loading the campaign, the
-Vietnamese error, JSON output, dates typed dd/mm/yyyy, printing findings."""
+"""The ``sheets-tools`` command group and what every command shares: loading the campaign (after the
+ledger guard, with a copy of the ledger before a command that writes to it), the Vietnamese error, JSON
+output, dates typed dd/mm/yyyy, printing findings."""
 from __future__ import annotations
 
 import json
@@ -11,14 +12,32 @@ import click
 from pydantic_core import PydanticCustomError
 
 from sheets_tools.campaign import workbook as campaign_mod
-from sheets_tools.core.files import CampaignBusy
+from sheets_tools.cli.errors import command_names, explain
 from sheets_tools.core.values import coerce_date
+from sheets_tools.store import backup, guard
 
 SAMPLE = "daklak-2024"
+# the commands that write to the ledger (by their names under the group): a copy is taken before they run;
+# "decision" only with a decision number (it then records the awards in the history)
+LEDGER_WRITERS = {("collect",), ("consolidate",), ("council", "tally"), ("history", "import"), ("decision",)}
 
 
 def load_campaign(directory: Path) -> campaign_mod.Campaign:
-    return campaign_mod.load(directory)
+    """The campaign in ``directory``. A lost ledger stops every command here, before it writes anything
+    (``store.guard``); before a command that writes to the ledger, a copy goes to ``backup/``."""
+    guard.check(directory)
+    campaign = campaign_mod.load(directory)
+    if writes_ledger(click.get_current_context(silent=True)):
+        backup.take(directory, backup.keep_of(campaign.settings))
+    return campaign
+
+
+def writes_ledger(ctx: click.Context | None) -> bool:
+    """Whether the command running in ``ctx`` is one of ``LEDGER_WRITERS``."""
+    names = command_names(ctx)
+    if names == ["decision"]:
+        return bool(ctx is not None and ctx.params.get("number"))
+    return tuple(names) in LEDGER_WRITERS
 
 
 class UserError(click.ClickException):
@@ -33,16 +52,30 @@ def print_json(data: object) -> None:
 
 
 def friendly(func):
-    """Turn the library's own exceptions into clear messages; --debug shows the traceback."""
+    """Turn every failure into one Vietnamese message naming the path and what to do, exit status 1, and a
+    JSON error object on stdout for a command run with ``--json``; ``--debug`` shows the traceback."""
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (campaign_mod.CampaignError, CampaignBusy) as exc:
-            if click.get_current_context().find_root().params.get("debug"):
+        except UserError as exc:
+            _json_error("error.command", exc.format_message(), None)
+            raise
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            ctx = click.get_current_context()
+            if ctx.find_root().params.get("debug"):
                 raise
-            raise UserError(str(exc)) from exc
+            code, text, path = explain(exc, ctx)
+            _json_error(code, text, path)
+            raise UserError(text) from exc
     return wrapper
+
+
+def _json_error(code: str, text: str, path: str | None) -> None:
+    if click.get_current_context().params.get("as_json"):
+        print_json({"error": {"code": code, "message": text, "path": path}})
 
 
 @click.group(epilog="Ví dụ: sheets-tools demo demo-2024   (chạy thử toàn bộ quy trình trên đợt mẫu)")

@@ -169,6 +169,8 @@ def consolidate_cmd(directory: Path) -> None:
                        "để lần sau ghi đè đúng tệp tổng hợp.")
     else:
         click.echo(f"Đã ghi bảng tổng hợp: {result.path}")
+    if result.copy:
+        click.echo(f"Đã lưu bản cũ: {result.copy}")
     for path in result.outputs:
         click.echo(f"Đã ghi: {path}")
     echo_findings(result.findings)

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from sheets_tools.cli.app import UserError, dmy, echo_findings, friendly, load_campaign, main
+from sheets_tools.core.files import excel_lock_file
 from sheets_tools.core.findings import has_errors
-from sheets_tools.yearend.award import ballot_path, count_votes, decide, make_ballot
+from sheets_tools.yearend.award import BallotFilled, DecisionDateError, ballot_path, count_votes, decide, make_ballot
 from sheets_tools.yearend.history_import import import_history
 from sheets_tools.yearend.history_template import template
 
@@ -49,12 +50,28 @@ def council() -> None:
 @council.command("ballot", epilog="Ví dụ: sheets-tools council ballot dot-2024 --counts")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--counts", is_flag=True, help="Ghi số phiếu đồng ý/không đồng ý thay vì một cột cho mỗi thành viên.")
+@click.option("--new", "new", is_flag=True,
+              help="Lập phiếu mới dù phiếu cũ đã có kết quả; phiếu cũ được lưu thành bản sao ghi ngày giờ.")
 @friendly
-def council_ballot(directory: Path, counts: bool) -> None:
-    """Tạo phiếu tổng hợp biểu quyết từ các đề nghị đã kiểm tra đạt yêu cầu."""
-    result = make_ballot(load_campaign(directory), per_member=not counts)
+def council_ballot(directory: Path, counts: bool, new: bool) -> None:
+    """Tạo phiếu tổng hợp biểu quyết từ các đề nghị đã kiểm tra đạt yêu cầu.
+
+    Phiếu đã có đánh dấu có mặt hoặc phiếu biểu quyết thì không bị ghi đè (cần --new)."""
+    try:
+        result = make_ballot(load_campaign(directory), per_member=not counts, new=new)
+    except BallotFilled as exc:
+        raise UserError(str(exc)) from exc
     if result.path is None:
         raise UserError("Chưa có đề nghị nào đạt yêu cầu cần Hội đồng biểu quyết (hãy chạy collect và consolidate).")
+    if result.kept:
+        click.echo(f"Đã lưu phiếu cũ (có kết quả biểu quyết) thành: {result.kept}")
+    if result.busy_target:
+        click.echo(f"Tệp {result.busy_target} đang được mở (Excel?) nên được giữ nguyên; phiếu mới ghi bên cạnh: "
+                   f"{result.path}. Khi kiểm phiếu trên tệp này, hãy ghi tên tệp: "
+                   f"sheets-tools council tally {directory} \"{result.path}\"")
+        lock = excel_lock_file(result.busy_target)
+        if lock.exists():
+            click.echo(f"Nếu không có ai đang mở tệp đó, hãy xóa tệp khóa {lock.name} (do Excel để lại).")
     click.echo(f"Đã tạo phiếu biểu quyết ({result.candidates} trường hợp): {result.path}")
 
 
@@ -70,8 +87,8 @@ def council_tally(directory: Path, file: Path | None) -> None:
     result = count_votes(camp, file)
     t = result.tally
     if result.path is None:
-        click.echo(f"Tệp {file or ballot_path(camp)} không có phiếu biểu quyết nào đọc được; "
-                   "kết quả đã ghi nhận trước đó được giữ nguyên.")
+        click.echo(f"Tệp {file or ballot_path(camp)} chưa được kiểm phiếu (không có dòng biểu quyết nào kiểm được, "
+                   "xem các lỗi dưới đây); kết quả đã ghi nhận trước đó được giữ nguyên.")
     else:
         click.echo(f"Thành viên: {t.members}; có mặt: {t.present} (cần {t.quorum_needed}): "
                    + ("đủ số lượng." if t.quorum_ok else "KHÔNG đủ số lượng, chưa ai được công nhận."))
@@ -89,12 +106,21 @@ def council_tally(directory: Path, file: Path | None) -> None:
 @click.option("--date", "signed", default=None, help="Ngày ký quyết định, dd/mm/yyyy.")
 @friendly
 def decision_cmd(directory: Path, number: str, signed: str | None) -> None:
-    """Lập danh sách khen thưởng kèm quyết định, tờ trình (Excel và Word)."""
-    result = decide(load_campaign(directory), number=number, signed_on=dmy(signed))
+    """Lập danh sách khen thưởng kèm quyết định, tờ trình (Excel và Word).
+
+    Ghi lại với số hoặc ngày quyết định đã sửa thì thay các dòng của lần ghi trước trong lịch sử khen thưởng."""
+    try:
+        result = decide(load_campaign(directory), number=number, signed_on=dmy(signed))
+    except DecisionDateError as exc:
+        raise UserError(str(exc)) from exc
     click.echo(f"Danh sách khen thưởng: {len(result.awards)} dòng.")
     for path in result.paths:
         click.echo(f"- {path}")
     if result.waiting:
         click.echo(f"Còn {len(result.waiting)} trường hợp chờ Hội đồng biểu quyết (chạy council ballot, council tally).")
+    if result.replaced:
+        earlier = ", ".join(f"số {n}" for n in result.earlier) or "ghi trước đó"
+        click.echo(f"Đã bỏ {result.replaced} khen thưởng của quyết định {earlier} khỏi lịch sử khen thưởng, "
+                   f"thay bằng Quyết định số {number} (không ghi trùng).")
     if result.recorded:
         click.echo(f"Đã ghi {result.recorded} khen thưởng vào lịch sử khen thưởng.")

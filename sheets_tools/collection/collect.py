@@ -13,7 +13,8 @@ from typing import Iterable
 from sheets_tools.campaign.model import CAMPAIGN_FILE, Campaign
 from sheets_tools.core.files import campaign_lock
 from sheets_tools.formkit.declaration import load_forms
-from sheets_tools.collection.gather import gather
+from sheets_tools.collection.gather import NOT_RECEIVED, gather
+from sheets_tools.collection.restore import restore_feedback
 from sheets_tools.store.ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
 from sheets_tools.core.records import FileResult
 from sheets_tools.formkit.plugins import Context
@@ -21,8 +22,8 @@ from sheets_tools.collection.validate import check_file, cross_unit_findings
 from sheets_tools.collection.feedback import write_feedback
 
 # what collect must never take as a return when it is given the campaign folder itself
-INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", CAMPAIGN_FILE, LEDGER_FILE,
-            LEDGER_FILE + "-wal", LEDGER_FILE + "-shm")
+INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", "backup", "council", "decision", CAMPAIGN_FILE,
+            LEDGER_FILE, LEDGER_FILE + "-wal", LEDGER_FILE + "-shm", ".ledger-rebuild.sqlite")
 
 
 @dataclass
@@ -42,13 +43,17 @@ class Collected:
 @dataclass
 class CollectResult:
     files: list[Collected] = field(default_factory=list)
+    restored: list[Path] = field(default_factory=list)  # feedback an earlier run recorded but did not write
 
     @property
     def has_errors(self) -> bool:
         return any(c.result.status == "rejected" for c in self.files)
 
     def to_json(self) -> dict:
-        return {"files": [c.to_json() for c in self.files]}
+        out: dict = {"files": [c.to_json() for c in self.files]}
+        if self.restored:
+            out["restored_feedback"] = [str(p) for p in self.restored]
+        return out
 
 
 def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True) -> CollectResult:
@@ -58,18 +63,17 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
     with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
         ledger.sweep()
         context = Context(campaign, ledger)
-        for item in gather(paths, exclude=[campaign.dir / name for name in INTERNAL]):
-            if isinstance(item, FileResult):
-                if _not_received(item):  # a path that cannot be read: the operator's, not a unit's
-                    out.files.append(Collected(item))
-                    continue
-                result = item
-            else:
-                known = ledger.known(item.sha256)
-                if known is not None:
-                    out.files.append(_duplicate(item, known, ledger))
-                    continue
-                result = check_file(item, campaign, context)
+        internal = [campaign.dir / name for name in INTERNAL] + list(campaign.dir.glob(LEDGER_FILE + ".damaged-*"))
+        for item in gather(paths, exclude=internal):
+            if isinstance(item, FileResult) and _not_received(item):  # the operator's path, not a unit's file
+                out.files.append(Collected(item))
+                continue
+            incoming = item.incoming if isinstance(item, FileResult) else item
+            known = ledger.known(incoming.sha256)  # a mail refused whole is taken once too
+            if known is not None:
+                out.files.append(_duplicate(incoming, known, ledger))
+                continue
+            result = item if isinstance(item, FileResult) else check_file(item, campaign, context)
             collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
             if feedback and result.findings:
                 collected.feedback = write_feedback(campaign, result, context)
@@ -81,6 +85,8 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
                 c.result.rows = ledger.typed_rows(load_forms()[c.result.form_id], c.submission_id)
                 c.feedback = write_feedback(campaign, c.result, context)
                 c.result.rows = []
+        if feedback:
+            out.restored = restore_feedback(campaign, ledger, context)
     return out
 
 
@@ -134,7 +140,9 @@ def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> l
 
 
 def _not_received(result: FileResult) -> bool:
-    return not result.incoming.data and [f.code for f in result.findings] == ["file.unreadable"]
+    """A path of the operator's that holds nothing received (missing, unreadable, not a file, a link out of
+    the folder): reported, never recorded."""
+    return not result.incoming.data and bool(result.findings) and {f.code for f in result.findings} <= NOT_RECEIVED
 
 
 def _duplicate(item, known, ledger: Ledger) -> Collected:

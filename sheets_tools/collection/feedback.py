@@ -20,6 +20,7 @@ from sheets_tools.core.files import atomic_save
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.findings import SEVERITY_LABELS
 from sheets_tools.core.records import FileResult, Row
+from sheets_tools.core.text import strip_controls
 from sheets_tools.excel.style import (BORDER, ERROR_COLOR, font, header_cell, new_workbook, print_a4, protect, put,
                                       select_first, text, wrapped_lines)
 from sheets_tools.formkit import declaration as forms
@@ -27,6 +28,7 @@ from sheets_tools.formkit.declaration import Form
 from sheets_tools.formkit.plugins import Context
 
 ERRORS_SHEET = "Danh sách lỗi"
+FEEDBACK_DIR = "feedback"
 UNKNOWN_UNIT_DIR = "khong-ro-don-vi"
 
 
@@ -82,10 +84,16 @@ def write_feedback(campaign: Campaign, result: FileResult, context: Context | No
     form = forms.load_forms().get(result.form_id) if result.form_id else None
     unit = campaign.unit(result.unit_code) if result.unit_code else None
     wb = feedback_workbook(form, campaign, unit, result, context)
+    return atomic_save(wb, feedback_path(campaign, result.incoming.name, result.unit_code))
+
+
+def feedback_path(campaign: Campaign, file_name: str, unit_code: str | None) -> Path:
+    """Where the feedback on a received file goes: ``feedback/<unit code>/Phản hồi - <file>.xlsx`` (a file
+    whose unit is not known: ``feedback/khong-ro-don-vi/``). Known from the ledger alone."""
+    unit = campaign.unit(unit_code) if unit_code else None
     folder = unit.code if unit else UNKNOWN_UNIT_DIR
-    stem = Path(result.incoming.name).stem or "tep"
-    name = safe_file_name(f"Phản hồi - {stem}", ".xlsx")
-    return atomic_save(wb, campaign.dir / "feedback" / folder / name)
+    stem = Path(file_name).stem or "tep"
+    return campaign.dir / FEEDBACK_DIR / folder / safe_file_name(f"Phản hồi - {stem}", ".xlsx")
 
 
 # --- the list of findings ------------------------------------------------------------------------
@@ -107,15 +115,15 @@ def _errors_sheet(ws: Worksheet, campaign: Campaign, unit: Unit | None, result: 
             (f"Đơn vị: {who}", {}),
             (todo, {"bold": True, "color": ERROR_COLOR})]
     for r, (line, style) in enumerate(head, start=1):
-        text(ws, f"A{r}", line, merge_to=f"F{r}", wrap=True, **style)
+        text(ws, f"A{r}", strip_controls(line), merge_to=f"F{r}", wrap=True, **style)
     top = len(head) + 2
     for c, (label, _) in enumerate(_ERROR_COLUMNS, start=1):
         cell = ws.cell(row=top, column=c)
         put(cell, label)
         header_cell(cell)
     for n, f in enumerate(result.findings, start=1):
-        values = [n, SEVERITY_LABELS.get(f.severity, f.severity), f.sheet or "", f.cell or "",
-                  "" if f.value is None else str(f.value), f.message]
+        values = [n, SEVERITY_LABELS.get(f.severity, f.severity), strip_controls(f.sheet or ""), f.cell or "",
+                  "" if f.value is None else strip_controls(str(f.value)), strip_controls(f.message)]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=top + n, column=c)
             put(cell, value)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sheets_tools.core.findings import SEVERITY_LABELS, STATUS_LABELS, message
+from sheets_tools.core.text import strip_controls
 
 
 def format_files(result) -> str:
@@ -25,4 +26,7 @@ def format_files(result) -> str:
         counts[c.result.status] = counts.get(c.result.status, 0) + 1
     summary = ", ".join(f"{STATUS_LABELS[k]}: {v}" for k, v in counts.items())
     lines.append(f"\nTổng cộng {len(result.files)} tệp" + (f" ({summary})" if summary else "") + ".")
-    return "\n".join(lines)
+    for path in getattr(result, "restored", []):
+        lines.append(f"Đã ghi lại phản hồi còn thiếu của lần nhận trước: {path}")
+    # a file name or a value can carry terminal escapes (a unit's, or a mail attachment's name): never printed
+    return strip_controls("\n".join(lines))

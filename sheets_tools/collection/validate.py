@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sheets_tools.collection import intake
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import Finding, finding
+from sheets_tools.core.text import clean, has_controls, strip_controls
 from sheets_tools.formkit.declaration import FIRST_ROW, Column, Form, TableSheet, get_form, load_forms
 from sheets_tools.core.values import format_date, is_empty
 from sheets_tools.formkit.models import row_model
@@ -54,6 +55,7 @@ def _filled(sheet: TableSheet, rows: list[tuple[int, dict]]) -> bool:
 
 
 def _validate_row(result: FileResult, sheet: TableSheet, model: type[BaseModel], number: int, values: dict) -> Row:
+    values = _without_controls(result, sheet, number, values)
     try:
         validated = model.model_validate(values)
     except ValidationError as exc:
@@ -64,6 +66,26 @@ def _validate_row(result: FileResult, sheet: TableSheet, model: type[BaseModel],
     row = Row(sheet=sheet.key, row=number, values=validated.model_dump())
     row.key = identity_key(sheet, row.values)
     return row
+
+
+def _without_controls(result: FileResult, sheet: TableSheet, number: int, values: dict) -> dict:
+    """The row's values with the control characters removed from its text (core.text.strip_controls), a
+    warning on each cell that had some: they never reach the ledger, the master, the feedback or the
+    terminal. The whitespace ones (vertical tab, form feed ...) become spaces, without a warning."""
+    dirty = [f for f, v in values.items() if type(v) is str and not v.isprintable() and strip_controls(v) != v]
+    if not dirty:
+        return values
+    values = dict(values)
+    for field in dirty:
+        typed, values[field] = values[field], strip_controls(values[field])
+        if field not in sheet.column_map or not has_controls(typed):
+            continue
+        column = sheet.column(field)
+        name, letter = placed(result, sheet, column)
+        result.findings.append(finding("cell.control_chars", sheet=name, cell=f"{letter}{number}", field=field,
+                                       value=clean(values[field]), file=result.incoming.source,
+                                       unit=result.unit_code, label=column.label))
+    return values
 
 
 def _cell_finding(result: FileResult, sheet: TableSheet, column: Column, number: int, raw: Any, err: dict) -> Finding:

@@ -20,6 +20,40 @@ def normalize(value: str) -> str:
     return value.strip()
 
 
+# Control characters a unit's text never needs (they are removed, with a warning where a unit typed them):
+# C0 except tab and newline, DEL and C1 (terminal escapes such as ESC and CSI, bells, NUL: they garble a
+# terminal, and Excel refuses most of them in a cell); the bidirectional embeddings, overrides, isolates and
+# marks (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C): Vietnamese is written left to right, and these
+# make a name or a number display in another order than it is stored. Line and paragraph separators
+# (U+2028, U+2029), like the other whitespace controls, become one space in ``normalize``.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# those that are not whitespace: what ``clean`` removes besides what ``normalize`` does
+_NOT_SPACE_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                                 "\u2066-\u2069]")
+
+
+def has_controls(value: str) -> bool:
+    """Whether ``value`` holds a control character a unit's text never needs (not tab, newline or space)."""
+    return not value.isprintable() and _NOT_SPACE_CONTROLS.search(value) is not None  # isprintable: the fast path
+
+
+def strip_controls(value: str) -> str:
+    """``value`` without control characters, tab and newline kept (the other whitespace controls become spaces)."""
+    if _CONTROLS.search(value) is None:
+        return value
+    return _NOT_SPACE_CONTROLS.sub("", value).replace("\r\n", "\n").translate(_SPACE_CONTROLS)
+
+
+_SPACE_CONTROLS = {c: " " for c in (0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x85)}
+
+
+def clean(value: str) -> str:
+    """``normalize`` with the control characters removed: how every text a unit typed is read."""
+    if has_controls(value):
+        value = _NOT_SPACE_CONTROLS.sub("", value)
+    return normalize(value)
+
+
 def fold(value: str) -> str:
     """A comparison key: normalised and case-folded (keeps diacritics: "Hà" != "Ha")."""
     return normalize(value).casefold()

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError
 
-from sheets_tools.core.text import fold, normalize
+from sheets_tools.core.text import clean, fold, normalize
 
 # Excel's 1900 date system: serial 1 is 01/01/1900 and serial 60 the phantom 29/02/1900,
 # so from serial 61 on, day 0 is 30/12/1899.
@@ -46,9 +46,10 @@ def format_date(value: date) -> str:
 
 # --- plain coercion functions (also hit directly by property tests) -------------------------------
 def coerce_text(value: Any) -> str | None:
-    """Any cell value as normalised text; 7.0 -> "7"; dates as dd/mm/yyyy; empty -> None."""
+    """Any cell value as normalised text without control characters (core.text.clean); 7.0 -> "7";
+    dates as dd/mm/yyyy; TRUE/FALSE for a boolean (the text validators refuse it); empty -> None."""
     if type(value) is str:  # the common case first: exactly what the last line does for a str
-        return normalize(value) or None
+        return clean(value) or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -59,7 +60,20 @@ def coerce_text(value: Any) -> str | None:
         return format_date(value) if value.time() == datetime.min.time() else value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return format_date(value)
-    return normalize(str(value)) or None
+    return clean(str(value)) or None
+
+
+def refuse_boolean(value: Any, *, words: bool = False) -> None:
+    """Raise cell.boolean for a TRUE/FALSE cell (what Excel makes of a typed "true", a ticked box or a
+    comparison formula), never text; with ``words``, for the typed words TRUE/FALSE too (a name column:
+    no name is TRUE, and a boolean pasted as text or saved by another program arrives as that word)."""
+    if isinstance(value, bool):
+        raise _error("cell.boolean", shown="TRUE" if value else "FALSE")
+    if words and isinstance(value, str) and len(value) < 12 and normalize(value).upper() in _BOOLEAN_WORDS:
+        raise _error("cell.boolean", shown=normalize(value))
+
+
+_BOOLEAN_WORDS = {"TRUE", "FALSE"}
 
 
 def serial_to_date(serial: float) -> date:
@@ -150,6 +164,7 @@ def coerce_choice(value: Any, choices: list[str] | dict[str, str]) -> str | None
 
     ``choices`` is the list of allowed values, or a prepared {fold(choice): choice} table.
     """
+    refuse_boolean(value)
     text = coerce_text(value)
     if text is None:
         return None

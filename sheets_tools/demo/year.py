@@ -44,7 +44,8 @@ MARKER = ".sheets-tools-demo"
 TODAY = date(2024, 2, 10)  # the demo's "today": after the registration deadline
 DERIVED = ("archive", "outbox", "feedback", "master", "inbox", "templates", "ledger.sqlite",
            "ledger.sqlite-wal", "ledger.sqlite-shm", "inbox-cuoi-nam", "council", "decision",
-           "inbox-sang-kien", "inbox-dien-hinh", "inbox-bao-cao", "inbox-dot-xuat", "lich-su-khen-thuong.xlsx")
+           "inbox-sang-kien", "inbox-dien-hinh", "inbox-bao-cao", "inbox-dot-xuat", "lich-su-khen-thuong.xlsx",
+           "backup", ".ledger-rebuild.sqlite")
 ISSUE_DAY = date(2024, 1, 5)  # the calendar sends the registration and the initiative forms out from 02/01
 
 MISSING = {"DGTS", "PTP-LAK", "PTP-KBK"}

@@ -13,9 +13,8 @@ from typing import Annotated, Any, Callable
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic_core import PydanticCustomError
 
-from sheets_tools.core.text import normalize
 from sheets_tools.core.values import (_error, choice_table, coerce_choice, coerce_date, coerce_integer,
-                                      coerce_number, coerce_text, format_date)
+                                      coerce_number, coerce_text, format_date, refuse_boolean)
 from sheets_tools.formkit.declaration import Column, TableSheet, resolve_choices
 
 SUBJECT_WORDS = {"individual": "cá nhân", "collective": "tập thể"}
@@ -97,11 +96,14 @@ _MEMO_LIMIT = 4096
 
 
 def _text_validator(column: Column) -> Callable[[Any], Any]:
-    """A text cell: normalised, not longer than the column allows, present if required."""
+    """A text cell: normalised without control characters, not longer than the column allows, present if
+    required; never a TRUE/FALSE cell (nor, in a name column, the words TRUE/FALSE)."""
     limit, required, alphabetic = column.max_length, column.required, column.alphabetic
 
     def check(value: Any) -> str | None:
-        text = (normalize(value) or None) if type(value) is str else coerce_text(value)
+        if type(value) is not str or alphabetic:
+            refuse_boolean(value, words=alphabetic)
+        text = coerce_text(value)
         if text is None:
             if required:
                 raise _error("cell.required")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sheets_tools.campaign.model import Campaign, Unit
-from sheets_tools.master.office import OfficeColumn, OfficeColumns
+from sheets_tools.master.office import OfficeColumn, OfficeColumns, Range
 from sheets_tools.yearend.ranking import CHECKED_SCOPE, rankings
 from sheets_tools.campaign.criteria import EPS, TOTAL_CODE, Criterion, Table, Totals, number_text
 from sheets_tools.core.findings import ERROR, WARNING, Code, finding
@@ -238,8 +238,23 @@ def unit_totals(context: Context) -> dict[str, Totals]:
 
 # --- the master: the office's check, and the ranking of each block --------------------------------
 CHECK_SHEET = "Thẩm định điểm"
+
+
+def checked_range(campaign: Campaign, unit_code: str) -> Range | None:
+    """What a checked score may be: 0 to the unit's block standard plus its bonus cap (None: the unit or
+    its criteria are not known, nothing to check against)."""
+    unit = campaign.unit(unit_code)
+    table = campaign.criteria_of(unit) if unit else None
+    if table is None:
+        return None
+    bonus = sum(c.standard for c in table.children.get(None, []) if c.kind == "bonus")
+    return Range(0.0, table.standard_total + bonus, f"điểm chuẩn của khối {number_text(table.standard_total)} "
+                 f"cộng điểm thưởng tối đa {number_text(bonus)}")
+
+
 office_columns = [OfficeColumns(scope=CHECKED_SCOPE, sheet=CHECK_SHEET, key_label="Mã đơn vị", columns=(
-    OfficeColumn("checked", "Điểm thẩm định", "number"), OfficeColumn("remark", "Ý kiến thẩm định", "text")))]
+    OfficeColumn("checked", "Điểm thẩm định", "number", bounds=checked_range),
+    OfficeColumn("remark", "Ý kiến thẩm định", "text")))]
 
 
 def master(m, context: Context) -> None:

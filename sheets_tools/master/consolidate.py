@@ -1,6 +1,11 @@
 """The consolidate stage: the master workbook (``book.MasterBook``) written from the campaign's
 ledger, after taking back what the office typed into the previous one (``office``); then the
 files the forms' rules write beside it (e.g. the list of nominations to publish).
+
+The master it replaces is kept as a dated copy in ``master/bản cũ/`` (the newest few, setting
+"master_copies"): a subfolder, so that a copy is never taken for the master the office last edited
+(``_edited_master`` looks only at ``master/<name> (*).xlsx``, the copies written beside an open master).
+The forms' outputs are not copied: they are made again from the master's entries.
 """
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ from typing import Any
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import board
-from sheets_tools.core.files import TargetBusy, campaign_lock, write_atomic
-from sheets_tools.core.findings import Finding
+from sheets_tools.core.files import TargetBusy, campaign_lock, is_open_elsewhere, keep_copy, write_atomic
+from sheets_tools.core.findings import Finding, finding
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.formkit.plugins import Context, hook
 from sheets_tools.master import office
@@ -20,6 +25,7 @@ from sheets_tools.master.book import MasterBook
 from sheets_tools.store.ledger import Ledger
 
 MASTER_DIR = "master"
+COPIES_SETTING, COPIES_DEFAULT = "master_copies", 5
 
 
 @dataclass
@@ -31,6 +37,8 @@ class ConsolidateResult:
     counts: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)  # what could not be taken back from the master
     outputs: list[Path] = field(default_factory=list)  # files the forms' rules wrote beside the master
+    copy: Path | None = None  # the dated copy of the master this run replaced
+    swept: list[Path] = field(default_factory=list)  # temporary files a killed run had left, removed
 
 
 def master_path(campaign: Campaign) -> Path:
@@ -46,10 +54,13 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
     """
     target = master_path(campaign)
     counts: dict[str, Any] = {}
-    with campaign_lock(campaign.dir, "consolidate"), Ledger(campaign.dir) as ledger:
-        taken_back = office.sync(ledger, _edited_master(target), office_specs())
+    with campaign_lock(campaign.dir, "consolidate") as held, Ledger(campaign.dir) as ledger:
+        edited = _edited_master(target)
+        taken_back = office.sync(ledger, edited, office_specs(), campaign)
         status = board(campaign, ledger, today)
         cross = {fs.form.id: fs.cross_unit for fs in status.forms}
+        copy = _keep_previous(campaign, target, unreadable=any(
+            f.code == "office.unreadable" and f.file == str(target) for f in taken_back))
         try:
             def write(tmp: Path) -> None:
                 MasterBook(tmp, campaign, ledger, counts).write(status, cross)
@@ -58,11 +69,36 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
                                        findings=taken_back)
         except TargetBusy as busy:
             result = ConsolidateResult(path=busy.written, busy_target=busy.target, counts=counts, findings=taken_back)
+        result.copy, result.swept = copy, held.swept
+        if held.swept:
+            result.findings.append(finding("master.temp_removed", file=str(campaign.dir), count=len(held.swept),
+                                           detail=", ".join(p.relative_to(campaign.dir).as_posix()
+                                                            for p in held.swept[:5])
+                                           + (", ..." if len(held.swept) > 5 else "")))
         context = Context(campaign, ledger)
         for form in load_forms().values():  # e.g. the list of nominations to publish (forms/<form id>.py)
             if (make := hook(form.id, "outputs")) is not None:
                 result.outputs.extend(make(context, target.parent))
     return result
+
+
+def copies_to_keep(campaign: Campaign) -> int:
+    """The setting "master_copies": how many dated copies of the master to keep (0: none)."""
+    raw = str(campaign.settings.get(COPIES_SETTING) or "").strip().replace(",", ".")
+    try:
+        return max(0, int(float(raw))) if raw else COPIES_DEFAULT
+    except (ValueError, OverflowError):
+        return COPIES_DEFAULT
+
+
+def _keep_previous(campaign: Campaign, target: Path, *, unreadable: bool) -> Path | None:
+    """Keep the master about to be replaced as a dated copy, the newest ``copies_to_keep`` of them. A
+    master open in Excel is not replaced (the new one goes beside it) and needs no copy; one that could
+    not be read back is kept even when no copies are wanted, so the office can still open it by hand."""
+    if is_open_elsewhere(target):
+        return None
+    keep = copies_to_keep(campaign)
+    return keep_copy(target, None if unreadable and keep == 0 else keep)
 
 
 def office_specs() -> list[office.OfficeColumns]:

@@ -3,21 +3,24 @@
 The master is rewritten by every ``consolidate``; before that, the columns the office fills are
 read back from the master it may have edited (``read_back``) and stored in the ledger
 (``store.office``), so nothing typed there is lost. A form's rules module declares those columns
-(``office_columns``).
+(``office_columns``). A value that cannot be taken (not a number, outside its column's range) and a
+master that cannot be read, or has lost the sheet, leave the stored values as they are.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import python_calamine
 from openpyxl.utils import get_column_letter
 from pydantic_core import PydanticCustomError
 
+from sheets_tools.campaign.criteria import EPS, number_text
+from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.store.ledger import Ledger
-from sheets_tools.store.office import store
+from sheets_tools.store.office import entries, store
 from sheets_tools.core.values import coerce_number, coerce_text
 from sheets_tools.excel.tables import find_header
 
@@ -26,10 +29,21 @@ _BAD = object()  # a value the office typed that is not what its column expects
 
 
 @dataclass(frozen=True)
+class Range:
+    """The numbers a column takes for one row: ``low`` to ``high``; ``basis`` says where they come from."""
+
+    low: float
+    high: float
+    basis: str = ""
+
+
+@dataclass(frozen=True)
 class OfficeColumn:
     field: str
     label: str
     type: Literal["number", "text"] = "text"
+    # a number column's range for the row with this key (None: any number), e.g. a checked score
+    bounds: Callable[[Campaign, str], Range | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -42,15 +56,18 @@ class OfficeColumns:
     columns: tuple[OfficeColumn, ...]
 
 
-def read_back(path: Path, spec: OfficeColumns) -> tuple[dict[str, dict[str, Any]] | None, list[Finding]]:
-    """The office's values of ``spec`` in the master at ``path``: None when the file or sheet is not
-    there (nothing to take back). A value that is not what the column expects is left out and reported."""
+def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None
+              ) -> tuple[dict[str, dict[str, Any]] | None, list[Finding]]:
+    """The office's values of ``spec`` in the master at ``path``: None when there is nothing to take
+    back (no file; a file that cannot be read, or without the sheet, is also reported). A value that is
+    not what the column expects (a number outside its ``bounds`` for ``campaign``) is left out and
+    reported."""
     if not path.is_file():
         return None, []
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         if spec.sheet not in book.sheet_names:
-            return None, []
+            return None, [finding("office.no_sheet", file=str(path), sheet=spec.sheet)]
         rows = book.get_sheet_by_name(spec.sheet).to_python(skip_empty_area=False)
     except (OSError, ValueError, python_calamine.CalamineError) as exc:
         return None, [finding("office.unreadable", file=str(path), detail=f"{type(exc).__name__}: {exc}")]
@@ -76,22 +93,37 @@ def read_back(path: Path, spec: OfficeColumns) -> tuple[dict[str, dict[str, Any]
             if c is None:
                 continue
             raw = cells[c] if c < len(cells) else None
-            value = _value(column, raw, path, spec.sheet, r, c, problems)
-            if value is not _BAD:  # a value that cannot be read leaves the stored one as it is
+            at = _Cell(path, spec.sheet, f"{get_column_letter(c + 1)}{r + 1}", key, campaign)
+            value = _value(column, raw, at, problems)
+            if value is not _BAD:  # a value that cannot be taken leaves the stored one as it is
                 values[column.field] = value
         out[key] = values
     return out, problems
 
 
-def sync(ledger: Ledger, path: Path, specs: list[OfficeColumns]) -> list[Finding]:
-    """Take the office's entries back from the master at ``path`` into the ledger."""
+def sync(ledger: Ledger, path: Path, specs: list[OfficeColumns], campaign: Campaign | None = None) -> list[Finding]:
+    """Take the office's entries back from the master at ``path`` into the ledger (numbers checked
+    against their columns' ranges for ``campaign``). What cannot be read changes nothing stored."""
     problems: list[Finding] = []
     for spec in specs:
-        values, found = read_back(path, spec)
+        values, found = read_back(path, spec, campaign)
+        if any(f.code == "office.no_sheet" for f in found) and not entries(ledger, spec.scope):
+            found = [f for f in found if f.code != "office.no_sheet"]  # nothing was typed there: nothing to say
         problems += found
         if values:
             store(ledger, spec.scope, values)
     return problems
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """Where a value was read: the file, sheet and cell, the row's key, the campaign for the ranges."""
+
+    path: Path
+    sheet: str
+    cell: str
+    key: str
+    campaign: Campaign | None
 
 
 def _header(rows: list[list[Any]], spec: OfficeColumns) -> tuple[int | None, dict]:
@@ -101,16 +133,22 @@ def _header(rows: list[list[Any]], spec: OfficeColumns) -> tuple[int | None, dic
     return (None, {}) if header is None else (header.row, header.columns)
 
 
-def _value(column: OfficeColumn, raw: Any, path: Path, sheet: str, r: int, c: int | None,
-           problems: list[Finding]) -> Any:
+def _value(column: OfficeColumn, raw: Any, at: _Cell, problems: list[Finding]) -> Any:
     if raw is None or raw == "":
         return None
     if column.type == "text":
         return coerce_text(raw)
     try:
-        return coerce_number(raw)
+        value = coerce_number(raw)
     except PydanticCustomError:
-        pass
-    problems.append(finding("office.bad_number", file=str(path), sheet=sheet, cell=f"{get_column_letter((c or 0) + 1)}{r + 1}",
-                            value=str(raw), label=column.label))
-    return _BAD
+        problems.append(finding("office.bad_number", file=str(at.path), sheet=at.sheet, cell=at.cell, value=str(raw),
+                                label=column.label))
+        return _BAD
+    allowed = column.bounds(at.campaign, at.key) if column.bounds and at.campaign and value is not None else None
+    if allowed is not None and not allowed.low - EPS <= value <= allowed.high + EPS:
+        problems.append(finding("office.out_of_range", file=str(at.path), sheet=at.sheet, cell=at.cell,
+                                value=number_text(value) if abs(value) < 1e12 else f"{value:g}", label=column.label,
+                                key=at.key, low=number_text(allowed.low), high=number_text(allowed.high),
+                                basis=f" ({allowed.basis})" if allowed.basis else ""))
+        return _BAD
+    return value

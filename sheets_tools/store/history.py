@@ -5,7 +5,9 @@ consecutive CSTĐ cấp tỉnh/bộ). Past decisions come in from a workbook the
 (``yearend.history_import``), and each year's decisions are added with ``record``. Rows live in
 the table ``awards`` of the ledger database, one per (person or collective, year, award):
 recording the same award twice adds nothing. ``History`` loads them once and answers which
-years a person lacks.
+years a person lacks. The rows a decision of the campaign wrote (``record_decision``, ``origin``
+"decision") are replaced by the next decision of the same year: a corrected number or date never
+doubles an award, and a line no longer decided leaves the history.
 
 A person is matched by a key of folded family name, given name and birth date
 (``person_key``); a collective by its folded name and unit (``collective_key``).
@@ -39,10 +41,13 @@ CREATE TABLE IF NOT EXISTS awards (
     decision_date TEXT,
     source TEXT NOT NULL,
     added_at TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'import',
     UNIQUE (person_key, year, award_code)
 );
 CREATE INDEX IF NOT EXISTS awards_person ON awards(person_key);
 """
+IMPORTED, DECIDED = "import", "decision"  # the origin of a row: a history file, or this campaign's decision
+DECISION_SOURCE = "Quyết định số {number}"  # the source of the rows a decision wrote
 _FIELDS = ("person_key", "family_name", "given_name", "birth_date", "subject", "name", "unit", "year", "award_code",
            "award_name", "decision_number", "decision_date", "source", "added_at")
 
@@ -105,6 +110,13 @@ class PastAward:
 # --- storage ---------------------------------------------------------------------------------
 def _ensure(ledger: Ledger) -> None:
     ledger.db.executescript(_SCHEMA)
+    columns = {row[1] for row in ledger.db.execute("PRAGMA table_info(awards)")}
+    if "origin" not in columns:  # a ledger made before decisions were told apart from imports
+        with transaction(ledger.db) as cur:
+            cur.execute(f"ALTER TABLE awards ADD COLUMN origin TEXT NOT NULL DEFAULT '{IMPORTED}'")
+            # what ``record_decision`` (and ``record`` for a decision, before) names a decision's rows
+            cur.execute("UPDATE awards SET origin = ? WHERE decision_number != '' AND source = ? || decision_number",
+                        (DECIDED, DECISION_SOURCE.format(number="")))
 
 
 def record(ledger: Ledger, awards: Iterable[PastAward], source: str) -> int:
@@ -122,6 +134,41 @@ def record(ledger: Ledger, awards: Iterable[PastAward], source: str) -> int:
                         rows)
         added = ledger.db.total_changes - before
     return added
+
+
+@dataclass
+class DecisionRecord:
+    """What ``record_decision`` changed: rows added, earlier decision rows removed and their numbers."""
+
+    added: int
+    removed: int
+    earlier: list[str]  # the numbers of the earlier decision(s) whose rows were replaced
+
+
+def record_decision(ledger: Ledger, year: int, awards: Iterable[PastAward], number: str) -> DecisionRecord:
+    """Make the history hold ``awards`` as this campaign's decision ``number`` of ``year``, in one transaction.
+
+    The rows an earlier decision of the same year wrote (``origin`` "decision") that are not among
+    ``awards`` with this number and date (a corrected number or date, or a line no longer decided) are
+    removed; the new ones added. An award the history already holds from an imported file is left
+    as it is (never doubled).
+    """
+    _ensure(ledger)
+    now = datetime.now().replace(microsecond=0).isoformat()
+    source = DECISION_SOURCE.format(number=number)
+    rows = [_db_row(a, source, now) for a in awards]
+    wanted = {(r[0], r[8], r[10], r[11]) for r in rows}  # key, award code, number, date
+    with transaction(ledger.db) as cur:
+        stale = [(rowid, num) for rowid, key, code, num, day in cur.execute(
+            "SELECT id, person_key, award_code, decision_number, decision_date FROM awards "
+            "WHERE origin = ? AND year = ?", (DECIDED, year)).fetchall() if (key, code, num, day) not in wanted]
+        cur.executemany("DELETE FROM awards WHERE id = ?", [(rowid,) for rowid, _ in stale])
+        before = ledger.db.total_changes
+        cur.executemany(f"INSERT OR IGNORE INTO awards ({', '.join(_FIELDS)}, origin) "
+                        f"VALUES ({', '.join('?' * (len(_FIELDS) + 1))})", [(*r, DECIDED) for r in rows])
+        added = ledger.db.total_changes - before
+    earlier = sorted({num for _, num in stale if num != number})
+    return DecisionRecord(added=added, removed=len(stale), earlier=earlier)
 
 
 def _db_row(a: PastAward, source: str, now: str) -> tuple:

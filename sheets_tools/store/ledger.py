@@ -21,10 +21,14 @@ from sheets_tools.core.findings import Finding
 from sheets_tools.formkit.declaration import Form, TableSheet, load_forms
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.formkit.rows import identity_key
+from sheets_tools.store import guard, sidecar
 from sheets_tools.store.db import transaction
+from sheets_tools.store.guard import LEDGER_FILE, LedgerLost
 
-LEDGER_FILE = "ledger.sqlite"
+__all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "typed_values"]
+
 ARCHIVE_DIR = "archive"
+BUSY_TIMEOUT_S = 5.0  # how long a command waits for another one holding the ledger before it gives up
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -93,16 +97,33 @@ class Submission:
 
 
 class Ledger:
-    """Open (and create) the ledger of a campaign folder. Use as a context manager."""
+    """Open (and create) the ledger of a campaign folder. Use as a context manager.
 
-    def __init__(self, directory: Path):
+    The ledger is created only for a brand-new campaign: a missing, empty or damaged ``ledger.sqlite`` in a
+    campaign that has been used raises ``LedgerLost`` before anything is written (``store.guard``).
+    ``path`` opens another ledger file for the campaign (a rebuild writes a new one beside), unguarded.
+    """
+
+    def __init__(self, directory: Path, *, path: Path | None = None):
         self.dir = Path(directory)
         self.archive_dir = self.dir / ARCHIVE_DIR
-        self.db = sqlite3.connect(self.dir / LEDGER_FILE, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(_SCHEMA)
+        self.path = Path(path) if path is not None else self.dir / LEDGER_FILE
+        if path is None:
+            guard.check(self.dir)
+        self.run = f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{id(self):x}"  # one collect run
+        fresh = not self.path.exists() or self.path.stat().st_size == 0
+        self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={'rwc' if fresh else 'rw'}", uri=True,
+                                  isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            if guard.is_damage(exc):
+                raise LedgerLost(self.dir, "damaged", detail=str(exc)) from exc
+            raise
 
     def __enter__(self) -> "Ledger":
         return self
@@ -148,19 +169,25 @@ class Ledger:
         return [(name, self.dir / archive) for name, archive in self.db.execute(
             "SELECT name, archive FROM documents WHERE submission_id = ? ORDER BY rowid", (submission_id,))]
 
-    def record(self, result: FileResult, collected_at: datetime | None = None) -> int:
+    def record(self, result: FileResult, collected_at: datetime | None = None, *, run: str | None = None,
+               guessed: bool = False) -> int:
         """Archive and record one file's result in one transaction; returns the submission id.
 
         Supersede rule: per (unit, form), the submission received last is current; the
-        others point at it through ``superseded_by``.
+        others point at it through ``superseded_by``. Beside the archived copy, its sidecar keeps what
+        a rebuild needs (``store.sidecar``); ``run`` and ``guessed`` are a rebuild's, to keep them.
         """
         archive = self.archive(result)
         kept = []
         for doc in result.documents:
             data = doc.read()
-            kept.append((doc.name, self._keep(data, hashlib.sha256(data).hexdigest(), doc.name), len(data)))
+            sha = hashlib.sha256(data).hexdigest()
+            kept.append((doc.name, self._keep(data, sha, doc.name), len(data), sha))
         inc = result.incoming
         collected_at = collected_at or datetime.now()
+        docs = [{"name": name, "archive": path.relative_to(self.dir).as_posix(), "size": size, "sha256": sha}
+                for name, path, size, sha in kept]
+        sidecar.write(archive, sidecar.of_result(result, collected_at, docs, run or self.run, guessed))
         with transaction(self.db) as cur:
             cur.execute(
                 "INSERT INTO submissions (sha256, name, source, archive, size, form, form_version, unit,"
@@ -178,7 +205,7 @@ class Ledger:
                 [(sid, f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message)
                  for f in result.findings])
             cur.executemany("INSERT INTO documents (submission_id, name, archive, size) VALUES (?,?,?,?)",
-                            [(sid, name, str(path.relative_to(self.dir)), size) for name, path, size in kept])
+                            [(sid, name, str(path.relative_to(self.dir)), size) for name, path, size, _ in kept])
             if result.unit_code and result.form_id:
                 self._resupersede(cur, result.unit_code, result.form_id)
         return sid

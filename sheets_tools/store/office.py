@@ -45,5 +45,8 @@ def store(ledger: Ledger, scope: str, values: dict[str, dict[str, Any]]) -> None
                     cur.execute("DELETE FROM office_entries WHERE scope = ? AND key = ? AND field = ?",
                                 (scope, key, field))
                 else:
-                    cur.execute("INSERT OR REPLACE INTO office_entries VALUES (?, ?, ?, ?, ?)",
+                    # an unchanged value keeps the moment it was first typed (a rebuild replays by it)
+                    cur.execute("INSERT INTO office_entries VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key, field) "
+                                "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at "
+                                "WHERE value != excluded.value",
                                 (scope, key, field, json.dumps(value, ensure_ascii=False), now))

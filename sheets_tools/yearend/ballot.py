@@ -12,19 +12,23 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_tools.campaign.model import Campaign
-from sheets_tools.core.files import atomic_save
+from sheets_tools.core.files import write_atomic
 from sheets_tools.excel import style
 from sheets_tools.formkit.declaration import ID_SHEET
 from sheets_tools.yearend.council import (
-    FIRST_ROW, HEADER_ROW, KIND, L_AWARD, L_AWARD_CODE, L_CANDIDATE, L_ID, L_NAME, L_NEEDED, L_NO, L_NOTE, L_POSITION,
-    L_PRESENT, L_ROLE, L_SHARE, L_STT, L_UNIT, L_WRITING, L_YES, MEMBERS_SHEET, NO, PRESENT_CHOICES, VOTES_SHEET, YES,
-    Candidate, percent_text, quorum_needed, share_text, votes_needed)
+    FIRST_ROW, HEADER_ROW, KIND, L_NEEDED, L_PRESENT, L_WRITING, MEMBER_COLUMNS, MEMBER_FIXED, MEMBERS_SHEET, NO,
+    PRESENT_CHOICES, VOTE_COLUMNS, VOTES_SHEET, YES, Candidate, candidate_cells, input_labels, member_cells,
+    quorum_needed, share_text)
 
 
-def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_member: bool = True) -> Path:
+def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_member: bool = True,
+           beside_if_busy: bool = False) -> Path:
     """Write the council's vote workbook to ``path`` (atomically) and return the path.
 
     ``per_member``: one column per member ("Đồng ý"/"Không đồng ý"); otherwise two count columns.
+    ``beside_if_busy``: a ``path`` open in Excel or LibreOffice is left alone, the workbook goes beside it
+    and ``core.files.TargetBusy`` says where. The sheets and the workbook's structure are protected with
+    the campaign's ``sheet_password`` (when set); every cell but attendance and votes is locked.
     Raises ValueError when the council is empty, a candidate id repeats or a candidate needs no vote.
     """
     if not campaign.council:
@@ -44,7 +48,7 @@ def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_m
     style.protect_workbook(wb, password)
     wb.active = 0
     wb.properties.title = f"Biểu quyết của Hội đồng Thi đua - Khen thưởng năm {campaign.info.year}"
-    return atomic_save(wb, Path(path))
+    return write_atomic(Path(path), lambda tmp: wb.save(tmp), beside_if_busy=beside_if_busy)
 
 
 def _heading(ws: Worksheet, campaign: Campaign, last: int, title: str, line: str) -> None:
@@ -94,8 +98,7 @@ def _choice(ws: Worksheet, ref: str, choices: tuple[str, ...], prompt: str) -> N
 
 def _members_sheet(ws: Worksheet, campaign: Campaign, password: str | None) -> None:
     n, share = len(campaign.council), campaign.yearend.council_quorum
-    labels = [(L_STT, 6), (L_NAME, 26), (L_POSITION, 40), (L_ROLE, 24), (L_PRESENT, 11), (L_WRITING, 14),
-              (L_NOTE, 28)]
+    labels = list(MEMBER_COLUMNS)
     line = (f"Tổng số thành viên Hội đồng: {n} người. Phiên họp hợp lệ khi có ít nhất {quorum_needed(campaign)} "
             f"thành viên có mặt ({share_text(share)} tổng số thành viên). Chọn \"Có\" ở cột \"{L_PRESENT}\" cho "
             f"thành viên dự họp; thành viên vắng mặt có phiếu biểu quyết bằng văn bản thì chọn \"Có\" ở cột "
@@ -104,11 +107,10 @@ def _members_sheet(ws: Worksheet, campaign: Campaign, password: str | None) -> N
     _header_row(ws, labels)
     for i, m in enumerate(campaign.council):
         r = FIRST_ROW + i
-        for c, value in enumerate((i + 1, m.name, m.position, m.role), start=1):
+        for c, value in enumerate(member_cells(i, m), start=1):
             _body_cell(ws, r, c, value, center=c == 1)
-        for c in (5, 6):
-            _body_cell(ws, r, c, None, editable=True, center=True)
-        _body_cell(ws, r, 7, None, editable=True)
+        for c in range(MEMBER_FIXED + 1, len(labels) + 1):
+            _body_cell(ws, r, c, None, editable=True, center=c < len(labels))
     last = FIRST_ROW + n - 1
     _fit_rows(ws, FIRST_ROW, last)
     _choice(ws, f"E{FIRST_ROW}:E{last}", PRESENT_CHOICES, "Thành viên có dự họp không?")
@@ -119,9 +121,8 @@ def _members_sheet(ws: Worksheet, campaign: Campaign, password: str | None) -> N
 def _votes_sheet(ws: Worksheet, campaign: Campaign, candidates: list[Candidate], per_member: bool,
                  password: str | None) -> None:
     n = len(campaign.council)
-    fixed = [(L_STT, 6), (L_ID, 12), (L_AWARD_CODE, 10), (L_CANDIDATE, 28), (L_UNIT, 26), (L_AWARD, 26),
-             (L_SHARE, 10), (L_NEEDED, 10)]
-    inputs = [(m.name, 13) for m in campaign.council] if per_member else [(L_YES, 12), (L_NO, 12)]
+    fixed = list(VOTE_COLUMNS)
+    inputs = [(label, 13 if per_member else 12) for label in input_labels(campaign, per_member)]
     how = (f"Mỗi thành viên chọn \"{YES}\" hoặc \"{NO}\" ở cột mang tên mình (để trống nếu không biểu quyết)."
            if per_member else f"Nhập số phiếu đồng ý và không đồng ý (số nguyên từ 0 đến {n}).")
     line = (f"{how} Ứng viên đạt khi số phiếu đồng ý không ít hơn \"{L_NEEDED}\", tính trên tổng số {n} thành "
@@ -133,9 +134,7 @@ def _votes_sheet(ws: Worksheet, campaign: Campaign, candidates: list[Candidate],
         ws.column_dimensions[col].hidden = True
     for i, c in enumerate(candidates):
         r = FIRST_ROW + i
-        values = (i + 1, c.id, c.award_code, c.name, c.unit_name, c.award_name, percent_text(c.vote_percent),
-                  votes_needed(c.vote_percent, n))
-        for col, value in enumerate(values, start=1):
+        for col, value in enumerate(candidate_cells(i, c, n), start=1):
             _body_cell(ws, r, col, value, center=col in (1, 7, 8))
         for col in range(len(fixed) + 1, len(fixed) + len(inputs) + 1):
             _body_cell(ws, r, col, None, editable=True, center=True)

@@ -1,6 +1,6 @@
 """The Emulation-Commendation Council's vote: what is voted on, the law's thresholds, the record.
 
-The council's part of the year end is split in four modules:
+The council's part of the year end is split in these modules:
 
 - here: the candidates (``Candidate``), the vote on each (``VoteResult``) and the whole count
   (``Tally``); the thresholds: a candidate passes when the "yes" votes reach the required share
@@ -9,7 +9,9 @@ The council's part of the year end is split in four modules:
   ballot and its reader share; ``save``/``load`` keep the last tally in the ledger;
 - ``yearend.ballot``: the workbook the office fills during the meeting (who was present, who
   voted in writing, and either each member's vote or the vote counts per candidate);
-- ``yearend.tally``: reads it back and applies the thresholds;
+- ``yearend.tally``: reads it back (``yearend.ballot_read``), finds each row's proposal line in the
+  ledger, checks every locked cell is still what the ballot wrote (``yearend.ballot_check``) and
+  applies the thresholds;
 - ``yearend.results``: the result list for the file.
 """
 from __future__ import annotations
@@ -50,6 +52,12 @@ L_SHARE = "Tỷ lệ phiếu cần đạt"
 L_NEEDED = "Số phiếu cần đạt"
 L_YES = "Số phiếu đồng ý"
 L_NO = "Số phiếu không đồng ý"
+# the columns the ballot writes (label, width), in order; everything but the inputs is locked
+MEMBER_COLUMNS = ((L_STT, 6), (L_NAME, 26), (L_POSITION, 40), (L_ROLE, 24), (L_PRESENT, 11), (L_WRITING, 14),
+                  (L_NOTE, 28))
+MEMBER_FIXED = 4  # STT, name, position, role: written by the ballot; the rest is the office's
+VOTE_COLUMNS = ((L_STT, 6), (L_ID, 12), (L_AWARD_CODE, 10), (L_CANDIDATE, 28), (L_UNIT, 26), (L_AWARD, 26),
+                (L_SHARE, 10), (L_NEEDED, 10))
 
 
 @dataclass
@@ -131,6 +139,24 @@ def chair(campaign: Campaign) -> Member | None:
     """The council's chair (role "Chủ tịch ..." but not "Phó Chủ tịch"), else its first member."""
     return next((m for m in campaign.council if fold(m.role).startswith(fold("Chủ tịch"))),
                 campaign.council[0] if campaign.council else None)
+
+
+# --- what the ballot writes (``ballot`` writes it, ``tally`` checks it is still there) --------------
+def member_cells(position: int, member: Member) -> tuple:
+    """The locked cells of a member's row on the members sheet (``position``: 0-based)."""
+    return position + 1, member.name, member.position, member.role
+
+
+def candidate_cells(position: int, candidate: Candidate, members: int) -> tuple:
+    """The locked cells of a candidate's row on the votes sheet, in ``VOTE_COLUMNS`` order."""
+    c = candidate
+    return (position + 1, c.id, c.award_code, c.name, c.unit_name, c.award_name, percent_text(c.vote_percent),
+            votes_needed(c.vote_percent, members))
+
+
+def input_labels(campaign: Campaign, per_member: bool) -> list[str]:
+    """The labels of the votes sheet's input columns: one per member, or the two counts."""
+    return [m.name for m in campaign.council] if per_member else [L_YES, L_NO]
 
 
 # --- the ledger ----------------------------------------------------------------------------------

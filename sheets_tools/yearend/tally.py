@@ -1,5 +1,10 @@
 """Reading the council's filled ballot (also a LibreOffice re-save) and judging each candidate
-against the thresholds of ``council``. Problems in the workbook are findings, never exceptions."""
+against the thresholds of ``council``. Problems in the workbook are findings, never exceptions.
+
+The ballot is trusted for attendance and the votes only: each row is found by its candidate id among
+the proposal lines the ledger holds now (``lines.candidates``), and the award, its share, the name and
+the unit come from that line and the campaign's catalogue; the membership from the campaign. Every
+other cell must still be what the ballot wrote (``ballot_check``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,71 +13,31 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine
-from openpyxl.utils import get_column_letter
 
-from sheets_tools.campaign.model import Campaign, CatalogueItem, Member, parse_share
+from sheets_tools.campaign.model import Campaign, Member
 from sheets_tools.core.findings import ERROR, Finding, finding
 from sheets_tools.core.text import fold, normalize
-from sheets_tools.core.values import coerce_text
-from sheets_tools.excel.tables import find_header
 from sheets_tools.formkit.declaration import ID_SHEET
+from sheets_tools.yearend import ballot_check
+from sheets_tools.yearend.ballot_read import Book, Rows, at, header, ref, text
 from sheets_tools.yearend.council import (
-    KIND, L_AWARD, L_AWARD_CODE, L_CANDIDATE, L_ID, L_NAME, L_NEEDED, L_NO, L_PRESENT, L_SHARE, L_UNIT, L_WRITING,
-    L_YES, MEMBERS_SHEET, NO, VOTES_SHEET, YES, Tally, VoteResult, fraction, percent_text, quorum_needed, share_text,
+    KIND, L_AWARD, L_CANDIDATE, L_ID, L_NAME, L_NEEDED, L_NO, L_PRESENT, L_WRITING, L_YES, MEMBERS_SHEET, NO,
+    VOTE_COLUMNS, VOTES_SHEET, YES, Candidate, Tally, VoteResult, fraction, percent_text, quorum_needed, share_text,
     votes_needed)
-
-MAX_ROWS = 5000  # rows read from an input sheet (the office's own file, but still bounded)
-HEADER_SCAN = 40
-
-Rows = list[list[Any]]
-
-
-class _Book:
-    """The ballot opened with calamine; sheets found by folded name."""
-
-    def __init__(self, path: Path):
-        self.workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        self.names = {fold(n): n for n in self.workbook.sheet_names}
-
-    def rows(self, name: str) -> Rows | None:
-        real = self.names.get(fold(name))
-        if real is None:
-            return None
-        return self.workbook.get_sheet_by_name(real).to_python(skip_empty_area=False, nrows=MAX_ROWS)
-
-
-def _text(value: Any) -> str:
-    return coerce_text(value) or ""
-
-
-def _at(rows: Rows, r: int, c: int | None) -> Any:
-    if c is None or r >= len(rows) or c >= len(rows[r]):
-        return None
-    v = rows[r][c]
-    return None if v == "" else v
-
-
-def _ref(r: int, c: int) -> str:
-    """A1 reference of 0-based (row, column)."""
-    return f"{get_column_letter(c + 1)}{r + 1}"
-
-
-def _find_header(rows: Rows, required: list[str]) -> tuple[int, dict[str, int]] | None:
-    """The first row holding every label of ``required``: (row, folded label -> column of every label)."""
-    header = find_header(rows, {x: x for x in required}, scan=HEADER_SCAN, required=required, similar=None)
-    return None if header is None else (header.row, {fold(t): c for c, t in header.texts.items()})
 
 
 class _Reading:
-    """State of one tally: the campaign's members, who could vote, the findings."""
+    """State of one tally: the campaign's members, the candidates, who could vote, the findings."""
 
-    def __init__(self, campaign: Campaign, path: Path):
+    def __init__(self, campaign: Campaign, path: Path, candidates: list[Candidate]):
         self.campaign = campaign
         self.file = path.name
         self.members: dict[str, Member] = {fold(m.name): m for m in campaign.council}
+        self.candidates = {c.id: c for c in candidates}
         self.present: set[str] = set()
         self.writing: set[str] = set()
         self.findings: list[Finding] = []
+        self.refused = False  # the membership or a header was changed: nothing is tallied
 
     def add(self, code: str, **kw: Any) -> None:
         self.findings.append(finding(code, file=self.file, **kw))
@@ -82,31 +47,38 @@ class _Reading:
         return self.present | self.writing
 
 
-def tally(campaign: Campaign, path: Path) -> Tally:
+def tally(campaign: Campaign, path: Path, candidates: list[Candidate]) -> Tally:
     """Read a filled ballot (also a LibreOffice re-save) and count the votes against the thresholds.
 
-    Never raises for problems in the workbook: they are findings (``Tally.findings``). A candidate
-    passes only when the quorum is met and its "yes" votes reach its share of the whole membership.
+    ``candidates``: the proposal lines that need the council's vote now (``lines.candidates``, from the
+    ledger); only rows whose id is among them are tallied, judged on their recorded award. Never raises
+    for problems in the workbook: they are findings (``Tally.findings``). A candidate passes only when
+    the quorum is met and its "yes" votes reach its share of the whole membership. A changed members
+    sheet or header row tallies nothing (``Tally.results`` empty).
     """
     path = Path(path)
-    reading = _Reading(campaign, path)
+    reading = _Reading(campaign, path, candidates)
     out = Tally(members=len(campaign.council), present=0, quorum_needed=quorum_needed(campaign), quorum_ok=False,
                 file=path.name)
     try:
-        book = _Book(path)
+        book = Book(path)
         if _identity(book, reading):
             _attendance(book, reading)
-            out.present, out.in_writing = len(reading.present), len(reading.writing - reading.present)
-            out.quorum_ok = _quorum(out, reading)
-            out.results = _votes(book, reading, out)
+            rows = book.rows(VOTES_SHEET) or []
+            cols = _votes_columns(rows, reading)
+            if cols is not None and not reading.refused:
+                out.present, out.in_writing = len(reading.present), len(reading.writing - reading.present)
+                out.quorum_ok = _quorum(out, reading)
+                out.results = _votes(rows, cols, reading, out)
     except python_calamine.CalamineError as exc:  # ZipError, XmlError, PasswordError are CalamineErrors
         reading.add("file.unreadable", detail=f"{type(exc).__name__}: {exc}")
     out.findings = reading.findings
     return out
 
 
-def _identity(book: _Book, reading: _Reading) -> bool:
-    """Check the hidden _id sheet; False when the file is not a ballot (nothing more is read)."""
+def _identity(book: Book, reading: _Reading) -> bool:
+    """Check the hidden _id sheet; False when the file is not a ballot or was made for another council
+    (nothing more is read)."""
     for sheet in (MEMBERS_SHEET, VOTES_SHEET):
         if book.rows(sheet) is None:
             reading.add("sheet.missing", sheet=sheet)
@@ -115,7 +87,7 @@ def _identity(book: _Book, reading: _Reading) -> bool:
     if rows is None:
         reading.add("council.id_missing")
         return True
-    ident = {_text(r[0]): _text(r[1]) for r in rows if len(r) >= 2 and _text(r[0])}
+    ident = {text(r[0]): text(r[1]) for r in rows if len(r) >= 2 and text(r[0])}
     if ident.get("kind") != KIND:
         reading.add("council.not_ballot", sheet=ID_SHEET, value=ident.get("kind", ""))
         return False
@@ -125,42 +97,36 @@ def _identity(book: _Book, reading: _Reading) -> bool:
     if ident.get("members") != str(len(reading.members)):
         reading.add("council.membership_changed", sheet=ID_SHEET, value=ident.get("members", "?"),
                     expected=len(reading.members))
+        return False
     return True
 
 
-def _attendance(book: _Book, reading: _Reading) -> None:
-    """Who was present and who voted in writing, from the members sheet."""
+def _attendance(book: Book, reading: _Reading) -> None:
+    """Who was present and who voted in writing, from the members sheet, once it is checked unchanged."""
     rows = book.rows(MEMBERS_SHEET) or []
-    found = _find_header(rows, [L_NAME, L_PRESENT, L_WRITING])
+    found = header(rows, [L_NAME, L_PRESENT, L_WRITING])
     if found is None:
         reading.add("sheet.header_not_found", sheet=MEMBERS_SHEET, expected=f"{L_NAME}, {L_PRESENT}, {L_WRITING}")
+        reading.refused = True
         return
     top, cols = found
-    name_col, listed = cols[fold(L_NAME)], set()
-    for r in range(top + 1, len(rows)):
-        name = _text(_at(rows, r, name_col))
-        if not name:
-            continue
-        key = fold(name)
-        if key not in reading.members:
-            reading.add("council.member_unknown", sheet=MEMBERS_SHEET, cell=_ref(r, name_col), value=name)
-            continue
-        listed.add(key)
+    if not ballot_check.members_sheet(rows, top, reading.campaign, reading.add):
+        reading.refused = True
+        return
+    for i, member in enumerate(reading.campaign.council):
+        key = fold(member.name)
         for label, into in ((L_PRESENT, reading.present), (L_WRITING, reading.writing)):
-            if _yes_no(rows, r, cols[fold(label)], label, name, reading):
+            if _yes_no(rows, top + 1 + i, cols[fold(label)], label, member.name, reading):
                 into.add(key)
-    for key, member in reading.members.items():
-        if key not in listed:
-            reading.add("council.member_missing", sheet=MEMBERS_SHEET, value=member.name)
 
 
 def _yes_no(rows: Rows, r: int, c: int, label: str, name: str, reading: _Reading) -> bool:
-    value = _text(_at(rows, r, c))
+    value = text(at(rows, r, c))
     if fold(value) in ("", fold("Không")):
         return False
     if fold(value) == fold("Có"):
         return True
-    reading.add("cell.bad_choice", sheet=MEMBERS_SHEET, cell=_ref(r, c), value=value, label=f"{label} ({name})")
+    reading.add("cell.bad_choice", sheet=MEMBERS_SHEET, cell=ref(r, c), value=value, label=f"{label} ({name})")
     return False
 
 
@@ -177,125 +143,101 @@ def _quorum(out: Tally, reading: _Reading) -> bool:
 
 @dataclass
 class _Columns:
-    """Where the votes sheet keeps each thing (0-based), found by the labels."""
+    """Where the votes sheet keeps each thing (0-based), found by the labels (and checked in place)."""
 
     top: int
-    id: int | None
-    award_code: int | None
-    name: int | None
-    unit: int | None
-    award: int | None
-    share: int | None
+    id: int
+    name: int
     yes: int | None = None
     no: int | None = None
     member_cols: dict[str, int] = field(default_factory=dict)  # folded member name -> column
 
 
 def _votes_columns(rows: Rows, reading: _Reading) -> _Columns | None:
-    found = _find_header(rows, [L_CANDIDATE, L_AWARD, L_NEEDED])
+    """The header of the votes sheet, checked to be the ballot's own (else the file is refused)."""
+    found = header(rows, [L_ID, L_CANDIDATE, L_AWARD, L_NEEDED])
     if found is None:
-        reading.add("sheet.header_not_found", sheet=VOTES_SHEET, expected=f"{L_CANDIDATE}, {L_AWARD}, {L_NEEDED}")
+        reading.add("sheet.header_not_found", sheet=VOTES_SHEET,
+                    expected=f"{L_ID}, {L_CANDIDATE}, {L_AWARD}, {L_NEEDED}")
+        reading.refused = True
         return None
     top, labels = found
-    cols = _Columns(top, *(labels.get(fold(x)) for x in (L_ID, L_AWARD_CODE, L_CANDIDATE, L_UNIT, L_AWARD, L_SHARE)))
-    if fold(L_YES) in labels and fold(L_NO) in labels:
-        cols.yes, cols.no = labels[fold(L_YES)], labels[fold(L_NO)]
-        return cols
-    cols.member_cols = {k: labels[k] for k in reading.members if k in labels}
-    if not cols.member_cols:
-        reading.add("sheet.header_not_found", sheet=VOTES_SHEET,
-                    expected=f"{L_YES}, {L_NO} (hoặc một cột mang tên mỗi thành viên)")
+    counts = fold(L_YES) in labels and fold(L_NO) in labels
+    inputs = [L_YES, L_NO] if counts else [m.name for m in reading.campaign.council]
+    if not ballot_check.header_row(rows, top, [label for label, _ in VOTE_COLUMNS] + inputs, VOTES_SHEET,
+                                   reading.add):
+        reading.refused = True
         return None
-    for key, member in reading.members.items():
-        if key not in cols.member_cols:
-            reading.add("council.member_missing", sheet=VOTES_SHEET, value=member.name)
+    cols = _Columns(top, labels[fold(L_ID)], labels[fold(L_CANDIDATE)])
+    if counts:
+        cols.yes, cols.no = labels[fold(L_YES)], labels[fold(L_NO)]
+    else:
+        cols.member_cols = {fold(name): len(VOTE_COLUMNS) + j for j, name in enumerate(inputs)}
     return cols
 
 
-def _votes(book: _Book, reading: _Reading, out: Tally) -> list[VoteResult]:
-    rows = book.rows(VOTES_SHEET) or []
-    cols = _votes_columns(rows, reading)
-    if cols is None:
-        return []
+def _votes(rows: Rows, cols: _Columns, reading: _Reading, out: Tally) -> list[VoteResult]:
+    """One result per row whose id is a current candidate; findings for the others."""
     results: list[VoteResult] = []
     seen: dict[str, int] = {}
     for r in range(cols.top + 1, len(rows)):
-        name = _text(_at(rows, r, cols.name))
-        cid = _text(_at(rows, r, cols.id))
+        name = text(at(rows, r, cols.name))
+        cid = text(at(rows, r, cols.id))
         if not name and not cid:
             continue
         label = name or cid
-        if cid and cid in seen:
-            reading.add("council.duplicate_candidate", sheet=VOTES_SHEET, cell=_ref(r, cols.name or 0),
+        if not cid:
+            reading.add("council.no_id", sheet=VOTES_SHEET, cell=ref(r, cols.id), row=r + 1, name=label)
+        elif cid in seen:
+            reading.add("council.duplicate_candidate", sheet=VOTES_SHEET, cell=ref(r, cols.id),
                         value=cid, row=r + 1, name=label, other_row=seen[cid])
-            continue
-        if cid:
+        elif cid not in reading.candidates:
             seen[cid] = r + 1
+            reading.add("council.unknown_candidate", sheet=VOTES_SHEET, cell=ref(r, cols.id), value=cid,
+                        row=r + 1, name=label)
         else:
-            reading.add("council.no_id", sheet=VOTES_SHEET, cell=_ref(r, cols.name or 0), row=r + 1, name=label)
-        results.append(_row_result(rows, r, cols, reading, out, cid, label))
+            seen[cid] = r + 1
+            results.append(_row_result(rows, r, cols, reading, out, reading.candidates[cid]))
+    lost = any(f.code in ("council.no_id", "council.unknown_candidate") for f in reading.findings)
+    for cid, c in reading.candidates.items():
+        if cid not in seen and not lost:  # (a row that lost its id may be the candidate's: reported already)
+            reading.add("council.not_on_ballot", sheet=VOTES_SHEET, name=c.name, unit=c.unit_name,
+                        award=c.award_name)
     return results
 
 
-def _row_result(rows: Rows, r: int, cols: _Columns, reading: _Reading, out: Tally, cid: str,
-                label: str) -> VoteResult:
-    item = _award(rows, r, cols, reading.campaign)
-    award_name = _text(_at(rows, r, cols.award)) or (item.name if item else "")
+def _row_result(rows: Rows, r: int, cols: _Columns, reading: _Reading, out: Tally, c: Candidate) -> VoteResult:
+    """The vote on one recorded candidate: its award and share from the ledger, the votes from the row."""
+    percent = fraction(c.vote_percent)
+    needed = votes_needed(percent, out.members)
+    changed = ballot_check.candidate_row(rows, r, cols.top, c, out.members, reading.add)
+    if changed:  # not tallied: the council did not vote on what the ledger holds
+        return VoteResult(candidate_id=c.id, name=c.name, unit_name=c.unit_name, award_code=c.award_code,
+                          award_name=c.award_name, yes=0, no=0, needed=needed, passed=False,
+                          note=f"Không kiểm phiếu: ô {', '.join(changed)} trên phiếu khác với hồ sơ đề nghị đã "
+                               "ghi nhận (xem lỗi)")
     before = len(reading.findings)
-    percent = _percent(rows, r, cols, item)
-    needed = votes_needed(percent, out.members) if percent else 0
-    if percent is None:
-        reading.add("council.unknown_award", sheet=VOTES_SHEET, cell=_ref(r, cols.award or 0),
-                    value=award_name, row=r + 1, name=label)
     counted = _counts(rows, r, cols, reading, out) if cols.yes is not None else _per_member(rows, r, cols, reading)
     yes, no, blank = counted
     if yes + no > len(reading.voters):
-        reading.add("council.too_many_votes", sheet=VOTES_SHEET, cell=_ref(r, cols.yes if cols.yes is not None
-                    else min(cols.member_cols.values())), row=r + 1, name=label, total=yes + no,
+        reading.add("council.too_many_votes", sheet=VOTES_SHEET, cell=ref(r, cols.yes if cols.yes is not None
+                    else min(cols.member_cols.values())), row=r + 1, name=c.name, total=yes + no,
                     voters=len(reading.voters))
     elif blank and len(reading.findings) == before:
-        reading.add("council.not_voted", sheet=VOTES_SHEET, cell=_ref(r, cols.name or 0), row=r + 1, name=label)
+        reading.add("council.not_voted", sheet=VOTES_SHEET, cell=ref(r, cols.name), row=r + 1, name=c.name)
     row_errors = [f for f in reading.findings[before:] if f.severity == ERROR and f.code != "council.bad_vote"]
     passed, note = _judge(out, yes, needed, percent, row_errors)
-    return VoteResult(candidate_id=cid, name=_text(_at(rows, r, cols.name)),
-                      unit_name=_text(_at(rows, r, cols.unit)),
-                      award_code=_text(_at(rows, r, cols.award_code)) or (item.code if item else ""),
-                      award_name=award_name, yes=yes, no=no, needed=needed, passed=passed, note=note)
-
-
-def _award(rows: Rows, r: int, cols: _Columns, campaign: Campaign) -> CatalogueItem | None:
-    code = _text(_at(rows, r, cols.award_code))
-    item = next((c for c in campaign.catalogue if code and c.code == code), None)
-    return item or campaign.catalogue_item(_text(_at(rows, r, cols.award)))
-
-
-def _percent(rows: Rows, r: int, cols: _Columns, item: CatalogueItem | None) -> Fraction | None:
-    """The share needed: the campaign's catalogue first, else the share written on the ballot."""
-    if item is not None and item.vote_percent:
-        return fraction(item.vote_percent)
-    if item is None:
-        return None
-    written = _at(rows, r, cols.share)
-    try:
-        share = _parse_share(written)
-    except ValueError:
-        return None
-    return share * 100 if share else None
-
-
-def _parse_share(value: Any) -> Fraction | None:
-    if isinstance(value, float) and value <= 1:  # a "80%" cell a spreadsheet stored as 0.8
-        value = Fraction(str(value))
-    return parse_share(value)
+    return VoteResult(candidate_id=c.id, name=c.name, unit_name=c.unit_name, award_code=c.award_code,
+                      award_name=c.award_name, yes=yes, no=no, needed=needed, passed=passed, note=note)
 
 
 def _counts(rows: Rows, r: int, cols: _Columns, reading: _Reading, out: Tally) -> tuple[int, int, bool]:
     got = []
     for label, c in ((L_YES, cols.yes), (L_NO, cols.no)):
-        value = _at(rows, r, c)
+        value = at(rows, r, c)
         n = _whole(value, out.members)
         if n is None:
-            reading.add("council.bad_count", sheet=VOTES_SHEET, cell=_ref(r, c), value=_text(value), label=label,
+            reading.add("council.bad_count", sheet=VOTES_SHEET, cell=ref(r, c), value=text(value), label=label,
                         members=out.members)
         got.append((n or 0, value is None))
     return got[0][0], got[1][0], got[0][1] and got[1][1]
@@ -319,16 +261,16 @@ def _per_member(rows: Rows, r: int, cols: _Columns, reading: _Reading) -> tuple[
     yes = no = 0
     blank = True
     for key, c in cols.member_cols.items():
-        value = _text(_at(rows, r, c))
+        value = text(at(rows, r, c))
         if not value:
             continue
         blank = False
         member = reading.members[key].name
         vote = {fold(YES): YES, fold(NO): NO}.get(fold(value))
         if vote is None:
-            reading.add("council.bad_vote", sheet=VOTES_SHEET, cell=_ref(r, c), value=value, member=member)
+            reading.add("council.bad_vote", sheet=VOTES_SHEET, cell=ref(r, c), value=value, member=member)
         elif key not in reading.voters:
-            reading.add("council.vote_not_allowed", sheet=VOTES_SHEET, cell=_ref(r, c), value=value, member=member)
+            reading.add("council.vote_not_allowed", sheet=VOTES_SHEET, cell=ref(r, c), value=value, member=member)
         elif vote == YES:
             yes += 1
         else:
@@ -336,8 +278,7 @@ def _per_member(rows: Rows, r: int, cols: _Columns, reading: _Reading) -> tuple[
     return yes, no, blank
 
 
-def _judge(out: Tally, yes: int, needed: int, percent: Fraction | None,
-           row_errors: list[Finding]) -> tuple[bool, str]:
+def _judge(out: Tally, yes: int, needed: int, percent: Fraction, row_errors: list[Finding]) -> tuple[bool, str]:
     """Passed or not, and the note in Vietnamese."""
     if not out.quorum_ok:
         return False, (f"Không đạt: phiên họp không đủ số thành viên có mặt ({out.present}/{out.members}, "

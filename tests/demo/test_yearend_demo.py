@@ -83,9 +83,11 @@ def test_a_file_that_is_not_a_ballot_changes_no_recorded_vote(demo_copy):
 def test_cli_year_end_commands(demo_copy):
     directory = demo_copy
     runner = CliRunner()
-    ballot = runner.invoke(main, ["council", "ballot", str(directory), "--counts"])
+    refused = runner.invoke(main, ["council", "ballot", str(directory), "--counts"])  # the council's filled ballot
+    assert refused.exit_code == 1 and "--new" in refused.output
+    ballot = runner.invoke(main, ["council", "ballot", str(directory), "--counts", "--new"])
     assert ballot.exit_code == 0, ballot.output
-    assert ballot_path(campaign.load(directory)).exists()
+    assert ballot_path(campaign.load(directory)).exists() and "bản cũ" in ballot.output
     tally = runner.invoke(main, ["council", "tally", str(directory)])
     assert "Thành viên: 9" in tally.output  # nobody marked present on a fresh ballot: an error, exit 1
     assert tally.exit_code == 1

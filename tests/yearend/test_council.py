@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,7 @@ def test_quorum_needed_from_setting(tmp_path):
 @LAYOUTS
 def test_seven_of_seven_voters_is_not_eighty_percent_of_nine(sample, cands, tmp_path, per_member):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=1)
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     assert (t.members, t.present, t.in_writing, t.quorum_needed, t.quorum_ok) == (9, 6, 1, 6, True)
     assert t.findings == []
     r = by_id(t)[cands[0].id]
@@ -125,7 +126,7 @@ def test_seven_of_seven_voters_is_not_eighty_percent_of_nine(sample, cands, tmp_
 def test_eight_yes_passes_eighty_but_not_ninety_percent(sample, cands, tmp_path, per_member):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=3,
                 votes={0: (8, 1), 1: (8, 1), 2: (9, 0)})
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     assert t.findings == []
     got = by_id(t)
     assert got[cands[0].id].passed and got[cands[0].id].note == "Đạt 8/9 phiếu (cần 8)"
@@ -133,12 +134,19 @@ def test_eight_yes_passes_eighty_but_not_ninety_percent(sample, cands, tmp_path,
     assert got[cands[2].id].passed and got[cands[2].id].note == "Đạt 9/9 phiếu (cần 8)"
 
 
-def test_the_share_comes_from_the_campaign_catalogue(sample, cands, tmp_path):
-    """The needed votes follow the catalogue at tally time, not what the ballot cell says."""
+def test_the_share_comes_from_the_recorded_line_not_the_ballot(sample, cands, tmp_path):
+    """The needed votes follow the candidate (the ledger's line and the catalogue) at tally time: a ballot
+    made before the catalogue changed no longer matches it, and that row is not tallied."""
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(8, 1))
-    sample.catalogue = [c.model_copy(update={"vote_percent": 90}) if c.code == "CSTDCS" else c for c in sample.catalogue]
-    r = by_id(tally(sample, path))[cands[0].id]
-    assert (r.needed, r.passed) == (9, False)
+    stricter = [replace(cands[0], vote_percent=90), *cands[1:]]
+    t = tally(sample, path, stricter)
+    r = by_id(t)[cands[0].id]
+    assert (r.needed, r.passed, r.yes) == (9, False, 0)
+    assert [(f.code, f.cell, f.value) for f in t.findings] == [("council.cell_changed", "G8", "80%"),
+                                                              ("council.cell_changed", "H8", "8")]
+    assert t.findings[0].message == message("council.cell_changed", cell="G8", label="Tỷ lệ phiếu cần đạt", row=8,
+                                            value="80%", expected="90%", name=cands[0].name)
+    assert by_id(t)[cands[1].id].passed is False and by_id(t)[cands[2].id].passed  # the other rows are tallied
 
 
 # --- quorum ----------------------------------------------------------------------------------------
@@ -146,7 +154,7 @@ def test_the_share_comes_from_the_campaign_catalogue(sample, cands, tmp_path):
 def test_quorum_met_with_six_of_nine_present(sample, cands, tmp_path, per_member):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx", per_member=per_member), present=6, writing=3,
                 default=(9, 0))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     assert t.quorum_ok and "council.no_quorum" not in codes(t)
     assert all(v.passed for v in t.results)
 
@@ -155,7 +163,7 @@ def test_quorum_met_with_six_of_nine_present(sample, cands, tmp_path, per_member
 def test_five_present_fails_quorum_and_nobody_passes(sample, cands, tmp_path, per_member):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx", per_member=per_member), present=5, writing=4,
                 default=(9, 0))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     assert not t.quorum_ok and not t.valid
     f = only(t, "council.no_quorum")
     assert f.message == message("council.no_quorum", present=5, members=9, needed=6, share="2/3")
@@ -166,7 +174,7 @@ def test_five_present_fails_quorum_and_nobody_passes(sample, cands, tmp_path, pe
 
 def test_nobody_present(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=0, writing=9, default=(9, 0))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "council.nobody_present")
     assert f.message == message("council.nobody_present", sheet=MEMBERS_SHEET)
     assert "council.no_quorum" not in codes(t)
@@ -189,9 +197,9 @@ def _cell(wb_path: Path, sheet: str, label: str, row: int) -> str:
 
 def test_votes_above_those_who_could_vote(sample, cands, tmp_path):
     ok = fill(ballot(sample, cands, tmp_path / "ok.xlsx", per_member=False), votes={0: (6, 1)})
-    assert tally(sample, ok).findings == []
+    assert tally(sample, ok, cands).findings == []
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx", per_member=False), votes={0: (7, 1)})
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "council.too_many_votes")
     assert f.message == message("council.too_many_votes", row=FIRST_ROW, name=cands[0].name, total=8, voters=7)
     assert f.cell == _cell(path, VOTES_SHEET, "Số phiếu đồng ý", 0)
@@ -203,10 +211,10 @@ def test_vote_from_member_neither_present_nor_in_writing_is_not_counted(sample, 
     last = sample.council[-1].name
     ok = fill(ballot(sample, cands, tmp_path / "ok.xlsx"), present=6, writing=3,
               votes={0: (8, 0)}, edit=_set(VOTES_SHEET, "", 0, YES, by_member=last))
-    assert tally(sample, ok).findings == [] and by_id(tally(sample, ok))[cands[0].id].yes == 9
+    assert tally(sample, ok, cands).findings == [] and by_id(tally(sample, ok, cands))[cands[0].id].yes == 9
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=6, writing=2,
                 votes={0: (8, 0)}, edit=_set(VOTES_SHEET, "", 0, YES, by_member=last))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "council.vote_not_allowed")
     assert f.severity == "warning"
     assert f.message == message("council.vote_not_allowed", cell=f.cell, member=last, value=YES)
@@ -218,14 +226,14 @@ def test_vote_value_not_a_choice(sample, cands, tmp_path):
     member = sample.council[0].name
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={0: (8, 0)},
                 edit=_set(VOTES_SHEET, "", 0, "x", by_member=sample.council[8].name))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "council.bad_vote")
     assert f.message == message("council.bad_vote", cell=f.cell, member=sample.council[8].name, value="x")
     assert by_id(t)[cands[0].id].yes == 8  # the bad cell is not counted; the others are
     # a different spelling of a valid choice (case, spaces) is accepted
     fine = fill(ballot(sample, cands, tmp_path / "ok.xlsx"), present=9, writing=0, votes={0: (8, 0)},
                 edit=_set(VOTES_SHEET, "", 0, " đồng  ý ", by_member=sample.council[8].name))
-    assert tally(sample, fine).findings == [] and by_id(tally(sample, fine))[cands[0].id].yes == 9
+    assert tally(sample, fine, cands).findings == [] and by_id(tally(sample, fine, cands))[cands[0].id].yes == 9
     assert member  # the first member's column stays a normal vote
 
 
@@ -233,7 +241,7 @@ def test_vote_value_not_a_choice(sample, cands, tmp_path):
 def test_count_not_a_whole_number_in_range(sample, cands, tmp_path, value):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx", per_member=False), present=9, writing=0,
                 edit=_set(VOTES_SHEET, "Số phiếu đồng ý", 0, value))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "council.bad_count")
     shown = "7.5" if value == 7.5 else str(value)
     assert f.message == message("council.bad_count", label="Số phiếu đồng ý", cell=f.cell, value=shown, members=9)
@@ -244,47 +252,47 @@ def test_count_not_a_whole_number_in_range(sample, cands, tmp_path, value):
 def test_count_typed_as_text_or_float_is_read(sample, cands, tmp_path, value):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx", per_member=False), present=9, writing=0,
                 edit=_set(VOTES_SHEET, "Số phiếu đồng ý", 0, value))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     assert t.findings == [] and by_id(t)[cands[0].id].yes == 9
 
 
 def test_row_without_id(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={1: (9, 0)},
                 edit=_set(VOTES_SHEET, "Mã ứng viên", 1, None))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "council.no_id")
-    assert f.severity == "warning"
+    assert f.severity == "error" and f.cell == "B9"
     assert f.message == message("council.no_id", row=FIRST_ROW + 1, name=cands[1].name)
-    row = t.results[1]
-    assert row.candidate_id == "" and row.name == cands[1].name and row.passed  # still tallied
+    assert cands[1].id not in by_id(t) and len(t.results) == 2  # not tallied: it cannot be tied to a line
+    assert codes(t) == ["council.no_id"]  # the candidate is not also reported as missing from the ballot
 
 
 def test_membership_in_workbook_differs_from_campaign(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=8, writing=0)
     smaller = sample.model_copy(update={"council": sample.council[:8]})
-    assert "council.membership_changed" not in codes(tally(sample, path))
-    t = tally(smaller, path)
+    assert "council.membership_changed" not in codes(tally(sample, path, cands))
+    t = tally(smaller, path, cands)
     f = only(t, "council.membership_changed")
     assert f.severity == "error"
     assert f.message == message("council.membership_changed", value="9", expected=8)
     assert t.members == 8  # thresholds follow the campaign's council
 
 
-def test_unknown_and_missing_members(sample, cands, tmp_path):
+def test_a_changed_member_refuses_the_whole_tally(sample, cands, tmp_path):
     rename = _set(MEMBERS_SHEET, "Họ và tên", 8, "Người Lạ")
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0, edit=rename)
-    t = tally(sample, path)
-    unknown = only(t, "council.member_unknown")
-    assert unknown.message == message("council.member_unknown", cell=unknown.cell, value="Người Lạ")
-    missing = only(t, "council.member_missing")
-    assert missing.message == message("council.member_missing", value=sample.council[8].name, sheet=MEMBERS_SHEET)
-    assert t.present == 8
+    t = tally(sample, path, cands)
+    f = only(t, "council.sheet_changed")
+    assert (f.sheet, f.cell, f.severity) == (MEMBERS_SHEET, f"B{FIRST_ROW + 8}", "error")
+    assert f.message == message("council.sheet_changed", cell=f.cell, label="Họ và tên", value="Người Lạ",
+                                expected=sample.council[8].name)
+    assert t.results == [] and t.present == 0 and not t.valid
 
 
 def test_attendance_value_not_a_choice(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0,
                 edit=_set(MEMBERS_SHEET, "Có mặt", 0, "x"))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "cell.bad_choice")
     assert f.message == message("cell.bad_choice", label=f"Có mặt ({sample.council[0].name})", value="x")
     assert t.present == 8
@@ -296,26 +304,34 @@ def test_duplicate_candidate_row(sample, cands, tmp_path):
         col = columns(ws)["Mã ứng viên"]
         ws.cell(row=FIRST_ROW + 2, column=col, value=cands[0].id)
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0, edit=copy_id)
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "council.duplicate_candidate")
     assert f.message == message("council.duplicate_candidate", row=FIRST_ROW + 2, name=cands[2].name,
                                 other_row=FIRST_ROW)
     assert len(t.results) == 2
 
 
-def test_award_not_in_catalogue(sample, cands, tmp_path):
+def test_a_row_that_is_not_a_current_candidate_is_not_tallied(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(9, 0))
-    sample.catalogue = [c for c in sample.catalogue if c.code != "CO_TINH"]
-    t = tally(sample, path)
-    f = only(t, "council.unknown_award")
-    assert f.message == message("council.unknown_award", row=FIRST_ROW + 2, name=cands[2].name,
-                                value=cands[2].award_name)
-    assert not by_id(t)[cands[2].id].passed and by_id(t)[cands[0].id].passed
+    t = tally(sample, path, cands[:2])  # the third line no longer needs a vote (withdrawn, replaced, failing)
+    f = only(t, "council.unknown_candidate")
+    assert f.cell == f"B{FIRST_ROW + 2}" and f.severity == "error"
+    assert f.message == message("council.unknown_candidate", cell=f.cell, value=cands[2].id, row=FIRST_ROW + 2,
+                                name=cands[2].name)
+    assert list(by_id(t)) == [cands[0].id, cands[1].id] and by_id(t)[cands[0].id].passed
+
+
+def test_a_candidate_missing_from_the_ballot_is_a_warning(sample, cands, tmp_path):
+    path = fill(ballot(sample, cands[:2], tmp_path / "b.xlsx"), present=9, writing=0, default=(9, 0))
+    t = tally(sample, path, cands)
+    f = only(t, "council.not_on_ballot")
+    assert f.severity == "warning" and t.valid and cands[2].name in f.message
+    assert list(by_id(t)) == [cands[0].id, cands[1].id]
 
 
 def test_row_without_any_vote(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0, votes={2: (0, 0)})
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     f = only(t, "council.not_voted")
     assert f.message == message("council.not_voted", row=FIRST_ROW + 2, name=cands[2].name)
     assert not by_id(t)[cands[2].id].passed
@@ -329,32 +345,32 @@ def test_not_a_ballot_and_other_campaign(sample, cands, tmp_path):
         return edit
     other = fill(ballot(sample, cands, tmp_path / "o.xlsx"), present=9, writing=0,
                  edit=ident("council-ballot", "khac-2023"))
-    f = only(tally(sample, other), "ident.other_campaign")
+    f = only(tally(sample, other, cands), "ident.other_campaign")
     assert f.message == message("ident.other_campaign", value="khac-2023", expected=sample.id)
     wrong = fill(ballot(sample, cands, tmp_path / "w.xlsx"), present=9, writing=0,
                  edit=ident("registration", sample.id))
-    t = tally(sample, wrong)
+    t = tally(sample, wrong, cands)
     assert codes(t) == ["council.not_ballot"] and t.results == []
 
 
 def test_missing_id_sheet_is_a_warning(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0, default=(9, 0),
                 edit=lambda wb: wb.remove(wb["_id"]))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     assert codes(t) == ["council.id_missing"] and all(v.passed for v in t.results)
 
 
 def test_missing_votes_sheet(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=9, writing=0,
                 edit=lambda wb: wb.remove(wb[VOTES_SHEET]))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     assert codes(t) == ["sheet.missing"] and t.findings[0].message == message("sheet.missing", sheet=VOTES_SHEET)
 
 
 def test_unreadable_file(sample, tmp_path):
     path = tmp_path / "x.xlsx"
     path.write_bytes(b"not a workbook")
-    t = tally(sample, path)
+    t = tally(sample, path, [])
     assert codes(t) == ["file.unreadable"] and t.results == []
 
 
@@ -422,14 +438,14 @@ def test_ballot_refuses_repeated_ids_and_awards_without_vote(sample, cands, tmp_
 # --- ledger ----------------------------------------------------------------------------------------
 def test_save_load_round_trip_replaces_previous(sample, cands, tmp_path):
     first = tally(sample, fill(ballot(sample, cands, tmp_path / "a.xlsx"), present=9, writing=0,
-                                     votes={0: (8, 1)}, edit=_set(VOTES_SHEET, "Mã ứng viên", 2, None)))
+                                     votes={0: (8, 1)}, edit=_set(VOTES_SHEET, "Mã ứng viên", 2, None)), cands)
     with Ledger(tmp_path) as ledger:
         council.save(ledger, first)
         loaded = council.load(ledger)
         assert list(loaded) == [cands[0].id, cands[1].id]  # the row without id is not keyed
         assert loaded[cands[0].id] == first.results[0] and loaded[cands[0].id].passed is True
         second = tally(sample, fill(ballot(sample, cands[:1], tmp_path / "b.xlsx"), present=9,
-                                          writing=0, votes={0: (5, 4)}))
+                                          writing=0, votes={0: (5, 4)}), cands)
         council.save(ledger, second)
     with Ledger(tmp_path) as ledger:
         again = council.load(ledger)
@@ -437,7 +453,7 @@ def test_save_load_round_trip_replaces_previous(sample, cands, tmp_path):
 
 
 def test_save_is_one_transaction(sample, cands, tmp_path):
-    good = tally(sample, fill(ballot(sample, cands, tmp_path / "a.xlsx"), present=9, writing=0))
+    good = tally(sample, fill(ballot(sample, cands, tmp_path / "a.xlsx"), present=9, writing=0), cands)
     broken = council.Tally(members=9, present=9, quorum_needed=6, quorum_ok=True,
                            results=[good.results[0], council.VoteResult("x", None, "", "", "", 0, 0, 8, False, "")])
     with Ledger(tmp_path) as ledger:
@@ -457,7 +473,7 @@ def test_result_workbook(sample, cands, tmp_path):
     extra = candidate(sample, 4, "CSTDCS", name="=1+1")
     path = fill(ballot(sample, [cands[2], cands[0], cands[1], extra], tmp_path / "b.xlsx"), present=6,
                 writing=3, votes={0: (9, 0), 1: (8, 1), 2: (8, 1), 3: (7, 2)})
-    t = tally(sample, path)
+    t = tally(sample, path, cands + [extra])
     out = results.result_workbook(sample, t, tmp_path / "out" / "Kết quả.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == [results.RESULT_SHEET]  # no findings: no notes sheet
@@ -477,7 +493,7 @@ def test_result_workbook(sample, cands, tmp_path):
 
 def test_result_workbook_lists_findings(sample, cands, tmp_path):
     path = fill(ballot(sample, cands, tmp_path / "b.xlsx"), present=5, writing=4, default=(9, 0))
-    t = tally(sample, path)
+    t = tally(sample, path, cands)
     wb = load_workbook(results.result_workbook(sample, t, tmp_path / "r.xlsx"))
     assert wb.sheetnames == [results.RESULT_SHEET, results.NOTES_SHEET]
     assert wb[results.NOTES_SHEET]["E2"].value == t.findings[0].message
@@ -494,13 +510,13 @@ def test_libreoffice_resave_is_still_tallied(sample, cands, tmp_path):
                       votes={0: (8, 1), 1: (8, 1), 2: (7, 2)})
     counts = fill(ballot(sample, cands, src / "so-phieu.xlsx", per_member=False), present=6, writing=3,
                   votes={0: (8, 1), 1: (8, 1), 2: (7, 2)})
-    expected = {p.name: tally(sample, p) for p in (per_member, counts)}
+    expected = {p.name: tally(sample, p, cands) for p in (per_member, counts)}
     out = tmp_path / "lo"
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "xlsx", "--outdir", str(out), str(per_member), str(counts)],
                    check=True, capture_output=True, timeout=300)
     for name, before in expected.items():
-        after = tally(sample, out / name)
+        after = tally(sample, out / name, cands)
         assert after.findings == [] and after.quorum_ok
         assert after.results == before.results
         assert [v.passed for v in after.results] == [True, False, False]

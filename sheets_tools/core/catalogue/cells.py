@@ -14,6 +14,13 @@ CODES: dict[str, Code] = {
         ERROR, "\"{label}\": \"{value}\" không có trong danh sách. Hãy chọn một giá trị trong danh sách thả xuống."),
     "cell.no_letters": Code(ERROR, "\"{label}\": \"{value}\" không phải là tên (không có chữ cái). Hãy nhập đúng."),
     "cell.too_long": Code(ERROR, "\"{label}\": nội dung dài quá {limit} ký tự. Hãy rút gọn."),
+    "cell.boolean": Code(
+        ERROR, "\"{label}\": ô chứa giá trị đúng/sai ({value}), không phải chữ. Hãy gõ lại nội dung của ô "
+        "(nếu Excel tự đổi thành TRUE/FALSE, hãy định dạng ô là Văn bản (Text) rồi gõ lại)."),
+    "cell.control_chars": Code(
+        WARNING, "\"{label}\": đã xóa ký tự điều khiển (ký tự ẩn, không in được) khỏi nội dung; nội dung được "
+        "ghi nhận là \"{value}\". Hãy kiểm tra lại; lần sau gõ trực tiếp hoặc dán dưới dạng chữ thường "
+        "(Dán đặc biệt > Chỉ giữ văn bản)."),
     "cell.legacy_font": Code(
         WARNING, "\"{label}\": chữ gõ bằng phông {font} (bảng mã {encoding}) đã được chuyển sang Unicode: "
         "\"{value}\". Hãy kiểm tra lại; lần sau dùng phông Unicode (ví dụ Times New Roman)."),

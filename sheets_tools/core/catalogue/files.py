@@ -30,6 +30,18 @@ CODES: dict[str, Code] = {
         "Hãy kiểm tra lại việc nộp đúng hạn."),
     "file.late": Code(WARNING, "Nộp muộn: nhận ngày {received}, hạn nộp {deadline}."),
     "file.no_attachment": Code(ERROR, "Thư điện tử không có tệp Excel đính kèm. Hãy gửi lại thư kèm biểu mẫu đã điền."),
+    "file.too_deep": Code(
+        ERROR, "Thư điện tử có cấu trúc bất thường ({detail}: thư chuyển tiếp lồng trong thư chuyển tiếp nhiều lần) "
+        "nên không đọc được. Hãy gửi lại một thư mới, đính kèm trực tiếp tệp Excel đã điền (không chuyển tiếp)."),
+    "file.date_future": Code(
+        WARNING, "Ngày ghi trên thư hoặc trên tệp ({found}) muộn hơn thời điểm nhận; đã lấy thời điểm nhận "
+        "({used}) làm ngày nhận. Hãy kiểm tra lại ngày giờ của máy tính đã gửi tệp."),
+    "file.not_regular": Code(
+        ERROR, "\"{value}\" là {what}, không phải tệp; đã bỏ qua, không mở. Chỉ đưa vào thư mục nhận các tệp "
+        "Excel hoặc thư điện tử (.eml) các đơn vị gửi về."),
+    "file.link_outside": Code(
+        ERROR, "\"{value}\" là liên kết (shortcut/symlink) trỏ ra ngoài thư mục đang nhận (tới \"{target}\"); "
+        "đã bỏ qua, không đọc. Nếu đó đúng là tệp đơn vị gửi, hãy chép chính tệp vào thư mục rồi chạy lại."),
     # --- identification ------------------------------------------------------------
     "ident.unknown_form": Code(
         ERROR, "Không nhận ra biểu mẫu: tệp không phải biểu mẫu của đợt thi đua này. "

@@ -1,0 +1,157 @@
+"""A ledger is never silently new (issue 12, item 1): a missing, empty or damaged ledger.sqlite in a campaign
+that has been used stops every command with a Vietnamese message saying how to recover, and nothing on disk
+changes; a brand-new campaign still gets a fresh ledger."""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sheets_tools.cli import main
+
+LEDGER = "ledger.sqlite"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def disk(folder: Path) -> dict[str, object]:
+    """Every file's bytes and modification time, every folder, under ``folder``."""
+    out: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file():
+            out[name] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+        else:
+            out[name] = "folder"
+    return out
+
+
+def _drop_side_files(folder: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        (folder / (LEDGER + suffix)).unlink(missing_ok=True)
+
+
+def break_ledger(folder: Path, state: str) -> None:
+    """Make the campaign's ledger missing, empty, random bytes, cut short, or a folder."""
+    path = folder / LEDGER
+    data = path.read_bytes()
+    _drop_side_files(folder)
+    path.unlink()
+    if state == "empty":
+        path.write_bytes(b"")
+    elif state == "garbage":
+        path.write_bytes(random.Random(12).randbytes(len(data)))
+    elif state == "truncated":
+        path.write_bytes(data[:len(data) // 3])
+    elif state == "folder":
+        path.mkdir()
+
+
+STATES = ["missing", "empty", "garbage", "truncated", "folder"]
+COMMANDS = {
+    "consolidate": lambda d: ["consolidate", d],
+    "decision": lambda d: ["decision", d],
+    "decision-number": lambda d: ["decision", d, "--number", "245/QĐ-STP", "--date", "15/12/2024"],
+    "remind": lambda d: ["remind", d, "--today", "10/02/2024"],
+    "status": lambda d: ["status", d],
+    "collect": lambda d: ["collect", d, d / "inbox"],
+    "issue": lambda d: ["issue", d, "--form", "registration"],
+    "council-ballot": lambda d: ["council", "ballot", d],
+    "council-tally": lambda d: ["council", "tally", d],
+    "history-import": lambda d: ["history", "import", d, d / "lich-su-khen-thuong.xlsx"],
+    "templates-build": lambda d: ["templates", "build", d],
+    "validate": lambda d: ["validate", d / "templates" / "registration.xlsx", "--campaign", d],
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_lost_ledger_stops_every_command_and_nothing_changes(demo_copy, state, command):
+    break_ledger(demo_copy, state)
+    before = disk(demo_copy)
+    result = run(*COMMANDS[command](demo_copy))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"{demo_copy / LEDGER}" in result.stderr
+    assert f"sheets-tools ledger rebuild {demo_copy}" in result.stderr
+    assert "chưa ghi gì" in result.stderr
+    assert disk(demo_copy) == before  # not one file written, created or touched; the ledger neither
+
+
+def test_the_message_names_the_newest_backup(demo_copy):
+    assert run("consolidate", demo_copy).exit_code == 0  # writes to the ledger: a copy goes to backup/
+    copy = max((demo_copy / "backup").glob("ledger-*.sqlite"))
+    break_ledger(demo_copy, "missing")
+    result = run("decision", demo_copy)
+    assert result.exit_code == 1
+    assert str(copy) in result.stderr and "không còn" in result.stderr
+
+
+def test_json_commands_print_the_error_object(demo_copy):
+    break_ledger(demo_copy, "empty")
+    result = run("status", demo_copy, "--json")
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "ledger.lost"
+    assert error["path"] == str(demo_copy / LEDGER)
+    assert "rỗng (0 byte)" in error["message"] and "ledger rebuild" in error["message"]
+
+
+def test_a_ledger_damaged_inside_is_a_clear_error_not_a_traceback(demo_copy):
+    """The first page (the header) is whole, the pages after it are random: SQLite finds out only when it
+    reads them ("database disk image is malformed")."""
+    path = demo_copy / LEDGER
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = random.Random(3).randbytes(len(data) - page)
+    path.write_bytes(bytes(data))
+    _drop_side_files(demo_copy)
+    before = disk(demo_copy)
+    result = run("status", demo_copy)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert str(path) in result.stderr and "bị hỏng" in result.stderr and "ledger rebuild" in result.stderr
+    assert {k: v for k, v in disk(demo_copy).items() if not k.startswith(LEDGER)} == \
+        {k: v for k, v in before.items() if not k.startswith(LEDGER)}
+
+
+@pytest.mark.parametrize("state", ["missing", "empty"])
+def test_a_brand_new_campaign_still_gets_a_fresh_ledger(camp, return_file, state):
+    if state == "empty":
+        (camp.dir / LEDGER).write_bytes(b"")
+    result = run("status", camp.dir)
+    assert result.exit_code == 0, result.output
+    collected = run("collect", camp.dir, return_file("VP", name="vp.xlsx", camp=camp), "--json")
+    assert collected.exit_code == 0, collected.output
+    assert [f["unit"] for f in json.loads(collected.stdout)["files"]] == ["VP"]
+    assert not (camp.dir / "backup").exists()  # a new, empty ledger is not copied
+
+
+def test_a_campaign_with_only_issued_forms_is_still_new(camp):
+    """outbox/ holds files once forms are issued; nothing was collected yet, so there is no ledger to lose."""
+    assert run("issue", camp.dir, "--form", "registration").exit_code == 0
+    assert any((camp.dir / "outbox").rglob("*.xlsx"))
+    result = run("remind", camp.dir, "--today", "10/02/2024")
+    assert result.exit_code == 0, result.output
+
+
+def test_ledger_check_reports_a_lost_ledger(demo_copy):
+    shutil.rmtree(demo_copy / "backup", ignore_errors=True)
+    break_ledger(demo_copy, "garbage")
+    before = disk(demo_copy)
+    result = run("ledger", "check", demo_copy)
+    assert result.exit_code == 1
+    assert "không phải cơ sở dữ liệu SQLite" in result.output and "ledger rebuild" in result.output
+    assert disk(demo_copy) == before
+    as_json = run("ledger", "check", demo_copy, "--json")
+    assert as_json.exit_code == 1
+    report = json.loads(as_json.stdout)
+    assert report["valid"] is False and report["state"] == "not_database"
+    assert [f["code"] for f in report["findings"]] == ["ledger.lost"]
