@@ -88,17 +88,20 @@ def issue(campaign: Campaign, form_ids: list[str] | None = None, *, today: date 
         result.skipped.append("Chưa khai báo \"E-mail tiếp nhận\" trong campaign.xlsx: thư nháp không có "
                               "người gửi và không ghi địa chỉ nhận lại.")
     # what units sent before (e.g. January targets) may be prefilled: the ledger is read, never written
-    ledger = Ledger(campaign.dir) if (campaign.dir / LEDGER_FILE).exists() else None
-    try:
-        context = Context(campaign, ledger)
-        for form in chosen:
-            if form.deadline and campaign.deadline(form.deadline) is None:
-                result.skipped.append(f"Biểu mẫu \"{form.name}\" chưa có hạn nộp trong campaign.xlsx (trang Thời hạn).")
-            for unit in campaign.units:
-                _issue_one(campaign, form, unit, result, context)
-    finally:
-        if ledger is not None:
-            ledger.close()
+    # (the lock: no other command sweeps the temporary files of the workbooks being written here)
+    with campaign_lock(campaign.dir, "issue"):
+        ledger = Ledger(campaign.dir) if (campaign.dir / LEDGER_FILE).exists() else None
+        try:
+            context = Context(campaign, ledger)
+            for form in chosen:
+                if form.deadline and campaign.deadline(form.deadline) is None:
+                    result.skipped.append(f"Biểu mẫu \"{form.name}\" chưa có hạn nộp trong campaign.xlsx (trang "
+                                          "Thời hạn).")
+                for unit in campaign.units:
+                    _issue_one(campaign, form, unit, result, context)
+        finally:
+            if ledger is not None:
+                ledger.close()
     return result
 
 

@@ -23,14 +23,15 @@ def restore_feedback(campaign: Campaign, ledger: Ledger, context: Context) -> li
     """Write the missing feedback of every current submission recorded with findings; return the paths
     written. Several current files answered at one place (same unit, same file name): the one collected
     last, as the run that recorded them left it."""
+    shared = _shared_findings(campaign, ledger)
     answered: dict[Path, Submission] = {}
     for sub in sorted(ledger.submissions(current_only=True), key=lambda s: s.id):
-        if sub.status != "accepted":  # recorded with findings: it was answered
+        # recorded with findings, or told of a person another unit registered too: it was answered
+        if sub.status != "accepted" or shared.get(sub.id):
             answered[feedback_path(campaign, sub.name, sub.unit)] = sub
     missing = {path: sub for path, sub in answered.items() if not path.exists()}
     if not missing:
         return []
-    shared = _shared_findings(campaign, ledger)
     written = []
     for sub in missing.values():
         result = _recorded(campaign, ledger, sub, context)

@@ -184,7 +184,7 @@ def _nfc(text: str) -> str:
 
 # --- temporary files a killed write left behind --------------------------------------------------
 # what ``write_atomic`` names its temporary file: mkstemp's 8 random characters and a suffix we write
-TEMP_NAME = re.compile(r"^\.tmp-[a-z0-9_]{8}\.(xlsx|docx|eml|html|sqlite|json|csv|pdf)$")
+TEMP_NAME = re.compile(r"^\.tmp-[a-z0-9_]{8}\.(xlsx|docx|eml|html|sqlite|json|csv|pdf)(-journal|-wal|-shm)?$")
 SWEEP_DEPTH = 3  # folders below the campaign folder looked into (outbox/<unit>/, master/bản cũ/...)
 SWEEP_SKIP = ("archive",)  # the ledger clears its own archive (store.ledger.Ledger.sweep)
 
@@ -292,11 +292,15 @@ def _stale(lock: Path) -> bool:
 def _pid_alive(pid: int) -> bool:
     if os.name == "nt":  # pragma: no cover - Windows
         import ctypes
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
-        if handle:
-            ctypes.windll.kernel32.CloseHandle(handle)
-            return True
-        return False
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        try:  # a process that ended stays openable while someone holds a handle: ask whether it runs
+            code = ctypes.c_ulong()
+            return not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) or code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

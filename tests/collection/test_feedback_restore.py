@@ -3,7 +3,8 @@ failed, between the two) gets it at the next collect, with the same content."""
 from __future__ import annotations
 
 import json
-from datetime import date
+import os
+from datetime import date, datetime
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from sheets_tools.cli import main
 from sheets_tools.core.findings import message
 from sheets_tools.formkit.declaration import ID_SHEET
+from sheets_tools.store.ledger import Ledger
 from workbooks import cell_of, make_return
 
 PERSON = {"family_name": "Nguyễn Thị", "given_name": "Hoa", "birth_date": date(1985, 3, 15), "sex": "Nữ",
@@ -108,3 +110,28 @@ def test_a_restored_feedback_still_names_the_person_another_unit_registered(camp
     empty.mkdir()
     assert _collect(camp, empty)["restored_feedback"] == [str(path)]
     assert _content(path) == before
+
+
+def test_feedback_that_only_named_a_shared_person_is_written_again(camp, tmp_path):
+    """Both files are accepted without a finding of their own: their feedback only tells of the person the
+    other unit registered too (not kept in the ledger), and still comes back."""
+    person = {**PERSON, "sex": "Nữ"}
+    a = make_return(tmp_path / "ek.xlsx", camp, "PTP-EK", {"individuals": [person]})
+    b = make_return(tmp_path / "ehl.xlsx", camp, "PTP-EHL", {"individuals": [person]})
+    on_time = datetime(2024, 1, 20, 9, 0).timestamp()  # before the registration deadline: not late
+    for path in (a, b):
+        os.utime(path, (on_time, on_time))
+    first = _collect(camp, a, b)
+    statuses = {f["unit"]: f["status"] for f in first["files"]}
+    with Ledger(camp.dir) as ledger:
+        recorded = {s.unit: s.status for s in ledger.submissions(current_only=True)}
+    assert recorded == {"PTP-EK": "accepted", "PTP-EHL": "accepted"}, (recorded, statuses)
+    paths = [camp.dir / "feedback" / unit / f"Phản hồi - {name}" for unit, name in
+             (("PTP-EK", "ek.xlsx"), ("PTP-EHL", "ehl.xlsx"))]
+    before = {p: _content(p) for p in paths}
+    for p in paths:
+        p.unlink()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert sorted(_collect(camp, empty)["restored_feedback"]) == sorted(map(str, paths))
+    assert {p: _content(p) for p in paths} == before

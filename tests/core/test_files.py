@@ -15,7 +15,8 @@ from sheets_tools.cli import main
 from sheets_tools.core.findings import message
 
 LEFT_BY_A_KILL = ["master/.tmp-k3x_9a0b.xlsx", "council/.tmp-abcdefgh.xlsx", "decision/.tmp-0123_789.docx",
-                  "outbox/VP/.tmp-zzzzzzzz.eml", ".tmp-q1w2e3r4.xlsx", "feedback/VP/.tmp-a1b2c3d4.xlsx"]
+                  "outbox/VP/.tmp-zzzzzzzz.eml", ".tmp-q1w2e3r4.xlsx", "feedback/VP/.tmp-a1b2c3d4.xlsx",
+                  "backup/.tmp-abcd1234.sqlite", "backup/.tmp-abcd1234.sqlite-journal"]  # a killed ledger copy
 NOT_OURS = ["master/.tmp-notes.txt", "master/.tmp-abcdefgh.txt", "master/.tmp-ABCDEFGH.xlsx",
             "master/.tmp-abc.xlsx", "master/tmp-abcdefgh.xlsx", "council/.tmp-abcdefgh.xlsx.bak"]
 ARCHIVED = "archive/ab/.tmp-abcdefgh.xlsx"  # the archive is the ledger's to clear

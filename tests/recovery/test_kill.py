@@ -19,7 +19,7 @@ Each command has its own moments: one while the program starts, the others one i
 rest of its measured run. The moments come from ``random.Random(seed)``; the seed is new for each session
 and printed with every failure: ``KILL_SEED=<seed> pytest tests/recovery/test_kill.py`` replays the same
 fractions of the run. Two trials run at a time (each command runs on one core); the module takes about
-three minutes (``--deselect tests/recovery/test_kill.py`` leaves it out).
+two minutes on two cores, the demo included (``--deselect tests/recovery/test_kill.py`` leaves it out).
 """
 from __future__ import annotations
 
