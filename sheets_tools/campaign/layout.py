@@ -76,7 +76,15 @@ DEFAULT_SETTINGS = [
      "\"Nhắc trước hạn (ngày)\")"),
     ("midyear_target_percent", 50, "Sơ kết 6 tháng: chỉ tiêu số lượng (đạt khi không thấp hơn) được so với số % "
      "này của chỉ tiêu năm"),
-    ("base_salary", 2340000, "Mức lương cơ sở (đồng) dùng tính tiền thưởng (2.340.000 đ từ 01/07/2024)"),
+    ("base_salary", 2340000, "Mức lương cơ sở (đồng) dùng tính tiền thưởng: 2.340.000 đ từ 01/07/2024 theo Nghị "
+     "định số 73/2024/NĐ-CP; khi mức lương cơ sở thay đổi, hãy sửa số này"),
+    ("decree", "", "Nghị định quy định chi tiết Luật Thi đua, khen thưởng số 06/2022/QH15 mà đợt thi đua áp dụng, "
+     "ghi trong căn cứ của kết quả kiểm tra đề nghị khen thưởng (ví dụ \"Nghị định số 98/2023/NĐ-CP\"). Để trống: "
+     "tự chọn nghị định có hiệu lực khi quyết định khen thưởng (hạn nộp cuối cùng ở trang \"Thời hạn\", không "
+     "sớm hơn ngày 01/07 của năm thi đua). Tỷ lệ phiếu bầu ở trang \"Danh hiệu - Hình thức\" (80% Chiến sĩ thi "
+     "đua cơ sở và Cờ thi đua, 90% Chiến sĩ thi đua cấp tỉnh, bộ trở lên, tính trên tổng số thành viên Hội "
+     "đồng) theo Điều 30 Nghị định số 98/2023/NĐ-CP; hệ số tiền thưởng theo chương tiền thưởng của nghị định áp "
+     "dụng; các dòng ghi \"chưa được đối chiếu\" cần kiểm tra lại"),
     ("award_rounding", 1, "Làm tròn tiền thưởng lên bội số của số đồng này (1: không làm tròn)"),
     ("council_quorum", "2/3", "Số thành viên Hội đồng tối thiểu có mặt để phiên họp hợp lệ, so với tổng số "
      "thành viên (ví dụ 2/3 hoặc 50%)"),

@@ -23,6 +23,9 @@ from sheets_tools.core.findings import Finding
 from sheets_tools.core.text import fold
 
 CAMPAIGN_FILE = "campaign.xlsx"
+LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+# the decree detailing the law: 98/2023 for awards decided before 01/07/2025, 152/2025 from that day
+DECREES = ((date(2025, 7, 1), "Nghị định số 152/2025/NĐ-CP"), (date(2024, 1, 1), "Nghị định số 98/2023/NĐ-CP"))
 
 
 # the law's groups of titles and forms (domain.md §3) a catalogue item follows
@@ -273,6 +276,20 @@ class Campaign(BaseModel):
         key = fold(name)
         return next((c for c in self.catalogue if fold(c.name) == key), None)
 
+    @property
+    def decree(self) -> str:
+        """The decree detailing the law this campaign cites: the "decree" setting, else the one in force
+        when its awards are decided (its last deadline, and never before 1 July of its year)."""
+        if self.yearend.decree:
+            return self.yearend.decree
+        decided = max([d.date for d in self.deadlines if d.date] + [date(self.info.year, 7, 1)])
+        return next((name for start, name in DECREES if decided >= start), DECREES[-1][1])
+
+    def basis(self, item: CatalogueItem | None) -> str:
+        """What a rule finding on ``item`` cites: its legal basis in the catalogue, then the decree."""
+        own = (item.legal_basis if item is not None else "").strip() or LAW
+        return own if self.decree in own else f"{own}; {self.decree}"
+
 
 class CampaignError(Exception):
     """campaign.xlsx is missing or wrong; ``findings`` say where."""
@@ -323,6 +340,7 @@ class YearEnd(BaseModel):
     ttldxs_cap_percent: float | None = Field(None, gt=0, le=100)
     bands: tuple[tuple[str, float], ...] = (("Xuất sắc", 95), ("Tốt", 85), ("Khá", 70), ("Trung bình", 50))
     band_below: str = "Yếu"
+    decree: str = ""  # empty: chosen from the campaign's dates (Campaign.decree)
 
     @field_validator("council_quorum", mode="before")
     @classmethod
@@ -331,8 +349,8 @@ class YearEnd(BaseModel):
 
     @classmethod
     def from_settings(cls, settings: dict[str, str]) -> "YearEnd":
-        data: dict[str, Any] = {k: v.replace(",", ".") if k != "council_quorum" else v
-                                for k, v in settings.items() if k in cls.model_fields and v}
+        data: dict[str, Any] = {k: v.replace(",", ".") if k not in ("council_quorum", "decree") else v.strip()
+                                for k, v in settings.items() if k in cls.model_fields and v and str(v).strip()}
         bands = [(k.split(".", 1)[1].strip(), v) for k, v in settings.items() if k.startswith("band.") and v]
         if bands:
             data["bands"] = tuple(sorted(((n, float(str(v).replace(",", "."))) for n, v in bands),

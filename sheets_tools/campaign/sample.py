@@ -63,46 +63,44 @@ UNITS = [
 ]
 
 _LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
-_MONEY = "tiền thưởng: Nghị định 152/2025/NĐ-CP"
+# the multiples of these items are not checked against the decree's text yet (listed in the README)
 _UNSURE = "hệ số tiền thưởng chưa được đối chiếu, cần kiểm tra lại"
 _DIRECTOR = "Giám đốc Sở"
 _CHAIR = "Chủ tịch UBND tỉnh"
 _MINISTER = "Bộ trưởng Bộ Tư pháp"
 _PM = "Thủ tướng Chính phủ"
 # (code, name, kind, subject, legal basis, rule group, money multiple, council vote %, who decides);
-# domain.md §3. Vote shares and multiples are campaign data the office can change.
+# domain.md §3. The legal basis is the law's article on the title or form; findings add the decree the
+# campaign follows (setting "decree"), which also sets the vote shares and the multiples. Vote shares and
+# multiples are campaign data the office can change.
 CATALOGUE = [
-    ("LDTT", "Lao động tiên tiến", "title", "individual", f"Điều 26 {_LAW}; {_MONEY}", "LDTT", 0.3, None,
+    ("LDTT", "Lao động tiên tiến", "title", "individual", f"Điều 24 {_LAW}", "LDTT", 0.3, None, _DIRECTOR),
+    ("CSTDCS", "Chiến sĩ thi đua cơ sở", "title", "individual", f"Điều 23 {_LAW}", "CSTDCS", 1.0, 80, _DIRECTOR),
+    ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", "title", "individual", f"Điều 22 {_LAW}", "CSTD_TINH", 3.0, 90,
+     _CHAIR),
+    ("CSTD_BO", "Chiến sĩ thi đua cấp bộ", "title", "individual", f"Điều 22 {_LAW}", "CSTD_TINH", 3.0, 90,
+     _MINISTER),
+    ("CSTD_TQ", "Chiến sĩ thi đua toàn quốc", "title", "individual", f"Điều 21 {_LAW}", "CSTD_TQ", 4.5, 90, _PM),
+    ("TTLDTT", "Tập thể lao động tiên tiến", "title", "collective", f"Điều 28 {_LAW}", "TTLDTT", 0.8, None,
      _DIRECTOR),
-    ("CSTDCS", "Chiến sĩ thi đua cơ sở", "title", "individual", f"Điều 25 {_LAW}; {_MONEY}", "CSTDCS", 1.0, 80,
-     _DIRECTOR),
-    ("CSTD_TINH", "Chiến sĩ thi đua cấp tỉnh", "title", "individual", f"Điều 24 {_LAW}; {_MONEY}", "CSTD_TINH",
-     3.0, 90, _CHAIR),
-    ("CSTD_BO", "Chiến sĩ thi đua cấp bộ", "title", "individual", f"Điều 24 {_LAW}; {_MONEY}", "CSTD_TINH", 3.0,
-     90, _MINISTER),
-    ("CSTD_TQ", "Chiến sĩ thi đua toàn quốc", "title", "individual", f"Điều 23 {_LAW}; {_MONEY}", "CSTD_TQ", 4.5,
-     90, _PM),
-    ("TTLDTT", "Tập thể lao động tiên tiến", "title", "collective", f"Điều 29 {_LAW}; {_MONEY}", "TTLDTT", 0.8,
-     None, _DIRECTOR),
-    ("TTLDXS", "Tập thể lao động xuất sắc", "title", "collective", f"Điều 28 {_LAW}; {_MONEY}", "TTLDXS", 1.5,
-     None, _CHAIR),
-    ("CO_TINH", "Cờ thi đua của Ủy ban nhân dân tỉnh", "title", "collective", f"Điều 27 {_LAW}; {_MONEY}", "CO",
-     8.0, 80, _CHAIR),
-    ("CO_NGANH", "Cờ thi đua ngành Tư pháp", "title", "collective",
-     f"Điều 27 {_LAW}; Thông tư 11/2023/TT-BTP; {_MONEY}", "CO", 8.0, 80, _MINISTER),
-    ("CO_CP", "Cờ thi đua của Chính phủ", "title", "collective", f"Điều 27 {_LAW}; {_UNSURE}", "CO", None, 90, _PM),
+    ("TTLDXS", "Tập thể lao động xuất sắc", "title", "collective", f"Điều 27 {_LAW}", "TTLDXS", 1.5, None, _CHAIR),
+    ("CO_TINH", "Cờ thi đua của Ủy ban nhân dân tỉnh", "title", "collective", f"Điều 26 {_LAW}", "CO", 8.0, 80,
+     _CHAIR),
+    ("CO_NGANH", "Cờ thi đua ngành Tư pháp", "title", "collective", f"Điều 26 {_LAW}; Thông tư 11/2023/TT-BTP",
+     "CO", 8.0, 80, _MINISTER),
+    ("CO_CP", "Cờ thi đua của Chính phủ", "title", "collective", f"Điều 25 {_LAW}; {_UNSURE}", "CO", None, 80, _PM),
     ("GK_CN", "Giấy khen của Giám đốc Sở (cá nhân)", "form", "individual", f"Điều 75 {_LAW}; {_UNSURE}",
      "GIAY_KHEN", 0.3, None, _DIRECTOR),
-    ("GK_TT", "Giấy khen của Giám đốc Sở (tập thể)", "form", "collective", f"Điều 75 {_LAW}; {_MONEY}",
-     "GIAY_KHEN", 0.6, None, _DIRECTOR),
-    ("BK_TINH_CN", "Bằng khen của Chủ tịch UBND tỉnh (cá nhân)", "form", "individual", f"Điều 72 {_LAW}; {_UNSURE}",
-     "BANG_KHEN", 1.0, None, _CHAIR),
-    ("BK_TINH_TT", "Bằng khen của Chủ tịch UBND tỉnh (tập thể)", "form", "collective", f"Điều 72 {_LAW}; {_UNSURE}",
-     "BANG_KHEN", 2.0, None, _CHAIR),
-    ("BK_BO_CN", "Bằng khen của Bộ trưởng Bộ Tư pháp (cá nhân)", "form", "individual", f"Điều 72 {_LAW}; {_UNSURE}",
-     "BANG_KHEN", 1.0, None, _MINISTER),
-    ("BK_BO_TT", "Bằng khen của Bộ trưởng Bộ Tư pháp (tập thể)", "form", "collective", f"Điều 72 {_LAW}; {_UNSURE}",
-     "BANG_KHEN", 2.0, None, _MINISTER),
+    ("GK_TT", "Giấy khen của Giám đốc Sở (tập thể)", "form", "collective", f"Điều 75 {_LAW}", "GIAY_KHEN", 0.6,
+     None, _DIRECTOR),
+    ("BK_TINH_CN", "Bằng khen của Chủ tịch UBND tỉnh (cá nhân)", "form", "individual",
+     f"Điều 72-74 {_LAW}; {_UNSURE}", "BANG_KHEN", 1.0, None, _CHAIR),
+    ("BK_TINH_TT", "Bằng khen của Chủ tịch UBND tỉnh (tập thể)", "form", "collective",
+     f"Điều 72-74 {_LAW}; {_UNSURE}", "BANG_KHEN", 2.0, None, _CHAIR),
+    ("BK_BO_CN", "Bằng khen của Bộ trưởng Bộ Tư pháp (cá nhân)", "form", "individual",
+     f"Điều 72-74 {_LAW}; {_UNSURE}", "BANG_KHEN", 1.0, None, _MINISTER),
+    ("BK_BO_TT", "Bằng khen của Bộ trưởng Bộ Tư pháp (tập thể)", "form", "collective",
+     f"Điều 72-74 {_LAW}; {_UNSURE}", "BANG_KHEN", 2.0, None, _MINISTER),
     ("BK_TTG_CN", "Bằng khen của Thủ tướng Chính phủ (cá nhân)", "form", "individual", f"Điều 71 {_LAW}; {_UNSURE}",
      "BANG_KHEN", None, None, _PM),
     ("BK_TTG_TT", "Bằng khen của Thủ tướng Chính phủ (tập thể)", "form", "collective", f"Điều 71 {_LAW}; {_UNSURE}",
@@ -204,7 +202,7 @@ LISTS = (
        ("Phạm vi áp dụng", "Toàn Sở", "Cơ sở", "Áp dụng trong các phòng, đơn vị thuộc Sở"),
        ("Phạm vi áp dụng", "Toàn tỉnh", "Tỉnh, bộ", "Áp dụng trong toàn tỉnh hoặc toàn ngành Tư pháp"),
        ("Phạm vi áp dụng", "Toàn quốc", "Toàn quốc", "")]
-    + [("Hình thức tuyên truyền", v, "", "Kế hoạch tuyên truyền điển hình tiên tiến (seed 003, mục II.3)")
+    + [("Hình thức tuyên truyền", v, "", "Kế hoạch tuyên truyền điển hình tiên tiến, mục II.3")
        for v in ("Cổng thông tin điện tử của Sở", "Bảng thông báo nội bộ",
                  "Giao lưu, trao đổi, học tập kinh nghiệm")]
 )

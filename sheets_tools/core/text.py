@@ -55,8 +55,38 @@ def clean(value: str) -> str:
 
 
 def fold(value: str) -> str:
-    """A comparison key: normalised and case-folded (keeps diacritics: "Hà" != "Ha")."""
-    return normalize(value).casefold()
+    """A comparison key: normalised, case-folded and the tone mark placed one way (``same_tones``).
+
+    It keeps diacritics ("Hà" != "Ha", "Thủy" != "Thúy"); NFC or NFD, case, repeated spaces and the old
+    or new tone placement ("Thuỷ"/"Thủy", "Hoà"/"Hòa", "Khoẻ"/"Khỏe") give the same key.
+    """
+    return same_tones(normalize(value).casefold())
+
+
+# A tone mark on the o of "oa", "oă", "oe" or on the u of "uy" (the new placement, or a slip): in one
+# syllable the tone is the same wherever it is written, so the key puts it on the second vowel, as the old
+# placement does ("hoà", "khoẻ", "thuỷ", and "hoàn", "quý" that both placements write alike).
+_FIRST_TONED = re.compile("[òóỏõọ][aăe]|[ùúủũụ]y", re.IGNORECASE)
+_TONE = "[\u0300\u0301\u0303\u0309\u0323]"
+_MOVE_TONE = re.compile(f"([oO])({_TONE})([aA]\u0306|[aAeE])(?![\u0300-\u036f])"
+                        f"|([uU])({_TONE})([yY])(?![\u0300-\u036f])")
+
+
+def same_tones(text: str) -> str:
+    """``text`` (NFC) with the tone of "oa", "oă", "oe" and "uy" always on the second vowel ("thủy" -> "thuỷ").
+
+    Only the placement changes, never a letter or a tone; a key stored before the placement was made
+    one (a ledger's row key, a history's person key) becomes the current key through it.
+    """
+    if _FIRST_TONED.search(text) is None:
+        return text
+    moved = _MOVE_TONE.sub(_tone_after, unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFC", moved)
+
+
+def _tone_after(match: re.Match) -> str:
+    first, tone, second = match.groups()[:3] if match.group(1) else match.groups()[3:]
+    return first + second + tone
 
 
 def person_key(full_name: str) -> str:

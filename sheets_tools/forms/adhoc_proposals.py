@@ -20,7 +20,7 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any, Callable
 
-from sheets_tools.campaign.model import Campaign, Unit
+from sheets_tools.campaign.model import LAW, Campaign, Unit
 from sheets_tools.core.findings import ERROR, Code, Finding, finding
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import fold, person_key as name_key
@@ -32,7 +32,7 @@ from sheets_tools.store.history import History, collective_key, person_key
 from sheets_tools.yearend.lines import Line, Proposal, check_sheet, read_lines
 
 FORM_ID = __name__.rpartition(".")[2]
-ONE_AWARD = "nguyên tắc khen thưởng, Điều 5 Luật Thi đua, khen thưởng số 06/2022/QH15"
+ONE_AWARD = f"nguyên tắc khen thưởng, Điều 5 {LAW}"
 SAME_TEXT = 0.9  # two achievements whose folded texts are this similar are the same achievement
 SAME_UNIT = 0.75  # "đơn vị công tác" this similar to a unit's name names that unit
 CHECK_SHEET = "Kiểm tra khen thưởng đột xuất"

@@ -16,7 +16,7 @@ from sheets_tools.core.values import format_date, is_empty
 from sheets_tools.master.office import OfficeColumn, OfficeColumns
 from sheets_tools.master.publication import roman, write_publication
 from sheets_tools.core.records import FileResult, Row
-from sheets_tools.core.text import fold, normalize, person_key
+from sheets_tools.core.text import fold, normalize, person_key, same_tones
 from sheets_tools.formkit.rows import describe_row, placed
 from sheets_tools.formkit.plugins import Context, hook
 
@@ -196,7 +196,9 @@ def nominations(context: Context) -> list[Nomination]:
         campaign = context.campaign
         sheet = get_form(FORM_ID).sheet(SHEET)
         rows = {u: [r for r in mine if r.sheet == SHEET] for u, mine in context.rows_in_use(FORM_ID).items()}
-        chosen = office.entries(context.ledger, SCOPE) if context.ledger is not None else {}
+        kept = office.entries(context.ledger, SCOPE) if context.ledger is not None else {}
+        # entries kept under a name's key from before the tone placement was made one ("thủy"/"thuỷ")
+        chosen = {**{same_tones(k): e for k, e in kept.items()}, **kept}
         by_nominee: dict[tuple[str, str], list[str]] = {}
         for unit, mine in rows.items():
             for r in mine:

@@ -1,4 +1,5 @@
-"""The proposal form's own rules (domain.md §3). Each finding cites its rule.
+"""The proposal form's own rules (domain.md §3). Each finding cites its rule: the legal basis of the
+catalogue item (campaign data) and the decree the campaign follows (``Campaign.basis``).
 
 Checked when a file comes in (the unit's feedback) and again when the master is written (the
 award history, the registrations and the ranking may have changed since): ``row_findings`` is
@@ -10,7 +11,7 @@ import math
 from types import SimpleNamespace
 from typing import Any, Callable
 
-from sheets_tools.campaign.model import Campaign, CatalogueItem
+from sheets_tools.campaign.model import LAW, Campaign, CatalogueItem
 from sheets_tools.campaign.criteria import number_text
 from sheets_tools.core.findings import ERROR, WARNING, Code, Finding, finding
 from sheets_tools.formkit.declaration import Form, TableSheet, get_form
@@ -30,8 +31,7 @@ LINE_ID_PREFIX = ""  # its lines' ids predate other proposal forms: "<unit>/<she
 RATINGS = {"hoàn thành xuất sắc nhiệm vụ": 3, "hoàn thành tốt nhiệm vụ": 2, "hoàn thành nhiệm vụ": 1,
            "không hoàn thành nhiệm vụ": 0}
 HTXS, HTT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
-LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
-PRINCIPLE = f"nguyên tắc khen thưởng, {LAW} (domain.md §3)"
+PRINCIPLE = f"nguyên tắc khen thưởng, Điều 5 {LAW}"
 HIGHER_SCOPES = {"CSTD_TINH": ("tỉnh, bộ trở lên", {"tỉnh, bộ", "toàn quốc"}),
                  "CSTD_TQ": ("toàn quốc", {"toàn quốc"})}
 # multi-year titles: (rule group needed each year, how many consecutive years incl. this one, words)
@@ -185,7 +185,7 @@ def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: C
         out.append(hit("proposal.pending", "pending", basis=PRINCIPLE))
     if title is None:
         return out
-    award = dict(award=title.name, basis=title.legal_basis or LAW)
+    award = dict(award=title.name, basis=campaign.basis(title))
     rating = RATINGS.get(fold(v.get("rating") or ""), 0)
     rule = title.rule
     if rule in ("LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TQ") and rating < 2:

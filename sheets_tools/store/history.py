@@ -10,7 +10,8 @@ years a person lacks. The rows a decision of the campaign wrote (``record_decisi
 doubles an award, and a line no longer decided leaves the history.
 
 A person is matched by a key of folded family name, given name and birth date
-(``person_key``); a collective by its folded name and unit (``collective_key``).
+(``person_key``); a collective by its folded name and unit (``collective_key``). Folding makes the
+old and new tone placement one ("Thuỷ"/"Thủy"); keys stored before that are brought to it on opening.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from sheets_tools.campaign.model import CatalogueItem
-from sheets_tools.core.text import fold, normalize
+from sheets_tools.core.text import fold, normalize, same_tones
 from sheets_tools.core.values import coerce_date
 from sheets_tools.store.db import transaction
 from sheets_tools.store.ledger import Ledger
@@ -117,6 +118,18 @@ def _ensure(ledger: Ledger) -> None:
             # what ``record_decision`` (and ``record`` for a decision, before) names a decision's rows
             cur.execute("UPDATE awards SET origin = ? WHERE decision_number != '' AND source = ? || decision_number",
                         (DECIDED, DECISION_SOURCE.format(number="")))
+    _rekey(ledger)
+
+
+def _rekey(ledger: Ledger) -> None:
+    """Keys stored before the tone placement was made one ("thủy" and "thuỷ" then gave two keys) become
+    the current ones; a row whose current key another row of the same year and award already has keeps
+    its stored key (``History`` compares the current key of each row anyway)."""
+    stale = [(same_tones(key), rowid) for rowid, key in ledger.db.execute("SELECT id, person_key FROM awards")
+             if same_tones(key) != key]
+    if stale:
+        with transaction(ledger.db) as cur:
+            cur.executemany("UPDATE OR IGNORE awards SET person_key = ? WHERE id = ?", stale)
 
 
 def record(ledger: Ledger, awards: Iterable[PastAward], source: str) -> int:
@@ -212,7 +225,7 @@ class History:
 
 def _from_db(row: tuple) -> PastAward:
     (key, family, given, birth, subject, name, unit, year, code, award_name, number, decided, source, added) = row
-    return PastAward(key=key, subject=subject, name=name, year=year, award_code=code, award_name=award_name,
+    return PastAward(key=same_tones(key), subject=subject, name=name, year=year, award_code=code, award_name=award_name,
                      family_name=family, given_name=given, birth_date=date.fromisoformat(birth) if birth else None,
                      unit=unit, decision_number=number,
                      decision_date=date.fromisoformat(decided) if decided else None, source=source,

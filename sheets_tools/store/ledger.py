@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from sheets_tools.core.findings import Finding
 from sheets_tools.formkit.declaration import Form, TableSheet, load_forms
 from sheets_tools.core.records import FileResult, Row
+from sheets_tools.core.text import same_tones
 from sheets_tools.formkit.rows import identity_key
 from sheets_tools.store import guard, sidecar
 from sheets_tools.store.db import transaction
@@ -29,6 +30,7 @@ __all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "
 
 ARCHIVE_DIR = "archive"
 BUSY_TIMEOUT_S = 5.0  # how long a command waits for another one holding the ledger before it gives up
+ROW_KEYS_VERSION = 1  # PRAGMA user_version: row keys made with the one tone placement of core.text.same_tones
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -119,11 +121,22 @@ class Ledger:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(_SCHEMA)
+            self._rekey_rows()
         except sqlite3.DatabaseError as exc:
             self.db.close()
             if guard.is_damage(exc):
                 raise LedgerLost(self.dir, "damaged", detail=str(exc)) from exc
             raise
+
+    def _rekey_rows(self) -> None:
+        """Row keys stored before "thủy" and "thuỷ" gave one key become today's keys (once per ledger)."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] >= ROW_KEYS_VERSION:
+            return
+        stale = [(same_tones(key), rowid) for rowid, key in
+                 self.db.execute("SELECT rowid, key FROM rows WHERE key IS NOT NULL") if same_tones(key) != key]
+        with transaction(self.db) as cur:
+            cur.executemany("UPDATE rows SET key = ? WHERE rowid = ?", stale)
+            cur.execute(f"PRAGMA user_version = {ROW_KEYS_VERSION}")
 
     def __enter__(self) -> "Ledger":
         return self

@@ -105,7 +105,7 @@ def of(name: str) -> str:
 
 
 def basis(camp, award: str) -> str:
-    return camp.catalogue_item(award).legal_basis
+    return camp.basis(camp.catalogue_item(award))
 
 
 def registration_basis() -> str:
