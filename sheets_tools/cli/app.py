@@ -13,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.cli.errors import command_names, explain
+from sheets_tools.core.files import excel_lock_file
 from sheets_tools.core.values import coerce_date
 from sheets_tools.store import backup, guard
 
@@ -123,3 +124,10 @@ def campaign_or_sample(directory: Path | None):
     if directory is not None and (directory / campaign_mod.CAMPAIGN_FILE).exists():
         return load_campaign(directory), directory / "templates"
     return campaign_mod.sample_campaign(SAMPLE), directory
+
+
+def echo_stale_lock(target: Path, then: str = "") -> None:
+    """After writing beside a file that looked open: name Excel's lock file, which a crash may leave."""
+    lock = excel_lock_file(target)
+    if lock.exists():
+        click.echo(f"Nếu không có ai đang mở tệp đó, hãy xóa tệp khóa {lock.name} (do Excel để lại){then}.")

@@ -8,14 +8,13 @@ from pathlib import Path
 import click
 
 from sheets_tools.campaign import workbook as campaign_mod
-from sheets_tools.cli.app import (SAMPLE, UserError, TODAY, campaign_or_sample, echo_findings, friendly, load_campaign,
-                                  print_json, main)
+from sheets_tools.cli.app import (SAMPLE, UserError, TODAY, campaign_or_sample, echo_findings, echo_stale_lock, friendly,
+                                  load_campaign, print_json, main)
 from sheets_tools.collection.collect import check, collect
 from sheets_tools.collection.issue import issue, remind
 from sheets_tools.collection.report import format_files
 from sheets_tools.collection.status import board
 from sheets_tools.collection.templates import build_blanks
-from sheets_tools.core.files import excel_lock_file
 from sheets_tools.demo.year import DemoError, run_demo
 from sheets_tools.formkit.declaration import describe, load_forms
 from sheets_tools.master.consolidate import consolidate
@@ -163,10 +162,7 @@ def consolidate_cmd(directory: Path) -> None:
     result = consolidate(camp)
     if result.busy_target:
         click.echo(f"Tệp {result.busy_target} đang được mở (Excel?); đã ghi bản mới bên cạnh: {result.path}")
-        lock = excel_lock_file(result.busy_target)
-        if lock.exists():
-            click.echo(f"Nếu không có ai đang mở tệp đó, hãy xóa tệp khóa {lock.name} (do Excel để lại) "
-                       "để lần sau ghi đè đúng tệp tổng hợp.")
+        echo_stale_lock(result.busy_target, " để lần sau ghi đè đúng tệp tổng hợp")
     else:
         click.echo(f"Đã ghi bảng tổng hợp: {result.path}")
     if result.copy:

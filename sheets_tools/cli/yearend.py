@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from sheets_tools.cli.app import UserError, dmy, echo_findings, friendly, load_campaign, main
-from sheets_tools.core.files import excel_lock_file
+from sheets_tools.cli.app import UserError, dmy, echo_findings, echo_stale_lock, friendly, load_campaign, main
 from sheets_tools.core.findings import has_errors
 from sheets_tools.yearend.award import BallotFilled, DecisionDateError, ballot_path, count_votes, decide, make_ballot
 from sheets_tools.yearend.history_import import import_history
@@ -69,9 +68,7 @@ def council_ballot(directory: Path, counts: bool, new: bool) -> None:
         click.echo(f"Tệp {result.busy_target} đang được mở (Excel?) nên được giữ nguyên; phiếu mới ghi bên cạnh: "
                    f"{result.path}. Khi kiểm phiếu trên tệp này, hãy ghi tên tệp: "
                    f"sheets-tools council tally {directory} \"{result.path}\"")
-        lock = excel_lock_file(result.busy_target)
-        if lock.exists():
-            click.echo(f"Nếu không có ai đang mở tệp đó, hãy xóa tệp khóa {lock.name} (do Excel để lại).")
+        echo_stale_lock(result.busy_target)
     click.echo(f"Đã tạo phiếu biểu quyết ({result.candidates} trường hợp): {result.path}")
 
 
