@@ -4,7 +4,7 @@ files the forms' rules write beside it (e.g. the list of nominations to publish)
 
 The master it replaces is kept as a dated copy in ``master/bản cũ/`` (the newest few, setting
 "master_copies"): a subfolder, so that a copy is never taken for the master the office last edited
-(``_edited_master`` looks only at ``master/<name> (*).xlsx``, the copies written beside an open master).
+(``edited_master`` looks only at ``master/<name> (*).xlsx``, the copies written beside an open master).
 The forms' outputs are not copied: they are made again from the master's entries.
 """
 from __future__ import annotations
@@ -55,7 +55,7 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
     target = master_path(campaign)
     counts: dict[str, Any] = {}
     with campaign_lock(campaign.dir, "consolidate") as held, Ledger(campaign.dir) as ledger:
-        edited = _edited_master(target)
+        edited = edited_master(target)
         taken_back = office.sync(ledger, edited, office_specs(), campaign)
         status = board(campaign, ledger, today)
         cross = {fs.form.id: fs.cross_unit for fs in status.forms}
@@ -106,10 +106,11 @@ def office_specs() -> list[office.OfficeColumns]:
     return [spec for form in load_forms().values() for spec in (hook(form.id, "office_columns") or [])]
 
 
-def _edited_master(target: Path) -> Path:
+def edited_master(target: Path) -> Path:
     """The master the office last edited: the master itself, or the copy written beside it while it
     was open, when that copy is newer."""
-    beside = sorted(target.parent.glob(f"{target.stem} (*){target.suffix}"), key=lambda p: p.stat().st_mtime)
+    beside = sorted((p for p in target.parent.glob(f"{target.stem} (*){target.suffix}") if p.is_file()),
+                    key=lambda p: p.stat().st_mtime)
     if beside and (not target.exists() or beside[-1].stat().st_mtime > target.stat().st_mtime):
         return beside[-1]
     return target

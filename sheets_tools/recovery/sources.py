@@ -13,7 +13,7 @@ from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import Finding
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.master import office
-from sheets_tools.master.consolidate import master_path, office_specs
+from sheets_tools.master.consolidate import edited_master, master_path, office_specs
 from sheets_tools.store import carry, guard
 from sheets_tools.store.carry import AWARDS, LEDGER_TABLES, OFFICE, VOTES
 from sheets_tools.store.ledger import Ledger
@@ -77,14 +77,9 @@ def add_others(ledger: Ledger, copy: Kept) -> None:
 
 
 def newest_master(campaign: Campaign) -> Path | None:
-    """The master the office last edited: the master, or a copy written beside it while it was open, when
-    that copy is newer."""
-    target = master_path(campaign)
-    beside = sorted((p for p in target.parent.glob(f"{target.stem} (*){target.suffix}") if p.is_file()),
-                    key=lambda p: p.stat().st_mtime)
-    if beside and (not target.is_file() or beside[-1].stat().st_mtime > target.stat().st_mtime):
-        return beside[-1]
-    return target if target.is_file() else None
+    """The master the office last edited (the rule consolidate takes entries back by), if there is one."""
+    path = edited_master(master_path(campaign))
+    return path if path.is_file() else None
 
 
 def office_from_master(campaign: Campaign, ledger: Ledger) -> tuple[Path | None, int, list[Finding]]:
