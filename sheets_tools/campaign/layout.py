@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from sheets_tools.campaign.criteria import KIND_WORDS, Criterion
+from sheets_tools.campaign.mail_settings import MAIL_SETTINGS
 from sheets_tools.campaign.model import CatalogueItem, Deadline, Indicator, ListItem, Member, Movement, Unit
 
 INFO_SHEET = "Thông tin chung"
@@ -89,6 +90,9 @@ DEFAULT_SETTINGS = [
     ("council_quorum", "2/3", "Số thành viên Hội đồng tối thiểu có mặt để phiên họp hợp lệ, so với tổng số "
      "thành viên (ví dụ 2/3 hoặc 50%)"),
     ("ttldtt_ldtt_percent", 70, "Tập thể lao động tiên tiến: tỷ lệ % tối thiểu thành viên đạt Lao động tiên tiến"),
+    ("ttldtt_ldtt_compare", "từ", "Tập thể lao động tiên tiến: cách so tỷ lệ Lao động tiên tiến với số % ở dòng "
+     "\"ttldtt_ldtt_percent\": \"từ\" (đạt khi từ số % đó trở lên, ví dụ từ 70%) hoặc \"trên\" (đạt khi vượt quá "
+     "số % đó, ví dụ trên 50% theo quy định cũ)"),
     ("ttldxs_ldtt_percent", 70, "Tập thể lao động xuất sắc: tỷ lệ % tối thiểu thành viên đạt Lao động tiên tiến"),
     ("cstdcs_cap_percent", "", "Giới hạn số Chiến sĩ thi đua cơ sở đề nghị, tính theo % số Lao động tiên tiến "
      "đề nghị của đơn vị (để trống: không giới hạn)"),
@@ -105,6 +109,7 @@ DEFAULT_SETTINGS = [
      "tổng hợp (0: không giữ)"),
     ("password.MA_DON_VI", "", "Mật khẩu mở tệp của đơn vị có mã MA_DON_VI (thay MA_DON_VI bằng mã đơn vị; "
      "để trống nếu không dùng)"),
+    *MAIL_SETTINGS,
 ]
 
 

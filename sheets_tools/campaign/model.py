@@ -335,12 +335,18 @@ class YearEnd(BaseModel):
     award_rounding: float = Field(1, gt=0)
     council_quorum: Fraction = Fraction(2, 3)
     ttldtt_ldtt_percent: float = Field(70, gt=0, le=100)
+    ttldtt_ldtt_compare: Literal["từ", "trên"] = "từ"  # at least the percent, or more than it
     ttldxs_ldtt_percent: float = Field(70, gt=0, le=100)
     cstdcs_cap_percent: float | None = Field(None, gt=0, le=100)
     ttldxs_cap_percent: float | None = Field(None, gt=0, le=100)
     bands: tuple[tuple[str, float], ...] = (("Xuất sắc", 95), ("Tốt", 85), ("Khá", 70), ("Trung bình", 50))
     band_below: str = "Yếu"
     decree: str = ""  # empty: chosen from the campaign's dates (Campaign.decree)
+
+    @field_validator("ttldtt_ldtt_compare", mode="before")
+    @classmethod
+    def _compare(cls, v):
+        return fold(v) if isinstance(v, str) else v
 
     @field_validator("council_quorum", mode="before")
     @classmethod

@@ -22,6 +22,8 @@ from sheets_tools.campaign import sample as sample_data
 from sheets_tools.campaign.criteria import Criterion, check_tables
 from sheets_tools.campaign.layout import (DEFAULT_SETTINGS, INFO_FIELDS, INFO_SHEET, OPTIONAL_COLUMNS, OPTIONAL_SHEETS,
                                           SETTINGS_SHEET, TABLES, VOCAB, word_of)
+from sheets_tools.campaign.mail_settings import KEYS as MAIL_KEYS
+from sheets_tools.campaign.mail_settings import MailSettings
 from sheets_tools.campaign.model import (CAMPAIGN_FILE, Campaign, CampaignError, CatalogueItem, Deadline, Indicator,
                                          Info, Limits, ListItem, Member, Movement, Unit, YearEnd)
 from sheets_tools.core.files import atomic_save
@@ -259,6 +261,14 @@ def _read_settings(wb, problems: list[Finding]) -> dict[str, str]:
         problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells["remind_days"],
                                 field="remind_days", value=out["remind_days"], label="remind_days",
                                 detail="phải là số ngày (số nguyên không âm)"))
+    try:
+        MailSettings.from_settings(out)
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = MAIL_KEYS.get(str(err["loc"][0]) if err["loc"] else "", "")
+            problems.append(finding("campaign.bad_value", sheet=SETTINGS_SHEET, cell=cells.get(key, "B2"),
+                                    field=key, value=out.get(key), label=key,
+                                    detail="giá trị không hợp lệ (xem cột \"Ý nghĩa\")"))
     try:
         Limits.model_validate({k: v for k, v in out.items() if k in Limits.model_fields and v})
     except ValidationError as exc:

@@ -11,7 +11,7 @@ import math
 from types import SimpleNamespace
 from typing import Any, Callable
 
-from sheets_tools.campaign.model import LAW, Campaign, CatalogueItem
+from sheets_tools.campaign.model import Campaign, CatalogueItem
 from sheets_tools.campaign.criteria import number_text
 from sheets_tools.core.findings import ERROR, WARNING, Code, Finding, finding
 from sheets_tools.formkit.declaration import Form, TableSheet, get_form
@@ -21,6 +21,8 @@ from sheets_tools.core.text import fold
 from sheets_tools.formkit.rows import describe_row, placed
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.forms.initiatives import Initiative, match, registered
+from sheets_tools.forms.proposal_collectives import CODES as COLLECTIVE_CODES
+from sheets_tools.forms.proposal_collectives import HTT, PRINCIPLE, RATINGS, collective_findings
 from sheets_tools.store.history import History, person_key
 from sheets_tools.yearend.lines import Line, Proposal, check_sheet, read_lines
 from sheets_tools.yearend.ranking import block_leaders
@@ -28,10 +30,6 @@ from sheets_tools.yearend.ranking import block_leaders
 FORM_ID = __name__.rpartition(".")[2]  # this module's declaration, proposals.toml (role "award_proposal")
 LINE_ID_PREFIX = ""  # its lines' ids predate other proposal forms: "<unit>/<sheet>/<row>/<code>" (yearend.lines)
 
-RATINGS = {"hoàn thành xuất sắc nhiệm vụ": 3, "hoàn thành tốt nhiệm vụ": 2, "hoàn thành nhiệm vụ": 1,
-           "không hoàn thành nhiệm vụ": 0}
-HTXS, HTT = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
-PRINCIPLE = f"nguyên tắc khen thưởng, Điều 5 {LAW}"
 HIGHER_SCOPES = {"CSTD_TINH": ("tỉnh, bộ trở lên", {"tỉnh, bộ", "toàn quốc"}),
                  "CSTD_TQ": ("toàn quốc", {"toàn quốc"})}
 # multi-year titles: (rule group needed each year, how many consecutive years incl. this one, words)
@@ -61,19 +59,6 @@ CODES = {
     "proposal.history_missing": Code(
         ERROR, "{what}: đề nghị \"{award}\" cần {need}; lịch sử khen thưởng chưa có \"{missing}\" năm {years}. "
         "Nếu người này đã được tặng, hãy gửi số, ngày quyết định để Văn phòng bổ sung lịch sử khen thưởng. "
-        "(Căn cứ: {basis}.)"),
-    "proposal.member_counts": Code(
-        ERROR, "{what}: số thành viên đạt danh hiệu lớn hơn tổng số thành viên ({members}). Hãy kiểm tra lại số liệu."),
-    "proposal.ldtt_share": Code(
-        ERROR, "{what}: {value}/{members} thành viên đạt Lao động tiên tiến ({share}), chưa đạt tỷ lệ tối thiểu {need}% "
-        "để đề nghị \"{award}\". (Căn cứ: {basis}; tỷ lệ theo cài đặt \"{setting}\".)"),
-    "proposal.incomplete_members": Code(
-        ERROR, "{what}: có {value} thành viên không hoàn thành nhiệm vụ; \"{award}\" cần tất cả thành viên hoàn thành "
-        "nhiệm vụ. (Căn cứ: {basis}.)"),
-    "proposal.no_cstdcs": Code(
-        ERROR, "{what}: \"{award}\" cần ít nhất một thành viên đạt Chiến sĩ thi đua cơ sở. (Căn cứ: {basis}.)"),
-    "proposal.disciplined": Code(
-        ERROR, "{what}: có {value} thành viên bị kỷ luật từ cảnh cáo trở lên; chưa đủ điều kiện \"{award}\". "
         "(Căn cứ: {basis}.)"),
     "proposal.no_ranking": Code(
         WARNING, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua, nhưng chưa có kết quả chấm điểm, xếp "
@@ -112,6 +97,7 @@ CODES = {
     "proposal.ratio_cap": Code(
         ERROR, "Đơn vị đề nghị {value} \"{award}\", vượt giới hạn {need}% của {base} ({count}), tức tối đa {limit}. "
         "Hãy giảm số đề nghị. (Căn cứ: cài đặt \"{setting}\" của đợt thi đua.)"),
+    **COLLECTIVE_CODES,
 }
 
 
@@ -205,7 +191,7 @@ def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: C
     if rule in HISTORY:
         out += _history(unit, sheet, row, siblings, context, rule, hit, award)
     if sheet.key == "collectives":
-        out += _collective(v, rule, campaign, hit, award)
+        out += collective_findings(v, rule, campaign, hit, award)
         if rule == "CO":
             out += _leader(unit, context, hit, award)
     out += _registered(unit, sheet, row, title, context, hit)
@@ -279,28 +265,6 @@ def _history(unit, sheet, row, siblings, context, rule, hit, award) -> list[Find
 _NONE = SimpleNamespace(rule=None)  # a title not in the catalogue
 
 
-def _collective(v: dict, rule: str | None, campaign: Campaign, hit, award) -> list[Finding]:
-    members, ldtt = v.get("members") or 0, v.get("ldtt_members") or 0
-    out = []
-    if ldtt > members or (v.get("cstdcs_members") or 0) > members:
-        return [hit("proposal.member_counts", "ldtt_members", members=members)]
-    settings = campaign.yearend
-    need = {"TTLDTT": ("ttldtt_ldtt_percent", settings.ttldtt_ldtt_percent),
-            "TTLDXS": ("ttldxs_ldtt_percent", settings.ttldxs_ldtt_percent)}.get(rule or "")
-    if need and members and ldtt * 100 < need[1] * members - 1e-9:
-        out.append(hit("proposal.ldtt_share", "ldtt_members", members=members,
-                       share=f"{100 * ldtt / members:.1f}%".replace(".", ","), need=number_text(need[1]), setting=need[0],
-                       **award))
-    if rule == "TTLDXS":
-        if RATINGS.get(fold(v.get("rating") or ""), 0) < 3:
-            out.append(hit("proposal.rating", "rating", need=HTXS, **award))
-        if (v.get("incomplete_members") or 0) > 0:
-            out.append(hit("proposal.incomplete_members", "incomplete_members", **award))
-        if (v.get("cstdcs_members") or 0) < 1:
-            out.append(hit("proposal.no_cstdcs", "cstdcs_members", **award))
-    if rule == "TTLDTT" and (v.get("disciplined_members") or 0) > 0:
-        out.append(hit("proposal.disciplined", "disciplined_members", **award))
-    return out
 
 
 def _leader(unit: str, context: Context, hit, award) -> list[Finding]:

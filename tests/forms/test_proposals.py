@@ -23,7 +23,7 @@ from sheets_tools.formkit.plugins import Context, rules_for
 from sheets_tools.store.history import PastAward
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.forms.initiatives import COUNCIL_SCOPE, entry_key
-from sheets_tools.forms.proposals import HTT, HTXS, PRINCIPLE
+from sheets_tools.forms.proposal_collectives import HTT, HTXS, PRINCIPLE
 from sheets_tools.master.book import HEADER
 from sheets_tools.master.consolidate import consolidate
 from sheets_tools.store import office
