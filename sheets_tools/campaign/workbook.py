@@ -217,8 +217,8 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
                 continue
             seen[folded] = r
         if ident in seen:
-            problems.append(finding("campaign.duplicate", sheet=sheet_name, cell=f"A{r}", value=ident,
-                                    other_row=seen[ident]))
+            problems.append(finding("campaign.duplicate", sheet=sheet_name, cell=f"A{r}",
+                                    value=item.code if key == "units" else ident, other_row=seen[ident]))
             continue
         seen[ident] = r
         items.append(item)
@@ -231,13 +231,16 @@ _DATE_FIELDS = ("date", "opens")
 
 
 def _ident(key: str, item: BaseModel) -> Any:
-    """What must not repeat in a table: a code; a criterion's code within its block; a member's name."""
+    """What must not repeat in a table: a code (a unit's whatever its case); a criterion's code within its
+    block; a member's name."""
     if key == "criteria":
         return (fold(item.block), item.code)
     if key == "council":
         return fold(item.name)
     if key == "lists":
         return (fold(item.list), fold(item.value))
+    if key == "units":  # a unit's code names its folders: "PTP-A" and "ptp-a" are one folder on Windows
+        return item.code.casefold()
     return getattr(item, "code", None) or getattr(item, "form", None)
 
 

@@ -89,3 +89,16 @@ def test_good_unit_addresses_still_load(tmp_path, typed):
     _edit(folder, UNITS_SHEET, f"{_column('email')}2", typed)
     result = CliRunner().invoke(main, ["status", str(folder), "--json"])
     assert result.exit_code == 0, result.output
+
+
+def test_unit_codes_differing_only_by_case_are_one_code(tmp_path):
+    """A unit's code names its outbox and feedback folders: Windows takes "PTP-A" and "ptp-a" as one."""
+    folder = _init(tmp_path)
+    ws = load_workbook(folder / CAMPAIGN_FILE)[UNITS_SHEET]
+    first = ws[f"{_column('code')}2"].value
+    _edit(folder, UNITS_SHEET, f"{_column('code')}3", first.lower())
+    result = CliRunner().invoke(main, ["issue", str(folder), "--all"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert f"[{CAMPAIGN_FILE}, {UNITS_SHEET}!A3] \"{first.lower()}\" bị trùng (đã có ở dòng 2)" in result.output
+    assert not (folder / "outbox").exists()
