@@ -30,7 +30,7 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[tuple[str, str, int]]]] = {
         ("code", "Mã", 14), ("name", "Tên danh hiệu, hình thức", 48), ("kind", "Loại", 22),
         ("subject", "Đối tượng", 12), ("legal_basis", "Căn cứ pháp lý", 48), ("rule", "Nhóm tiêu chuẩn", 18),
         ("multiple", "Hệ số tiền thưởng", 12), ("vote_percent", "Tỷ lệ phiếu cần đạt (%)", 14),
-        ("decider", "Cấp quyết định", 26)]),
+        ("decider", "Cấp quyết định", 26), ("figures_basis", "Căn cứ tỷ lệ phiếu, hệ số tiền thưởng", 48)]),
     "movements": ("Phong trào", Movement, [
         ("code", "Mã", 8), ("name", "Tên phong trào thi đua", 90), ("period", "Thời gian", 16)]),
     "criteria": ("Tiêu chí chấm điểm", Criterion, [
@@ -48,7 +48,7 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[tuple[str, str, int]]]] = {
 }
 # added after the first release: a campaign.xlsx without them still loads (empty, defaults)
 OPTIONAL_SHEETS = {"criteria", "council", "lists", "indicators"}
-OPTIONAL_COLUMNS = {"rule", "multiple", "vote_percent", "decider", "opens", "remind_days"}
+OPTIONAL_COLUMNS = {"rule", "multiple", "vote_percent", "decider", "figures_basis", "opens", "remind_days"}
 SETTINGS_SHEET = "Cài đặt"
 # Vietnamese words in the workbook <-> internal values
 VOCAB = {  # per table, per column
@@ -98,6 +98,23 @@ DEFAULT_SETTINGS = [
      "đề nghị của đơn vị (để trống: không giới hạn)"),
     ("ttldxs_cap_percent", "", "Giới hạn số Tập thể lao động xuất sắc đề nghị, tính theo % số tập thể đề nghị "
      "của đơn vị (để trống: không giới hạn)"),
+    ("history_window", "cả hai", "Chiến sĩ thi đua cấp tỉnh, bộ (03 lần liên tục đạt Chiến sĩ thi đua cơ sở) và "
+     "Chiến sĩ thi đua toàn quốc (02 lần liên tục đạt Chiến sĩ thi đua cấp tỉnh, bộ): các năm liên tục được tính "
+     "\"năm nay\" (kết thúc ở năm thi đua, cùng danh hiệu năm nay đề nghị trong cùng tệp hoặc đã có trong lịch sử "
+     "khen thưởng), \"năm trước\" (kết thúc ở năm trước năm thi đua) hoặc \"cả hai\" (đạt một trong hai cách)"),
+    ("bang_khen_codes", "BK_TINH_CN", "Mã (cột \"Mã\" trang \"Danh hiệu - Hình thức\") của Bằng khen cấp tỉnh "
+     "cho cá nhân xét theo tiêu chuẩn ở hai dòng dưới; nhiều mã cách nhau bằng dấu \";\""),
+    ("bang_khen_years", 2, "Bằng khen cấp tỉnh cho cá nhân: số năm liên tục (kết thúc ở năm thi đua) đạt Chiến sĩ "
+     "thi đua cơ sở (theo lịch sử khen thưởng và đề nghị năm nay), hoặc hoàn thành xuất sắc nhiệm vụ (năm nay theo "
+     "đề nghị, năm trước theo \"Xếp loại năm trước\" trong bản đăng ký thi đua tháng 1; các năm trước nữa công cụ "
+     "không có số liệu nên được báo là còn thiếu) kèm số sáng kiến ở dòng \"bang_khen_initiatives\"; 0: không "
+     "kiểm tra tiêu chuẩn này"),
+    ("bang_khen_initiatives", 2, "Bằng khen cấp tỉnh cho cá nhân theo cách hoàn thành xuất sắc nhiệm vụ: số sáng "
+     "kiến, đề tài người đó là tác giả, đồng tác giả được Hội đồng Sáng kiến năm nay công nhận (trang của Hội đồng "
+     "Sáng kiến trong bảng tổng hợp)"),
+    ("ldtt_min_months", "", "Lao động tiên tiến (và Chiến sĩ thi đua cơ sở): số tháng công tác tối thiểu trong năm "
+     "thi đua, tính từ \"Ngày tuyển dụng\" trong đề nghị đến hết ngày 31/12 (ví dụ 10 theo quy định cũ nhiều "
+     "tỉnh còn áp dụng); để trống: không kiểm tra. Dòng đề nghị không ghi ngày tuyển dụng không bị kiểm tra"),
     ("band.Xuất sắc", 95, "Xếp loại chấm điểm: mức \"Xuất sắc\" từ số % này của tổng điểm chuẩn của khối"),
     ("band.Tốt", 85, "Xếp loại chấm điểm: mức \"Tốt\" từ số % này (thêm, bớt mức bằng các dòng \"band.<tên mức>\")"),
     ("band.Khá", 70, "Xếp loại chấm điểm: mức \"Khá\" từ số % này"),

@@ -102,6 +102,7 @@ class CatalogueItem(BaseModel):
     multiple: float | None = Field(None, ge=0, le=100)  # award money, times the base salary
     vote_percent: float | None = Field(None, gt=0, le=100)  # council vote needed, % of the whole membership
     decider: str = ""  # who decides it (the decision lists are split by this)
+    figures_basis: str = ""  # where its vote share and award multiple come from (articles; "not verified")
 
 
 class Member(BaseModel):
@@ -342,6 +343,34 @@ class YearEnd(BaseModel):
     bands: tuple[tuple[str, float], ...] = (("Xuất sắc", 95), ("Tốt", 85), ("Khá", 70), ("Trung bình", 50))
     band_below: str = "Yếu"
     decree: str = ""  # empty: chosen from the campaign's dates (Campaign.decree)
+    # "03 lần liên tục" (CSTĐ cấp tỉnh) and "02 lần liên tục" (CSTĐ toàn quốc): the years ending this year
+    # (with this year's title), ending last year, or either
+    history_window: Literal["cả hai", "năm nay", "năm trước"] = "cả hai"
+    # the provincial Bằng khen for an individual: which catalogue codes, how many consecutive years of
+    # CSTĐCS (or of HTXS with ``bang_khen_initiatives`` recognised initiatives); 0 years: not checked
+    bang_khen_codes: tuple[str, ...] = ("BK_TINH_CN",)
+    bang_khen_years: int = Field(2, ge=0, le=10)
+    bang_khen_initiatives: int = Field(2, ge=0, le=20)
+    ldtt_min_months: int | None = Field(None, ge=1, le=12)  # LĐTT: months worked in the year (None: off)
+
+    @field_validator("history_window", mode="before")
+    @classmethod
+    def _window(cls, v):
+        return " ".join(fold(v).split()) if isinstance(v, str) else v
+
+    @field_validator("bang_khen_codes", mode="before")
+    @classmethod
+    def _codes(cls, v):  # "BK_TINH_CN; BK_X" (a comma reaches here as ".": ``from_settings``)
+        return tuple(c for c in re.split(r"[;,.\s]+", v) if c) if isinstance(v, str) else v
+
+    @field_validator("bang_khen_years", "bang_khen_initiatives", "ldtt_min_months", mode="before")
+    @classmethod
+    def _whole(cls, v):  # "2" or "2.0" as Excel may store it; "2.5" stays wrong
+        try:
+            number = float(v) if isinstance(v, str) else None
+        except ValueError:
+            return v
+        return int(number) if number is not None and number.is_integer() else v
 
     @field_validator("ttldtt_ldtt_compare", mode="before")
     @classmethod

@@ -63,8 +63,13 @@ UNITS = [
 ]
 
 _LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
+# the source of the sample's vote shares and award multiples (the 2024 sample follows Decree 98/2023)
+_DECREE = "Nghị định số 98/2023/NĐ-CP"
+_VOTES = f"Tỷ lệ phiếu: Điều 30 {_DECREE} (tính trên tổng số thành viên Hội đồng)"
+_MONEY = f"Hệ số tiền thưởng: các điều về mức tiền thưởng của {_DECREE}"
 # the multiples of these items are not checked against the decree's text yet (listed in the README)
 _UNSURE = "hệ số tiền thưởng chưa được đối chiếu, cần kiểm tra lại"
+UNVERIFIED = {"CO_CP", "GK_CN", "BK_TINH_CN", "BK_TINH_TT", "BK_BO_CN", "BK_BO_TT", "BK_TTG_CN", "BK_TTG_TT"}
 _DIRECTOR = "Giám đốc Sở"
 _CHAIR = "Chủ tịch UBND tỉnh"
 _MINISTER = "Bộ trưởng Bộ Tư pháp"
@@ -88,22 +93,22 @@ CATALOGUE = [
      _CHAIR),
     ("CO_NGANH", "Cờ thi đua ngành Tư pháp", "title", "collective", f"Điều 26 {_LAW}; Thông tư 11/2023/TT-BTP",
      "CO", 8.0, 80, _MINISTER),
-    ("CO_CP", "Cờ thi đua của Chính phủ", "title", "collective", f"Điều 25 {_LAW}; {_UNSURE}", "CO", None, 80, _PM),
-    ("GK_CN", "Giấy khen của Giám đốc Sở (cá nhân)", "form", "individual", f"Điều 75 {_LAW}; {_UNSURE}",
+    ("CO_CP", "Cờ thi đua của Chính phủ", "title", "collective", f"Điều 25 {_LAW}", "CO", None, 80, _PM),
+    ("GK_CN", "Giấy khen của Giám đốc Sở (cá nhân)", "form", "individual", f"Điều 75 {_LAW}",
      "GIAY_KHEN", 0.3, None, _DIRECTOR),
     ("GK_TT", "Giấy khen của Giám đốc Sở (tập thể)", "form", "collective", f"Điều 75 {_LAW}", "GIAY_KHEN", 0.6,
      None, _DIRECTOR),
     ("BK_TINH_CN", "Bằng khen của Chủ tịch UBND tỉnh (cá nhân)", "form", "individual",
-     f"Điều 72-74 {_LAW}; {_UNSURE}", "BANG_KHEN", 1.0, None, _CHAIR),
+     f"Điều 72-74 {_LAW}", "BANG_KHEN", 1.0, None, _CHAIR),
     ("BK_TINH_TT", "Bằng khen của Chủ tịch UBND tỉnh (tập thể)", "form", "collective",
-     f"Điều 72-74 {_LAW}; {_UNSURE}", "BANG_KHEN", 2.0, None, _CHAIR),
+     f"Điều 72-74 {_LAW}", "BANG_KHEN", 2.0, None, _CHAIR),
     ("BK_BO_CN", "Bằng khen của Bộ trưởng Bộ Tư pháp (cá nhân)", "form", "individual",
-     f"Điều 72-74 {_LAW}; {_UNSURE}", "BANG_KHEN", 1.0, None, _MINISTER),
+     f"Điều 72-74 {_LAW}", "BANG_KHEN", 1.0, None, _MINISTER),
     ("BK_BO_TT", "Bằng khen của Bộ trưởng Bộ Tư pháp (tập thể)", "form", "collective",
-     f"Điều 72-74 {_LAW}; {_UNSURE}", "BANG_KHEN", 2.0, None, _MINISTER),
-    ("BK_TTG_CN", "Bằng khen của Thủ tướng Chính phủ (cá nhân)", "form", "individual", f"Điều 71 {_LAW}; {_UNSURE}",
+     f"Điều 72-74 {_LAW}", "BANG_KHEN", 2.0, None, _MINISTER),
+    ("BK_TTG_CN", "Bằng khen của Thủ tướng Chính phủ (cá nhân)", "form", "individual", f"Điều 71 {_LAW}",
      "BANG_KHEN", None, None, _PM),
-    ("BK_TTG_TT", "Bằng khen của Thủ tướng Chính phủ (tập thể)", "form", "collective", f"Điều 71 {_LAW}; {_UNSURE}",
+    ("BK_TTG_TT", "Bằng khen của Thủ tướng Chính phủ (tập thể)", "form", "collective", f"Điều 71 {_LAW}",
      "BANG_KHEN", None, None, _PM),
 ]
 
@@ -217,3 +222,14 @@ INDICATORS = [
     ("CT04", "Số vụ việc trợ giúp pháp lý được thực hiện", "vụ việc", "count", "min", "TGPL", 150.0, ""),
     ("CT05", "Số hồ sơ giải quyết quá hạn", "hồ sơ", "count", "max", "", 0.0, "Đạt khi không vượt chỉ tiêu"),
 ]
+
+
+def figures_basis(code: str, multiple: float | None, vote: float | None) -> str:
+    """Where a catalogue row's vote share and award multiple come from (its column "Căn cứ tỷ lệ phiếu, hệ số
+    tiền thưởng"); a multiple not checked against the decree says so."""
+    parts = [_VOTES] if vote else []
+    if code in UNVERIFIED:
+        parts.append(f"{_MONEY}: {_UNSURE}" if multiple else f"Hệ số tiền thưởng: chưa ghi, {_UNSURE}")
+    elif multiple:
+        parts.append(f"{_MONEY} (chưa đối chiếu điều, khoản cụ thể)")
+    return "; ".join(parts)

@@ -68,8 +68,8 @@ def create(directory: Path, sample: str | None = None) -> Path:
                                                            for key, name, *_ in sample_data.DEADLINES],
         "units": sample_data.UNITS if sample else [],
         # the catalogue is the law's (domain.md §3): an empty campaign starts with it too
-        "catalogue": [(c, n, _word("kind", k), _word("subject", s), b, _word("rule", r), m, v, d)
-                      for c, n, k, s, b, r, m, v, d in sample_data.CATALOGUE],
+        "catalogue": [(c, n, _word("kind", k), _word("subject", s), b, _word("rule", r), m, v, d,
+                       sample_data.figures_basis(c, m, v)) for c, n, k, s, b, r, m, v, d in sample_data.CATALOGUE],
         "movements": sample_data.MOVEMENTS if sample else [],
         "criteria": [(b, c, n, st, word_of("criteria", "kind", k), v, sc, "Có" if ev else "Không")
                      for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA] if sample else [],
@@ -105,7 +105,7 @@ def sample_campaign(name: str = "daklak-2024", directory: Path | None = None) ->
         dir=Path(directory or "."), info=Info.model_validate(sample_data.INFO),
         units=[Unit(code=c, name=n, kind=k, block=b, email=e, contact=p) for c, n, k, b, e, p in sample_data.UNITS],
         catalogue=[CatalogueItem(code=c, name=n, kind=k, subject=s, legal_basis=lb, rule=r, multiple=m,
-                                 vote_percent=v, decider=d)
+                                 vote_percent=v, decider=d, figures_basis=sample_data.figures_basis(c, m, v))
                    for c, n, k, s, lb, r, m, v, d in sample_data.CATALOGUE],
         movements=[Movement(code=c, name=n, period=p) for c, n, p in sample_data.MOVEMENTS],
         deadlines=[Deadline(form=f, name=n, date=d, opens=o, remind_days=r) for f, n, d, o, r in sample_data.DEADLINES],

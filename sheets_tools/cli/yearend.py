@@ -8,7 +8,9 @@ import click
 
 from sheets_tools.cli.app import UserError, dmy, echo_findings, echo_stale_lock, friendly, load_campaign, main
 from sheets_tools.core.findings import has_errors
-from sheets_tools.yearend.award import BallotFilled, DecisionDateError, ballot_path, count_votes, decide, make_ballot
+from sheets_tools.yearend.award import BallotFilled, DecisionDateError, ballot_path, count_votes, make_ballot
+from sheets_tools.yearend.document_templates import TemplateBroken
+from sheets_tools.yearend.documents import decide_with_documents
 from sheets_tools.yearend.history_import import import_history
 from sheets_tools.yearend.history_template import template
 
@@ -97,21 +99,25 @@ def council_tally(directory: Path, file: Path | None) -> None:
         sys.exit(1)
 
 
-@main.command("decision", epilog="Ví dụ: sheets-tools decision dot-2024 --number 245/QĐ-STP --date 15/12/2024")
+@main.command("decision", epilog="Ví dụ: sheets-tools decision dot-2024 --number 245/QĐ-STP --date 15/12/2024 --pdf")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--number", default="", help="Số quyết định (khi đã có); kèm --date thì ghi vào lịch sử khen thưởng.")
 @click.option("--date", "signed", default=None, help="Ngày ký quyết định, dd/mm/yyyy.")
+@click.option("--pdf", is_flag=True, help="Tạo thêm bản PDF của từng văn bản (để ký số), cần LibreOffice.")
 @friendly
-def decision_cmd(directory: Path, number: str, signed: str | None) -> None:
-    """Lập danh sách khen thưởng kèm quyết định, tờ trình (Excel và Word).
+def decision_cmd(directory: Path, number: str, signed: str | None, pdf: bool) -> None:
+    """Lập danh sách khen thưởng (Excel và Word), tờ trình của Văn phòng, quyết định của Giám đốc Sở và tờ
+    trình đề nghị Chủ tịch UBND tỉnh (Word, từ các mẫu trong thư mục "mẫu văn bản" của đợt thi đua).
 
+    Lần đầu, các mẫu được chép vào thư mục đó; sửa mẫu bằng Word thì các lần sau dùng mẫu đã sửa.
     Ghi lại với số hoặc ngày quyết định đã sửa thì thay các dòng của lần ghi trước trong lịch sử khen thưởng."""
     try:
-        result = decide(load_campaign(directory), number=number, signed_on=dmy(signed))
-    except DecisionDateError as exc:
+        done = decide_with_documents(load_campaign(directory), number=number, signed_on=dmy(signed), pdf=pdf)
+    except (DecisionDateError, TemplateBroken) as exc:
         raise UserError(str(exc)) from exc
+    result = done.decided
     click.echo(f"Danh sách khen thưởng: {len(result.awards)} dòng.")
-    for path in result.paths:
+    for path in result.paths + done.documents + done.pdfs:
         click.echo(f"- {path}")
     if result.waiting:
         click.echo(f"Còn {len(result.waiting)} trường hợp chờ Hội đồng biểu quyết (chạy council ballot, council tally).")
@@ -121,3 +127,5 @@ def decision_cmd(directory: Path, number: str, signed: str | None) -> None:
                    f"thay bằng Quyết định số {number} (không ghi trùng).")
     if result.recorded:
         click.echo(f"Đã ghi {result.recorded} khen thưởng vào lịch sử khen thưởng.")
+    if done.pdf_error:
+        raise UserError(f"Đã ghi các văn bản Word ở trên nhưng chưa tạo được PDF: {done.pdf_error}")

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from sheets_tools.yearend import award
 from sheets_tools.yearend import council
+from sheets_tools.yearend.documents import decide_with_documents
 from sheets_tools.yearend import history_import as history
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.collect import collect
@@ -91,9 +92,12 @@ def run_year_end(camp: Campaign, echo: Callable[[str], None], step: int) -> int:
         counted = award.count_votes(camp, ballot.path)
         echo(f"{step + 5}. Hội đồng biểu quyết {ballot.candidates} trường hợp (tỷ lệ tính trên tổng số thành viên): "
              f"đạt {counted.passed}; kết quả: {counted.path}")
-    decided = award.decide(camp, number="245/QĐ-STP", signed_on=date(camp.info.year, 12, 15))
+    done = decide_with_documents(camp, number="245/QĐ-STP", signed_on=date(camp.info.year, 12, 15))
+    decided = done.decided
     echo(f"{step + 6}. Danh sách khen thưởng ({len(decided.awards)} dòng): "
-         + "; ".join(str(p) for p in decided.paths) + f". Đã ghi {decided.recorded} khen thưởng vào lịch sử.")
+         + "; ".join(str(p) for p in decided.paths) + f". Đã ghi {decided.recorded} khen thưởng vào lịch sử. "
+         f"Tờ trình, quyết định (theo mẫu trong thư mục \"mẫu văn bản\"): "
+         + "; ".join(str(p) for p in done.documents))
     consolidate(camp, today=YEAR_END_TODAY)
     return step + 7
 

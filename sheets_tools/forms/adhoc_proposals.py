@@ -28,14 +28,16 @@ from sheets_tools.core.values import format_date
 from sheets_tools.formkit.declaration import Form, TableSheet, get_form
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.formkit.rows import describe_row, placed
+from sheets_tools.forms.proposal_once import awarded_before
 from sheets_tools.store.history import History, collective_key, person_key
-from sheets_tools.yearend.lines import Line, Proposal, check_sheet, read_lines
+from sheets_tools.yearend.lines import Line, Proposal, check_sheet, override_columns, read_lines
 
 FORM_ID = __name__.rpartition(".")[2]
 ONE_AWARD = f"nguyên tắc khen thưởng, Điều 5 {LAW}"
 SAME_TEXT = 0.9  # two achievements whose folded texts are this similar are the same achievement
 SAME_UNIT = 0.75  # "đơn vị công tác" this similar to a unit's name names that unit
 CHECK_SHEET = "Kiểm tra khen thưởng đột xuất"
+office_columns = [override_columns(FORM_ID, CHECK_SHEET)]
 
 CODES = {
     "adhoc.date_outside_year": Code(
@@ -73,7 +75,7 @@ def check(result: FileResult, form: Form, campaign: Campaign, context: Context) 
 def row_findings(unit: str, rows: list[Row], context: Context) -> list[Finding]:
     """The rules on a unit's recorded rows, against the units whose submission came in before its own."""
     subs = context.ledger.data_submission(FORM_ID) if context.ledger is not None else {}
-    mine = subs.get(unit)
+    mine = context.ledger.current(FORM_ID).get(unit) if context.ledger is not None else None  # the rows checked
     before = {code for code, sub in subs.items()
               if code != unit and (mine is None or (sub.received_at, sub.id) < (mine.received_at, mine.id))}
     others = {code: rows for code, rows in context.rows_in_use(FORM_ID).items() if code in before}
@@ -181,15 +183,12 @@ def _awarded_before(own: Unit, row: Row, campaign: Campaign, history: History, h
         return []
     key = (collective_key(v.get("collective_name") or "", own.name) if row.sheet == "collectives"
            else person_key(v.get("family_name") or "", v.get("given_name") or "", v.get("birth_date")))
-    for past in history.of_person(key):
-        if known_at is not None and past.added_at is not None and past.added_at >= known_at.replace(microsecond=0):
-            continue
-        if past.award_code == item.code and past.year == day.year and (
-                past.decision_date is None or past.decision_date >= day):
-            decision = f" (quyết định số {past.decision_number})" if past.decision_number else ""
-            return [hit("adhoc.awarded_before", "award_form", award=item.name, year=past.year, decision=decision,
-                        date=format_date(day), basis=ONE_AWARD)]
-    return []
+    past = awarded_before(history, key, item, day.year, known_at, since=day)
+    if past is None:
+        return []
+    decision = f" (quyết định số {past.decision_number})" if past.decision_number else ""
+    return [hit("adhoc.awarded_before", "award_form", award=item.name, year=past.year, decision=decision,
+                date=format_date(day), basis=ONE_AWARD)]
 
 
 def _registered_elsewhere(unit: str, context: Context) -> dict[tuple, str]:

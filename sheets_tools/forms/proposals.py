@@ -23,8 +23,14 @@ from sheets_tools.formkit.plugins import Context
 from sheets_tools.forms.initiatives import Initiative, match, registered
 from sheets_tools.forms.proposal_collectives import CODES as COLLECTIVE_CODES
 from sheets_tools.forms.proposal_collectives import HTT, PRINCIPLE, RATINGS, collective_findings
-from sheets_tools.store.history import History, person_key
-from sheets_tools.yearend.lines import Line, Proposal, check_sheet, read_lines
+from sheets_tools.forms.proposal_history import CODES as HISTORY_CODES
+from sheets_tools.forms.proposal_history import HISTORY, bang_khen_applies, bang_khen_findings, history_findings
+from sheets_tools.forms.proposal_once import CODES as ONCE_CODES
+from sheets_tools.forms.proposal_once import Year, same_award_findings
+from sheets_tools.forms.proposal_registration import CODES as REGISTRATION_CODES
+from sheets_tools.forms.proposal_registration import last_rating, registration_findings
+from sheets_tools.store.history import History
+from sheets_tools.yearend.lines import Line, Proposal, check_sheet, override_columns, read_lines
 from sheets_tools.yearend.ranking import block_leaders
 
 FORM_ID = __name__.rpartition(".")[2]  # this module's declaration, proposals.toml (role "award_proposal")
@@ -32,9 +38,6 @@ LINE_ID_PREFIX = ""  # its lines' ids predate other proposal forms: "<unit>/<she
 
 HIGHER_SCOPES = {"CSTD_TINH": ("tỉnh, bộ trở lên", {"tỉnh, bộ", "toàn quốc"}),
                  "CSTD_TQ": ("toàn quốc", {"toàn quốc"})}
-# multi-year titles: (rule group needed each year, how many consecutive years incl. this one, words)
-HISTORY = {"CSTD_TINH": ("CSTDCS", 3, "3 năm liên tục đạt \"Chiến sĩ thi đua cơ sở\""),
-           "CSTD_TQ": ("CSTD_TINH", 2, "2 lần liên tục đạt \"Chiến sĩ thi đua cấp tỉnh, bộ\"")}
 
 Locate = Callable[[TableSheet, Row, str], tuple[str, str]]  # (sheet, field) -> sheet name, cell
 
@@ -56,25 +59,13 @@ CODES = {
     "proposal.initiative_scope": Code(
         ERROR, "{what}: đề nghị \"{award}\" cần sáng kiến có phạm vi ảnh hưởng {need}; đơn vị ghi \"{value}\". Hãy ghi "
         "sáng kiến và phạm vi ảnh hưởng, hoặc bỏ đề nghị. (Căn cứ: {basis}.)"),
-    "proposal.history_missing": Code(
-        ERROR, "{what}: đề nghị \"{award}\" cần {need}; lịch sử khen thưởng chưa có \"{missing}\" năm {years}. "
-        "Nếu người này đã được tặng, hãy gửi số, ngày quyết định để Văn phòng bổ sung lịch sử khen thưởng. "
-        "(Căn cứ: {basis}.)"),
     "proposal.no_ranking": Code(
-        WARNING, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua, nhưng chưa có kết quả chấm điểm, xếp "
-        "hạng của khối; Văn phòng sẽ đối chiếu khi có kết quả. (Căn cứ: {basis}.)"),
+        ERROR, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua, nhưng khối thi đua của đơn vị chưa có kết "
+        "quả chấm điểm, xếp hạng nên chưa xét được. Hãy gửi bảng chấm điểm thi đua (nếu chưa gửi) và gửi lại đề nghị "
+        "khi Văn phòng đã có kết quả xếp hạng; Văn phòng có thể trình Hội đồng kèm lý do. (Căn cứ: {basis}.)"),
     "proposal.not_leader": Code(
         ERROR, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua; theo kết quả xếp hạng, đơn vị dẫn đầu "
         "\"{block}\" là {leader}. (Căn cứ: {basis}.)"),
-    "proposal.no_registration": Code(
-        ERROR, "{what}: đơn vị chưa có bản đăng ký thi đua hợp lệ nên chưa xét được danh hiệu \"{award}\". Hãy gửi "
-        "bản đăng ký thi đua (đã gửi trong tháng 1) hoặc liên hệ Văn phòng. (Căn cứ: {basis}.)"),
-    "proposal.not_registered": Code(
-        ERROR, "{what} không có trong bản đăng ký thi đua của đơn vị nên chưa đủ điều kiện xét danh hiệu \"{award}\". "
-        "Hãy kiểm tra họ tên, ngày sinh cho khớp với bản đăng ký. (Căn cứ: {basis}.)"),
-    "proposal.registered_other": Code(
-        WARNING, "{what} đăng ký danh hiệu \"{registered}\" trong tháng 1, nay đề nghị danh hiệu cao hơn \"{award}\". "
-        "Hãy kiểm tra lại. (Căn cứ: {basis}.)"),
     "proposal.initiative_not_registered": Code(
         WARNING, "{what}: sáng kiến, đề tài \"{value}\" không có trong bảng đăng ký đề tài, sáng kiến của đơn vị "
         "với Hội đồng Sáng kiến (hạn {deadline}). Hãy ghi đúng tên như khi đăng ký; nếu sáng kiến đã được công nhận "
@@ -88,9 +79,19 @@ CODES = {
         "dùng được làm căn cứ đề nghị \"{award}\". Hãy ghi sáng kiến khác đã được công nhận hoặc bỏ đề nghị. "
         "(Căn cứ: {basis}.)"),
     "proposal.initiative_undecided": Code(
-        WARNING, "{what}: {kind} đã đăng ký \"{title}\" chưa có kết quả công nhận của Hội đồng Sáng kiến; đề nghị "
-        "\"{award}\" chỉ đủ căn cứ khi sáng kiến được công nhận. Văn phòng sẽ đối chiếu khi có kết quả. "
+        ERROR, "{what}: {kind} đã đăng ký \"{title}\" chưa có kết quả công nhận của Hội đồng Sáng kiến; đề nghị "
+        "\"{award}\" chỉ đủ căn cứ khi sáng kiến được công nhận. Hãy gửi lại đề nghị khi Hội đồng Sáng kiến đã công "
+        "nhận, ghi sáng kiến khác đã được công nhận, hoặc bỏ đề nghị; Văn phòng có thể trình Hội đồng kèm lý do. "
         "(Căn cứ: {basis}.)"),
+    "proposal.initiative_scope_registered": Code(
+        ERROR, "{what}: đề nghị \"{award}\" cần sáng kiến có phạm vi ảnh hưởng {need}; đơn vị ghi \"{value}\", nhưng "
+        "{kind} \"{title}\" đã đăng ký với Hội đồng Sáng kiến phạm vi \"{scope}\" (cấp \"{level}\"), và phạm vi đã "
+        "đăng ký được dùng để xét. Hãy ghi sáng kiến có phạm vi phù hợp hoặc bỏ đề nghị; nếu phạm vi đăng ký đã được "
+        "điều chỉnh, hãy gửi quyết định công nhận để Văn phòng đối chiếu. (Căn cứ: {basis}.)"),
+    "proposal.recruited_recently": Code(
+        ERROR, "{what}: tuyển dụng ngày {value}, đến hết năm {year} chưa đủ {months} tháng công tác nên chưa được xét "
+        "danh hiệu \"{award}\". Hãy bỏ đề nghị hoặc kiểm tra lại ngày tuyển dụng. (Căn cứ: {basis}; số tháng theo "
+        "cài đặt \"ldtt_min_months\" của đợt thi đua.)"),
     "proposal.initiative_scope_differs": Code(
         WARNING, "{what}: phạm vi ảnh hưởng ghi \"{value}\" khác với phạm vi đã đăng ký của {kind} \"{title}\" "
         "(\"{scope}\", cấp \"{level}\"). Hãy kiểm tra lại cho đúng với quyết định công nhận. (Căn cứ: {basis}.)"),
@@ -98,33 +99,53 @@ CODES = {
         ERROR, "Đơn vị đề nghị {value} \"{award}\", vượt giới hạn {need}% của {base} ({count}), tức tối đa {limit}. "
         "Hãy giảm số đề nghị. (Căn cứ: cài đặt \"{setting}\" của đợt thi đua.)"),
     **COLLECTIVE_CODES,
+    **HISTORY_CODES,
+    **REGISTRATION_CODES,
+    **ONCE_CODES,
 }
 
 
 def check(result: FileResult, form: Form, campaign: Campaign, context: Context) -> None:
-    """The rules on one returned proposal form (after its rows passed their cell checks)."""
+    """The rules on one returned proposal form (after its rows passed their cell checks), against what the
+    other units sent before it."""
     rows = [r for r in result.rows if r.valid]
+    unit = result.unit_code or ""
 
     def locate(sheet: TableSheet, row: Row, field: str) -> tuple[str, str]:
         name, letter = placed(result, sheet, sheet.column(field))
         return name, f"{letter}{row.row}"
 
-    for f in row_findings(result.unit_code or "", rows, context, locate):
+    year = Year(others={code: their for code, their in context.rows_in_use(FORM_ID).items() if code != unit})
+    for f in row_findings(unit, rows, context, locate, year):
         f.file = result.incoming.source
         result.findings.append(f)
 
 
-def row_findings(unit: str, rows: list[Row], context: Context, locate: Locate | None = None) -> list[Finding]:
-    """Every rule finding of one unit's valid proposal rows."""
+def row_findings(unit: str, rows: list[Row], context: Context, locate: Locate | None = None,
+                 year: Year | None = None) -> list[Finding]:
+    """Every rule finding of one unit's valid proposal rows; ``year``: the other units' rows to compare
+    with (by default, from the ledger: those of the units whose file came in before this unit's)."""
     form = get_form(FORM_ID)
     locate = locate or _template_cell
+    year = year or _year_before(unit, context)
     out: list[Finding] = []
     for sheet in form.sheets:
         mine = [r for r in rows if r.sheet == sheet.key]
         for row in mine:
-            out += _row(unit, sheet, row, mine, context, locate)
+            out += _row(unit, sheet, row, mine, context, locate, year)
         out += _caps(unit, sheet, mine, context, locate)
     return out
+
+
+def _year_before(unit: str, context: Context) -> Year:
+    """The rows of the units whose submission came in before ``unit``'s, and when ``unit``'s came in (an award
+    the history recorded after it may be this very line's decision)."""
+    subs = context.ledger.data_submission(FORM_ID) if context.ledger is not None else {}
+    mine = context.ledger.current(FORM_ID).get(unit) if context.ledger is not None else None  # the rows checked
+    before = {code for code, sub in subs.items()
+              if code != unit and (mine is None or (sub.received_at, sub.id) < (mine.received_at, mine.id))}
+    return Year(others={code: rows for code, rows in context.rows_in_use(FORM_ID).items() if code in before},
+                known_at=mine.collected_at if mine else None)
 
 
 def proposals(unit: str, rows: list[Row], context: Context) -> list[Proposal]:
@@ -152,8 +173,8 @@ def _template_cell(sheet: TableSheet, row: Row, field: str) -> tuple[str, str]:
     return sheet.name, f"{sheet.column(field).letter}{row.row}"
 
 
-def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: Context, locate: Locate
-         ) -> list[Finding]:
+def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: Context, locate: Locate,
+         year: Year) -> list[Finding]:
     campaign, v = context.campaign, row.values
     what = describe_row(sheet, v)
 
@@ -169,8 +190,23 @@ def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: C
     out = []
     if fold(v.get("pending") or "") == "có":
         out.append(hit("proposal.pending", "pending", basis=PRINCIPLE))
-    if title is None:
-        return out
+    out += same_award_findings(unit, row, siblings, year, campaign, _history(context), hit)
+    if title is not None:
+        out += _title(unit, sheet, row, siblings, title, context, hit)
+    if form is not None:
+        out += _form(unit, row, siblings, form, context, hit, rated=any(f.code == "proposal.rating" for f in out))
+    return out
+
+
+def _history(context: Context) -> History | None:
+    return context.once("history", lambda: History(context.ledger) if context.ledger is not None else None)
+
+
+def _title(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], title: CatalogueItem, context: Context, hit
+           ) -> list[Finding]:
+    """The criteria of the title a row proposes (domain.md §3)."""
+    campaign, v = context.campaign, row.values
+    out = []
     award = dict(award=title.name, basis=campaign.basis(title))
     rating = RATINGS.get(fold(v.get("rating") or ""), 0)
     rule = title.rule
@@ -178,32 +214,74 @@ def _row(unit: str, sheet: TableSheet, row: Row, siblings: list[Row], context: C
         out.append(hit("proposal.rating", "rating", need=HTT, **award))
     elif rule == "CSTDCS" and rating < 3 and not (v.get("initiative") or "").strip():
         out.append(hit("proposal.cstdcs_basis", "initiative", label=sheet.column("initiative").label, **award))
-    linked, level = [], ""
+    if rule in ("LDTT", "CSTDCS") and sheet.key == "individuals":
+        out += _recruited(v, campaign, hit, award)
+    linked, item = [], None
     if (v.get("initiative") or "").strip() and (rule in HIGHER_SCOPES or (rule == "CSTDCS" and rating < 3)):
-        linked, level = _initiative(unit, v, context, hit, award)  # the initiative is the basis: check it
+        linked, item = _initiative(unit, v, context, hit, award)  # the initiative is the basis: check it
     if rule in HIGHER_SCOPES:
-        words, allowed = HIGHER_SCOPES[rule]
-        scope = v.get("initiative_scope") or level  # the registered scope when the cell is empty
-        if not (v.get("initiative") or "").strip() or fold(scope) not in allowed:
-            out.append(hit("proposal.initiative_scope", "initiative_scope", need=words, value=scope or "(trống)",
-                           **award))
+        out += _scope(v, rule, item, linked, hit, award)
     out += linked
     if rule in HISTORY:
-        out += _history(unit, sheet, row, siblings, context, rule, hit, award)
+        out += history_findings(rule, row, siblings, context, hit, award)
     if sheet.key == "collectives":
         out += collective_findings(v, rule, campaign, hit, award)
         if rule == "CO":
             out += _leader(unit, context, hit, award)
-    out += _registered(unit, sheet, row, title, context, hit)
+    out += registration_findings(unit, sheet, row, title, context, hit)
     return out
 
 
-def _initiative(unit: str, v: dict, context: Context, hit, award: dict) -> tuple[list[Finding], str]:
+def _scope(v: dict, rule: str, item: Initiative | None, linked: list[Finding], hit, award: dict) -> list[Finding]:
+    """The initiative's scope for CSTĐ cấp tỉnh and above: the scope registered with the Initiative Council wins
+    over the one typed (which serves only when the initiative is not a registered one of the person)."""
+    words, allowed = HIGHER_SCOPES[rule]
+    typed, level = v.get("initiative_scope") or "", item.scope_level if item is not None else ""
+    scope = level or typed
+    if (v.get("initiative") or "").strip() and fold(scope) in allowed:
+        return []
+    if item is not None and level and typed and fold(typed) != fold(level):
+        linked[:] = [f for f in linked if f.code != "proposal.initiative_scope_differs"]  # said here, as an error
+        return [hit("proposal.initiative_scope_registered", "initiative_scope", need=words, value=typed,
+                    kind=(item.kind or "sáng kiến").lower(), title=item.title, scope=item.scope, level=level, **award)]
+    return [hit("proposal.initiative_scope", "initiative_scope", need=words, value=scope or "(trống)", **award)]
+
+
+def _recruited(v: dict, campaign: Campaign, hit, award: dict) -> list[Finding]:
+    """LĐTT (and CSTĐCS, which needs it) for someone recruited fewer than ``ldtt_min_months`` months before the
+    year's end: an optional provincial rule (off unless set); a row without a recruitment date is not checked."""
+    months, hired = campaign.yearend.ldtt_min_months, v.get("recruitment_date")
+    if not months or hired is None:
+        return []
+    year = campaign.info.year
+    total = (year - hired.year) * 12 + 12 - hired.month + (hired.day == 1)  # whole months to 31/12
+    if total >= months:
+        return []
+    return [hit("proposal.recruited_recently", "recruitment_date", value=format_date(hired), year=year,
+                months=months, **award)]
+
+
+def _form(unit: str, row: Row, siblings: list[Row], form: CatalogueItem, context: Context, hit, rated: bool
+          ) -> list[Finding]:
+    """The criteria of the form of commendation a row proposes: Giấy khen needs "Hoàn thành tốt nhiệm vụ";
+    the provincial Bằng khen for a person, the years of the settings ``bang_khen_*``."""
+    campaign, v = context.campaign, row.values
+    award = dict(award=form.name, basis=campaign.basis(form))
+    out = []
+    if form.rule == "GIAY_KHEN" and not rated and RATINGS.get(fold(v.get("rating") or ""), 0) < 2:
+        out.append(hit("proposal.rating", "rating", need=HTT, **award))
+    if row.sheet == "individuals" and bang_khen_applies(campaign, form):
+        out += bang_khen_findings(unit, row, siblings, context, hit, award, last_rating(unit, v, context))
+    return out
+
+
+def _initiative(unit: str, v: dict, context: Context, hit, award: dict) -> tuple[list[Finding], Initiative | None]:
     """The registered initiative a proposal names (forms/initiatives.py): registered by 28/02, the person
-    among its authors, recognised by the Initiative Council. Returns the findings and its scope level.
-    Nothing is checked while nobody in the campaign has registered an initiative (stage not used)."""
+    among its authors, recognised by the Initiative Council. Returns the findings and the initiative when it
+    is the person's. Nothing is checked while nobody in the campaign has registered an initiative (stage
+    not used)."""
     if not registered(context):
-        return [], ""
+        return [], None
     name = _full_name(v)
     item = linked_initiative(unit, v, context)
     if item is None:
@@ -211,11 +289,11 @@ def _initiative(unit: str, v: dict, context: Context, hit, award: dict) -> tuple
         when = format_date(deadline) if deadline else "28/02"
         basis = (f"Kế hoạch phát động thi đua năm {context.campaign.info.year}: đăng ký đề tài, sáng kiến với Hội "
                  f"đồng Sáng kiến trước {when}")
-        return [hit("proposal.initiative_not_registered", "initiative", deadline=when, basis=basis)], ""
+        return [hit("proposal.initiative_not_registered", "initiative", deadline=when, basis=basis)], None
     shown = dict(kind=(item.kind or "sáng kiến").lower(), title=item.title, **award)
     if not item.has_author(name):
         return [hit("proposal.initiative_not_author", "initiative", authors="; ".join(item.authors + item.co_authors),
-                    **shown)], ""
+                    **shown)], None
     out = []
     if item.recognised is False:
         decision = f" ({item.decision})" if item.decision else ""
@@ -226,7 +304,7 @@ def _initiative(unit: str, v: dict, context: Context, hit, award: dict) -> tuple
     if own and item.scope_level and fold(own) != fold(item.scope_level):
         out.append(hit("proposal.initiative_scope_differs", "initiative_scope", scope=item.scope,
                        level=item.scope_level, **shown))
-    return out, item.scope_level
+    return out, item
 
 
 def linked_initiative(unit: str, values: dict, context: Context) -> Initiative | None:
@@ -239,27 +317,6 @@ def linked_initiative(unit: str, values: dict, context: Context) -> Initiative |
 
 def _full_name(v: dict) -> str:
     return f"{v.get('family_name') or ''} {v.get('given_name') or ''}".strip()
-
-
-def _history(unit, sheet, row, siblings, context, rule, hit, award) -> list[Finding]:
-    need_rule, years, words = HISTORY[rule]
-    campaign = context.campaign
-    codes = {c.code for c in campaign.catalogue if c.rule == need_rule}
-    v = row.values
-    key = person_key(v.get("family_name") or "", v.get("given_name") or "", v.get("birth_date"))
-    history = context.once("history", lambda: History(context.ledger) if context.ledger is not None else None)
-    year = campaign.info.year
-    # this year's counts when the same person is proposed for it in the same file
-    same = [s for s in siblings if s is not row and _person(s.values) == _person(v)]
-    this_year = any((campaign.catalogue_item(s.values.get("title") or "") or _NONE).rule == need_rule for s in same)
-    wanted = list(range(year - years + 1, year + 1))
-    had = history.years(key, codes) if history is not None else set()
-    missing = [y for y in wanted if y not in had and not (y == year and this_year)]
-    if not missing:
-        return []
-    need_name = next((c.name for c in campaign.catalogue if c.rule == need_rule), need_rule)
-    return [hit("proposal.history_missing", "title", need=words, missing=need_name,
-                years=", ".join(map(str, missing)), **award)]
 
 
 _NONE = SimpleNamespace(rule=None)  # a title not in the catalogue
@@ -281,59 +338,6 @@ def _leader(unit: str, context: Context, hit, award) -> list[Finding]:
                 **award)]
 
 
-def _registered(unit: str, sheet: TableSheet, row: Row, title: CatalogueItem, context: Context, hit
-                ) -> list[Finding]:
-    campaign = context.campaign
-    deadline = campaign.deadline("registration")
-    basis = (f"Kế hoạch phát động thi đua năm {campaign.info.year}: đăng ký thi đua trước "
-             f"{format_date(deadline) if deadline else '31/01'}")
-    registered = _registrations(context).get(unit)
-    if registered is None:
-        return [hit("proposal.no_registration", "title", award=title.name, basis=basis)]
-    key = _person(row.values) if sheet.key == "individuals" else fold(row.values.get("collective_name") or "")
-    titles = registered.get((sheet.key, key))
-    if titles is None:
-        return [hit("proposal.not_registered", "title", award=title.name, basis=basis)]
-    items = [i for i in (campaign.catalogue_item(t) for t in titles) if i is not None]
-    if title.code not in {i.code for i in items} and _level(title) > max((_level(i) for i in items), default=-1):
-        return [hit("proposal.registered_other", "title", award=title.name, basis=basis,
-                    registered=", ".join(i.name for i in items) or "(không ghi)")]
-    return []
-
-
-# how high a title is, to tell a proposal above what was registered (a lower one is normal)
-LEVELS = {"LDTT": 1, "CSTDCS": 2, "CSTD_TINH": 3, "CSTD_TQ": 4, "TTLDTT": 1, "TTLDXS": 2, "CO": 3}
-
-
-def _level(item: CatalogueItem) -> int:
-    return LEVELS.get(item.rule or "", 0)
-
-
-def _person(v: dict) -> tuple:
-    return (fold(v.get("family_name") or ""), fold(v.get("given_name") or ""), v.get("birth_date"))
-
-
-def _registrations(context: Context) -> dict[str, dict[tuple, set[str]]]:
-    """unit -> (sheet, person or collective) -> the titles registered in January."""
-    def load() -> dict[str, dict[tuple, set[str]]]:
-        out: dict[str, dict[tuple, set[str]]] = {}
-        if context.ledger is None:
-            return out
-        form = get_form("registration")
-        for unit, sub in context.ledger.data_submission("registration").items():
-            mine = out.setdefault(unit, {})
-            for row in context.ledger.typed_rows(form, sub.id):
-                if row.sheet == "individuals":
-                    key = ("individuals", _person(row.values))
-                elif row.sheet == "collectives":
-                    key = ("collectives", fold(row.values.get("collective_name") or ""))
-                else:
-                    continue
-                mine.setdefault(key, set()).add(row.values.get("title") or "")
-        return out
-    return context.once("registrations", load)
-
-
 def _caps(unit: str, sheet: TableSheet, rows: list[Row], context: Context, locate: Locate) -> list[Finding]:
     """Optional ratio caps (settings): CSTĐCS against LĐTT; TTLĐXS against all collectives proposed."""
     settings, campaign = context.campaign.yearend, context.campaign
@@ -350,15 +354,19 @@ def _caps(unit: str, sheet: TableSheet, rows: list[Row], context: Context, locat
     limit = math.floor(len(base) * cap / 100 + 1e-9)
     if len(over) <= limit:
         return []
-    first = over[limit] if limit < len(over) else over[0]
-    name, cell = locate(sheet, first, "title")
     award = next((c.name for c in campaign.catalogue if c.rule == capped), capped)
-    return [finding("proposal.ratio_cap", sheet=name, cell=cell, field="title", value=len(over), unit=unit,
-                    award=award, need=number_text(cap), base=base_words, count=len(base), limit=limit, setting=setting)]
+    out = []
+    for row in over[limit:]:  # the rows past the cap, each its own line's error (the first ``limit`` pass)
+        name, cell = locate(sheet, row, "title")
+        out.append(finding("proposal.ratio_cap", sheet=name, cell=cell, field="title", value=len(over), unit=unit,
+                           award=award, need=number_text(cap), base=base_words, count=len(base), limit=limit,
+                           setting=setting))
+    return out
 
 
 # --- the master: the checked lines and the council's result ----------------------------------------
 CHECK_SHEET = "Kiểm tra đề nghị"
+office_columns = [override_columns(FORM_ID, CHECK_SHEET)]
 
 
 def master(m, context: Context) -> None:

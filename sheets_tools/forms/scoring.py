@@ -10,7 +10,8 @@ from typing import Any
 
 from sheets_tools.campaign.model import Campaign, Unit
 from sheets_tools.master.office import OfficeColumn, OfficeColumns, Range
-from sheets_tools.yearend.ranking import CHECKED_SCOPE, rankings
+from sheets_tools.yearend.ranking import CHECKED_SCOPE, Rank, rankings, tie_groups
+from sheets_tools.yearend.ties import BASIS, RULE_STILL, RULE_WOMEN, women_unit
 from sheets_tools.campaign.criteria import EPS, TOTAL_CODE, Criterion, Table, Totals, number_text
 from sheets_tools.core.findings import ERROR, WARNING, Code, finding
 from sheets_tools.formkit.declaration import FIRST_ROW, Form, TableSheet, get_form
@@ -264,7 +265,7 @@ def master(m, context: Context) -> None:
         return
     _check_sheet(m, context, ranked)
     for n, (block, ranks) in enumerate(ranked.items(), start=1):
-        _ranking_sheet(m, n, block, ranks)
+        _ranking_sheet(m, n, block, ranks, context)
 
 
 def _check_sheet(m, context: Context, ranked: dict) -> None:
@@ -292,7 +293,7 @@ def _check_sheet(m, context: Context, ranked: dict) -> None:
     ws.autofilter(m.header_row, 0, max(r, m.header_row + 1), len(cols) - 1)
 
 
-def _ranking_sheet(m, n: int, block: str, ranks: list) -> None:
+def _ranking_sheet(m, n: int, block: str, ranks: list, context: Context) -> None:
     cols = [("Hạng", 7), ("Mã đơn vị", 12), ("Tên đơn vị", 36), ("Điểm tự chấm", 10), ("Điểm thẩm định", 10),
             ("Điểm xếp hạng", 10), ("Nguồn điểm", 20), ("Tỷ lệ so với điểm chuẩn (%)", 11), ("Xếp loại", 12),
             ("Ghi chú", 30)]
@@ -302,11 +303,15 @@ def _ranking_sheet(m, n: int, block: str, ranks: list) -> None:
     r = m.header_row
     for rank in ranks:
         r += 1
-        note = "Đồng hạng" if rank.tied else ("Chưa có điểm" if rank.score is None else "")
+        note = ("Đồng hạng" if rank.tied else f"Bằng điểm, xếp theo {RULE_WOMEN}" if rank.tie_rule == RULE_WOMEN
+                else "Chưa có điểm" if rank.score is None else "")
         values = [rank.rank, rank.unit, rank.name, rank.self_total, rank.checked, rank.score, rank.source,
                   rank.percent, rank.band, note]
         for c, value in enumerate(values):
             m.put(ws, r, c, value, "score" if c in (3, 4, 5, 7) else "cell")
+    ties = tie_list(ranks, context)
+    for i, line in enumerate(ties):
+        ws.write_string(r + 2 + i, 0, line, m.fmt["note"])
     scored = [x for x in ranks if x.score is not None]
     if scored:
         chart = m.wb.add_chart({"type": "bar"})
@@ -319,8 +324,27 @@ def _ranking_sheet(m, n: int, block: str, ranks: list) -> None:
         chart.set_x_axis({"min": 0, "num_font": {"name": FONT}})
         chart.set_legend({"none": True})
         chart.set_size({"width": 720, "height": 28 * len(scored) + 120})
-        ws.insert_chart(r + 3, 0, chart)
-    ties = [x for x in ranks if x.tied]
-    if ties:
-        ws.write_string(r + 2, 0, "Đồng hạng: " + ", ".join(f"{x.name} (hạng {x.rank})" for x in ties)
-                        + ". Hội đồng xem xét thêm tiêu chí phụ để phân định.", m.fmt["note"])
+        ws.insert_chart(r + 3 + len(ties), 0, chart)
+
+
+def tie_list(ranks: list[Rank], context: Context) -> list[str]:
+    """The block's list of ties: one line per group of equal score, saying which rule decided ("nữ từ 70%
+    trở lên", Law Điều 5) or that the units stay tied ("vẫn đồng hạng": the council decides)."""
+    out = []
+    for group in tie_groups(ranks):
+        units = ", ".join(f"{x.name} (hạng {x.rank})" for x in group)
+        score = f"cùng {number_text(group[0].score)} điểm"
+        first = [x for x in group if women_unit(context, x.unit)]
+        rest = [x for x in group if x not in first]
+        if not first or not rest:
+            out.append(f"Đồng hạng: {units} ({score}): {RULE_STILL}, nguyên tắc ưu tiên đơn vị có {RULE_WOMEN} "
+                       f"({BASIS}) không phân định được. Hội đồng xem xét thêm tiêu chí phụ để phân định.")
+            continue
+        line = (f"Bằng điểm: {units} ({score}): phân định theo nguyên tắc ưu tiên đơn vị có {RULE_WOMEN} "
+                f"({BASIS}): {', '.join(x.name for x in first)} xếp trên {', '.join(x.name for x in rest)}.")
+        for part in (first, rest):
+            if len(part) > 1:
+                line += (f" {', '.join(x.name for x in part)} {RULE_STILL}; Hội đồng xem xét thêm tiêu chí phụ "
+                         "để phân định.")
+        out.append(line)
+    return out

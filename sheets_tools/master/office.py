@@ -107,8 +107,8 @@ def sync(ledger: Ledger, path: Path, specs: list[OfficeColumns], campaign: Campa
     problems: list[Finding] = []
     for spec in specs:
         values, found = read_back(path, spec, campaign)
-        if any(f.code == "office.no_sheet" for f in found) and not entries(ledger, spec.scope):
-            found = [f for f in found if f.code != "office.no_sheet"]  # nothing was typed there: nothing to say
+        if not entries(ledger, spec.scope):  # nothing was typed there: a sheet or column not there says nothing
+            found = [f for f in found if f.code not in ("office.no_sheet", "office.no_columns")]
         problems += found
         if values:
             store(ledger, spec.scope, values)

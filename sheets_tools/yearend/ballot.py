@@ -16,9 +16,9 @@ from sheets_tools.core.files import write_atomic
 from sheets_tools.excel import style
 from sheets_tools.formkit.declaration import ID_SHEET
 from sheets_tools.yearend.council import (
-    FIRST_ROW, HEADER_ROW, KIND, L_NEEDED, L_PRESENT, L_WRITING, MEMBER_COLUMNS, MEMBER_FIXED, MEMBERS_SHEET, NO,
-    PRESENT_CHOICES, VOTE_COLUMNS, VOTES_SHEET, YES, Candidate, candidate_cells, input_labels, member_cells,
-    quorum_needed, share_text)
+    FIRST_ROW, HEADER_ROW, KIND, L_NEEDED, L_OFFICE, L_PRESENT, L_WRITING, MEMBER_COLUMNS, MEMBER_FIXED,
+    MEMBERS_SHEET, NO, PRESENT_CHOICES, VOTE_COLUMNS, VOTES_SHEET, YES, Candidate, candidate_cells, fixed_columns,
+    input_labels, member_cells, quorum_needed, share_text)
 
 
 def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_member: bool = True,
@@ -26,6 +26,8 @@ def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_m
     """Write the council's vote workbook to ``path`` (atomically) and return the path.
 
     ``per_member``: one column per member ("Đồng ý"/"Không đồng ý"); otherwise two count columns.
+    A candidate the office puts through despite a failed rule has its reason in a column of its own
+    (``council.OFFICE_COLUMN``, right of the locked columns), written as text.
     ``beside_if_busy``: a ``path`` open in Excel or LibreOffice is left alone, the workbook goes beside it
     and ``core.files.TargetBusy`` says where. The sheets and the workbook's structure are protected with
     the campaign's ``sheet_password`` (when set); every cell but attendance and votes is locked.
@@ -121,14 +123,19 @@ def _members_sheet(ws: Worksheet, campaign: Campaign, password: str | None) -> N
 def _votes_sheet(ws: Worksheet, campaign: Campaign, candidates: list[Candidate], per_member: bool,
                  password: str | None) -> None:
     n = len(campaign.council)
-    fixed = list(VOTE_COLUMNS)
+    fixed = fixed_columns(candidates)
     inputs = [(label, 13 if per_member else 12) for label in input_labels(campaign, per_member)]
     how = (f"Mỗi thành viên chọn \"{YES}\" hoặc \"{NO}\" ở cột mang tên mình (để trống nếu không biểu quyết)."
            if per_member else f"Nhập số phiếu đồng ý và không đồng ý (số nguyên từ 0 đến {n}).")
     line = (f"{how} Ứng viên đạt khi số phiếu đồng ý không ít hơn \"{L_NEEDED}\", tính trên tổng số {n} thành "
             "viên Hội đồng (không phải trên số thành viên có mặt), và phiên họp đủ số thành viên có mặt.")
+    if len(fixed) > len(VOTE_COLUMNS):
+        line += (f" Trường hợp có ghi ở cột \"{L_OFFICE}\" chưa đạt điều kiện khi kiểm tra hồ sơ; Văn phòng vẫn "
+                 "trình Hội đồng với lý do ghi ở cột đó.")
     _heading(ws, campaign, len(fixed) + len(inputs),
              f"TỔNG HỢP BIỂU QUYẾT ĐỀ NGHỊ KHEN THƯỞNG NĂM {campaign.info.year}", line)
+    if len(fixed) > len(VOTE_COLUMNS):
+        ws.row_dimensions[5].height = 64  # the explanation has one more sentence
     _header_row(ws, fixed + inputs)
     for col in ("B", "C"):
         ws.column_dimensions[col].hidden = True
@@ -136,6 +143,8 @@ def _votes_sheet(ws: Worksheet, campaign: Campaign, candidates: list[Candidate],
         r = FIRST_ROW + i
         for col, value in enumerate(candidate_cells(i, c, n), start=1):
             _body_cell(ws, r, col, value, center=col in (1, 7, 8))
+        if len(fixed) > len(VOTE_COLUMNS):
+            _body_cell(ws, r, len(VOTE_COLUMNS) + 1, c.office_reason or None)
         for col in range(len(fixed) + 1, len(fixed) + len(inputs) + 1):
             _body_cell(ws, r, col, None, editable=True, center=True)
     _fit_rows(ws, FIRST_ROW, FIRST_ROW + len(candidates) - 1)

@@ -14,7 +14,7 @@ from sheets_tools.core.text import fold
 from sheets_tools.core.values import coerce_text
 from sheets_tools.excel.tables import find_header
 from sheets_tools.yearend.council import (
-    L_CANDIDATE, L_NAME, L_NEEDED, L_PRESENT, L_WRITING, MEMBERS_SHEET, VOTES_SHEET)
+    L_CANDIDATE, L_NAME, L_NEEDED, L_OFFICE, L_PRESENT, L_WRITING, MEMBERS_SHEET, VOTES_SHEET)
 
 MAX_ROWS = 5000  # rows read from an input sheet (the office's own file, but still bounded)
 HEADER_SCAN = 40
@@ -94,7 +94,8 @@ def entries(path: Path) -> Entries | None:
     if found is None:
         return Entries(attendance, 0)
     top, cols = found
-    first_input = cols[fold(L_NEEDED)] + 1  # the votes or counts: every column right of the ballot's own
+    own = cols.get(fold(L_OFFICE), cols[fold(L_NEEDED)])  # the last column the ballot writes itself
+    first_input = own + 1  # the votes or counts: every column right of the ballot's own
     typed = sum(1 for r in range(top + 1, len(votes)) for c in range(first_input, len(votes[r]))
                 if text(at(votes, r, c)))
     return Entries(attendance, typed)

@@ -52,12 +52,15 @@ L_SHARE = "Tỷ lệ phiếu cần đạt"
 L_NEEDED = "Số phiếu cần đạt"
 L_YES = "Số phiếu đồng ý"
 L_NO = "Số phiếu không đồng ý"
+L_OFFICE = "Văn phòng vẫn trình (lý do)"
 # the columns the ballot writes (label, width), in order; everything but the inputs is locked
 MEMBER_COLUMNS = ((L_STT, 6), (L_NAME, 26), (L_POSITION, 40), (L_ROLE, 24), (L_PRESENT, 11), (L_WRITING, 14),
                   (L_NOTE, 28))
 MEMBER_FIXED = 4  # STT, name, position, role: written by the ballot; the rest is the office's
 VOTE_COLUMNS = ((L_STT, 6), (L_ID, 12), (L_AWARD_CODE, 10), (L_CANDIDATE, 28), (L_UNIT, 26), (L_AWARD, 26),
                 (L_SHARE, 10), (L_NEEDED, 10))
+# right of VOTE_COLUMNS, only on a ballot where the office puts a line through that fails a rule
+OFFICE_COLUMN = (L_OFFICE, 30)
 
 
 @dataclass
@@ -71,6 +74,7 @@ class Candidate:
     award_code: str
     award_name: str
     vote_percent: float  # % of the whole membership (the catalogue item's vote_percent)
+    office_reason: str = ""  # the line fails a rule; why the office still proposes it (printed beside it)
 
 
 @dataclass
@@ -152,6 +156,12 @@ def candidate_cells(position: int, candidate: Candidate, members: int) -> tuple:
     c = candidate
     return (position + 1, c.id, c.award_code, c.name, c.unit_name, c.award_name, percent_text(c.vote_percent),
             votes_needed(c.vote_percent, members))
+
+
+def fixed_columns(candidates: list[Candidate]) -> list[tuple[str, float]]:
+    """The votes sheet's columns left of the inputs: ``VOTE_COLUMNS``, and ``OFFICE_COLUMN`` when a
+    candidate is put through by the office."""
+    return list(VOTE_COLUMNS) + ([OFFICE_COLUMN] if any(c.office_reason for c in candidates) else [])
 
 
 def input_labels(campaign: Campaign, per_member: bool) -> list[str]:

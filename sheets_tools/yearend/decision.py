@@ -5,7 +5,8 @@ others in catalogue order); inside a list, individuals then collectives; inside 
 group per catalogue item (titles before forms); inside a group, people in Vietnamese name
 order (given name first) and collectives in Vietnamese alphabetical order.
 The lists are written by ``decision_xlsx.write_workbook`` and ``decision_docx.write_docx``
-(both with ``decision_files.write_all``); the texts both files share are here. Names come from
+(both with ``decision_files.write_all``), and attached to the decision documents (``documents``); the
+texts they share are here. Names come from
 units and are untrusted: ``clean`` makes them safe for both files.
 """
 from __future__ import annotations
@@ -80,11 +81,20 @@ class Group:
     def total(self) -> int | None:
         return None if self.money is None else self.money * len(self.awards)
 
+    @property
+    def label(self) -> str:
+        """``Danh hiệu "Lao động tiên tiến"``, or the form's name without "(cá nhân)"/"(tập thể)"."""
+        name = _SUBJECT_SUFFIX.sub("", normalize(self.item.name))
+        return f"Danh hiệu \"{name}\"" if self.item.kind == "title" else name
+
+    @property
+    def how_many(self) -> str:
+        """``12 cá nhân``."""
+        return f"{len(self.awards)} {SUBJECT_WORDS[self.awards[0].subject]}"
+
     def heading(self, number: int) -> str:
         """``1. Danh hiệu "Lao động tiên tiến" (12 cá nhân)``."""
-        name = _SUBJECT_SUFFIX.sub("", normalize(self.item.name))
-        what = f"Danh hiệu \"{name}\"" if self.item.kind == "title" else name
-        return f"{number}. {what} ({len(self.awards)} {SUBJECT_WORDS[self.awards[0].subject]})"
+        return f"{number}. {self.label} ({self.how_many})"
 
 
 @dataclass
@@ -177,10 +187,14 @@ def _sections(campaign: Campaign, by_subject: dict[str, dict[str, list[Award]]],
 
 
 # --- texts shared by both files ---------------------------------------------------------------
-def title_lines(campaign: Campaign, dlist: DecisionList, number: str = "", signed_on: date | None = None) -> list[str]:
-    """"DANH SÁCH", the subtitle and the "(Kèm theo ...)" line of one list."""
+def title_lines(campaign: Campaign, dlist: DecisionList, number: str = "", signed_on: date | None = None,
+                attached: str = "") -> list[str]:
+    """"DANH SÁCH", the subtitle and the "(Kèm theo ...)" line of one list (``attached`` in its place when
+    given: the list goes with another document, such as the office's submission)."""
     year = campaign.info.year
-    if dlist.decider == director(campaign):
+    if attached:
+        attached = f"({attached})"
+    elif dlist.decider == director(campaign):
         attached = f"(Kèm theo Quyết định số {clean(number) or '......'} {date_words(signed_on)} của {dlist.decider})"
     else:
         attached = f"(Kèm theo Tờ trình số ...... đề nghị {dlist.decider} khen thưởng)"

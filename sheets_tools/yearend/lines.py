@@ -22,13 +22,38 @@ Any form reaches the ballot, the tally and the decision lists, with no change he
      sheet in the master workbook;
    - ``LINE_ID_PREFIX``, optional: what starts its lines' ids (default ``"<id>:"``).
 
-``lines`` gathers the lines of every such form. A line is ``ok`` when it comes from the unit's
-latest accepted file and has no error; ``candidates`` are the ok lines whose catalogue item has a
-vote share (the ballot, ``award.make_ballot``); the tally keeps each vote by the line's ``id``;
-``award.decide`` lists the ok lines (those needing a vote once the council passed them).
+   - ``office_columns = [override_columns(FORM_ID, CHECK_SHEET)]``, with ``CHECK_SHEET`` the ``name``
+     it gives ``check_sheet``: the office's reasons typed there are read back by ``consolidate``.
+
+``lines`` gathers the lines of every such form. A line is ``ok`` when its file can carry it and it
+has no error, or the office still puts it through (below). ``candidates`` are the ok lines whose
+catalogue item has a vote share (the ballot, ``award.make_ballot``); the tally keeps each vote by the
+line's ``id``; ``award.decide`` lists the ok lines (those needing a vote once the council passed
+them). A line with an error reaches neither, whatever form it comes from, unless the office put it
+through.
+
+Which file carries a line (``Line.accepted_file``): every line comes from the unit's LATEST file of
+the form. That file carries its lines when it was accepted, and also when it was returned only for
+findings of the form's own rules (codes of the form's ``CODES``): those are exactly what
+``row_findings`` checks again now, each on its own row, so a line is judged on its own findings of
+today, and a returned file's clean lines are not held back by another line's problem (nor is a
+line the office puts through). A file returned for anything else (a cell the declaration refuses,
+a sheet or a column missing, another campaign's or form's file...) carries none of its lines: its
+rows are incomplete or cannot be trusted, and a re-check cannot tell, so the unit must send it
+again. A rule finding that names no row of the unit's file stops every line of the file.
+
+The office's override: the check sheet has a column ``OVERRIDE_LABEL`` where the office types why
+it still proposes a line that fails a rule, and a key column ``KEY_LABEL`` (``override_key``: the
+line's ``id`` and a short digest of the name it shows). ``consolidate`` reads the reasons back into
+the ledger (``store.office``, scope ``override_scope``); a reason counts only for that same line and
+the same person or collective (a unit that later sends another person on that row does not inherit
+it). The line is then ok for the ballot (the reason printed beside it) and the decision, and the
+check sheet says ``OVERRIDDEN``; a reason typed then removed puts the line back out. A file that
+carries none of its lines cannot be overridden.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Literal
@@ -36,13 +61,24 @@ from typing import Callable, Literal
 from sheets_tools.campaign.model import CatalogueItem
 from sheets_tools.core.findings import Finding
 from sheets_tools.core.records import Row
+from sheets_tools.core.text import fold
 from sheets_tools.formkit.declaration import get_form, load_forms
 from sheets_tools.formkit.plugins import Context, hook
+from sheets_tools.master.office import OfficeColumn, OfficeColumns
+from sheets_tools.store.ledger import Ledger, Submission
+from sheets_tools.store.office import entries as office_entries
 from sheets_tools.yearend.council import Candidate
+from sheets_tools.yearend.ties import order_candidates
 from sheets_tools.yearend.council import load as council_votes
 
 ROLE = "award_proposal"
-RETURNED = "Tệp đề nghị mới nhất của đơn vị bị trả lại (xem trang \"Vấn đề tồn đọng\")."
+RETURNED = ("Tệp đề nghị mới nhất của đơn vị bị trả lại vì lỗi nhập liệu hoặc cấu trúc (xem trang \"Vấn đề tồn "
+            "đọng\"); các đề nghị trong tệp chỉ được xét khi đơn vị gửi lại tệp đã sửa.")
+# the check sheet's columns the office fills: why it still proposes a line, the key of each row
+OVERRIDE_LABEL = "Văn phòng vẫn trình (ghi lý do)"
+KEY_LABEL = "Mã dòng"
+NAME_LABEL = "Họ và tên / Tên tập thể"
+PASSED, FAILED, OVERRIDDEN = "Đạt", "Chưa đạt", "Trình theo ý kiến Văn phòng"
 
 
 @dataclass
@@ -75,11 +111,27 @@ class Line:
 
     proposal: Proposal
     findings: list[Finding]
-    accepted_file: bool  # the line comes from the unit's latest accepted file
+    accepted_file: bool  # the unit's latest file carries its lines (see the module's docstring)
+    office_reason: str = ""  # why the office still proposes it, typed on the master's check sheet
+
+    @property
+    def errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def overridden(self) -> bool:
+        """The line fails a rule but the office puts it through (its file carries it)."""
+        return self.accepted_file and self.errors and bool(self.office_reason)
 
     @property
     def ok(self) -> bool:
-        return self.accepted_file and not any(f.severity == "error" for f in self.findings)
+        """On the ballot (when its item needs a vote) and in the decision."""
+        return self.accepted_file and (not self.errors or bool(self.office_reason))
+
+    @property
+    def status(self) -> str:
+        """What the check sheet says of it: ``PASSED``, ``OVERRIDDEN`` or ``FAILED``."""
+        return OVERRIDDEN if self.overridden else PASSED if self.ok else FAILED
 
     @property
     def name(self) -> str:
@@ -115,15 +167,25 @@ def read_lines(context: Context, form_id: str, row_findings: RowFindings, propos
         return out
     form = get_form(form_id)
     sheets = {s.key: s for s in form.sheets}
-    accepted = context.ledger.data_submission(form_id)
+    reasons = office_entries(context.ledger, override_scope(form_id))
     for unit, sub in context.ledger.current(form_id).items():
         rows = context.ledger.typed_rows(form, sub.id)
         found = row_findings(unit, rows, context)
+        carries = carries_lines(context.ledger, form_id, sub)
+        whole_file = [f for f in found if _row_number(f.cell) is None]
         for p in proposals(unit, rows, context):
             sheet = sheets[p.sheet]
             mine = [f for f in found if f.sheet == sheet.name and _row_number(f.cell) == p.row.row]
-            out.append(Line(p, mine, accepted.get(unit) is not None and accepted[unit].id == sub.id))
+            reason = (reasons.get(override_key(p)) or {}).get("reason") or ""
+            out.append(Line(p, mine + whole_file, carries, str(reason)))
     return out
+
+
+def carries_lines(ledger: Ledger, form_id: str, sub: Submission) -> bool:
+    """The file ``sub`` of ``form_id`` carries its lines: it was accepted, or returned only for findings of
+    the form's own rules (its ``CODES``, checked again on every line now)."""
+    rules = hook(form_id, "CODES") or {}
+    return all(f.code in rules for f in ledger.findings(sub.id) if f.severity == "error")
 
 
 def _row_number(cell: str | None) -> int | None:
@@ -131,16 +193,38 @@ def _row_number(cell: str | None) -> int | None:
     return int(digits) if digits else None
 
 
+# --- the office's override ---------------------------------------------------------------------------
+def override_scope(form_id: str) -> str:
+    """Where the office's reasons for ``form_id``'s lines are kept in the ledger (``store.office``)."""
+    return f"{form_id}.override"
+
+
+def override_columns(form_id: str, sheet: str) -> OfficeColumns:
+    """The column of ``form_id``'s check sheet (named ``sheet`` in the master) where the office types its
+    reason, read back by ``consolidate`` row by row (``override_key``)."""
+    return OfficeColumns(scope=override_scope(form_id), sheet=sheet, key_label=KEY_LABEL,
+                         columns=(OfficeColumn("reason", OVERRIDE_LABEL, "text"),))
+
+
+def override_key(p: Proposal) -> str:
+    """The key of a line's row on the check sheet: its ``id`` and a digest of the name it shows (any spelling
+    of the same name gives the same digest), so that a reason stays with the person or collective it was typed
+    beside."""
+    return f"{p.id}#{hashlib.sha1(fold(p.name).encode('utf-8')).hexdigest()[:6]}"
+
+
 def candidates(context: Context) -> list[Candidate]:
-    """The lines the council votes on: checked without error, for a title or form that needs a vote."""
+    """The lines the council votes on: ok (no error, or put through by the office, with its reason), for a
+    title or form that needs a vote."""
     out = []
     for line in lines(context):
         p, item = line.proposal, line.proposal.item
         if line.ok and item.vote_percent:
             unit = context.campaign.unit(p.unit)
             out.append(Candidate(id=p.id, subject=p.subject, name=line.name, unit_name=unit.name if unit else p.unit,
-                                 award_code=item.code, award_name=item.name, vote_percent=item.vote_percent))
-    return out
+                                 award_code=item.code, award_name=item.name, vote_percent=item.vote_percent,
+                                 office_reason=line.office_reason if line.overridden else ""))
+    return order_candidates(context, out)
 
 
 # --- the master's check sheet of one proposal form ---------------------------------------------------
@@ -150,19 +234,26 @@ Extra = tuple[str, float, Callable[[Line], str]]  # one more column: label, widt
 def check_sheet(m, context: Context, form_id: str, *, name: str | None = None, extra: Extra | None = None) -> None:
     """The checks of one proposal form in the master (every line, the rule it fails or "Đạt") and the
     council's result. ``name``: the sheet's (at most 31 characters; "Kiểm tra <form name>" by default);
-    ``extra``: a last column the form adds."""
+    ``extra``: one more column the form adds. The last two columns are the office's reason to still
+    propose a line (``OVERRIDE_LABEL``, typed by the office) and the line's key (``KEY_LABEL``), read back
+    by ``consolidate`` when the form declares ``override_columns``."""
     found = form_lines(context, form_id)
     if not found:
         return
     form = get_form(form_id)
     votes = council_votes(context.ledger) if context.ledger is not None else {}
-    cols = [("Mã đơn vị", 11), ("Tên đơn vị", 30), ("Đối tượng", 10), ("Họ và tên / Tên tập thể", 28),
+    cols = [("Mã đơn vị", 11), ("Tên đơn vị", 30), ("Đối tượng", 10), (NAME_LABEL, 28),
             ("Ngày sinh", 11), ("Danh hiệu, hình thức đề nghị", 30), ("Kết quả kiểm tra", 12),
             ("Vấn đề (căn cứ)", 70), ("Cần biểu quyết", 10), ("Kết quả biểu quyết", 26)]
     if extra is not None:
         cols.append(extra[:2])
+    reason_col = len(cols)
+    cols += [(OVERRIDE_LABEL, 30), (KEY_LABEL, 12)]
     ws = m.sheet(name or _sheet_name(form.name), "")
-    m.frame(ws, f"KẾT QUẢ KIỂM TRA HỒ SƠ {form.name.upper()} NĂM {m.year}", m.stamp(), [w for _, w in cols], 4)
+    m.frame(ws, f"KẾT QUẢ KIỂM TRA HỒ SƠ {form.name.upper()} NĂM {m.year}",
+            f"{m.stamp()}. Đề nghị chưa đạt mà Văn phòng vẫn trình: ghi lý do ở cột \"{OVERRIDE_LABEL}\" (ô nền "
+            "vàng) rồi chạy lại sheets-tools consolidate; xóa lý do thì đề nghị lại bị loại.",
+            [w for _, w in cols], 4)
     m.header(ws, [label for label, _ in cols])
     r = m.header_row
     for line in found:
@@ -173,18 +264,21 @@ def check_sheet(m, context: Context, form_id: str, *, name: str | None = None, e
             problems = f"{RETURNED}\n{problems}".strip()
         vote = votes.get(p.id)
         values = [p.unit, unit.name if unit else "", "Tập thể" if p.subject == "collective" else "Cá nhân", line.name,
-                  p.birth_date, p.item.name, "Đạt" if line.ok else "Chưa đạt"]
+                  p.birth_date, p.item.name, line.status]
         for c, value in enumerate(values):
             m.put(ws, r, c, value)
-        m.put(ws, r, 7, problems, "bad" if not line.ok else "wrap")
+        m.put(ws, r, 7, problems, "bad" if line.errors or not line.accepted_file else "wrap")
         m.put(ws, r, 8, f"{p.item.vote_percent:g}%" if p.item.vote_percent else "Không")
         m.put(ws, r, 9, vote.note if vote else "", "good" if vote and vote.passed else "wrap")
         if extra is not None:
             m.put(ws, r, 10, extra[2](line), "wrap")
+        m.put(ws, r, reason_col, line.office_reason, "input_text")
+        m.put(ws, r, reason_col + 1, override_key(p))
     ws.autofilter(m.header_row, 0, r, len(cols) - 1)
-    ok = sum(1 for x in found if x.ok)
-    ws.write_string(r + 2, 0, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {ok}; chưa đạt: {len(found) - ok}.",
-                    m.fmt["note"])
+    counts = {status: sum(1 for x in found if x.status == status) for status in (PASSED, OVERRIDDEN, FAILED)}
+    through = f" {OVERRIDDEN.lower()}: {counts[OVERRIDDEN]};" if counts[OVERRIDDEN] else ""
+    ws.write_string(r + 2, 0, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {counts[PASSED]};{through} "
+                              f"chưa đạt: {counts[FAILED]}.", m.fmt["note"])
 
 
 def _sheet_name(form_name: str) -> str:

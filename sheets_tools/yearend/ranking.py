@@ -1,6 +1,10 @@
 """Rank units inside their blocks: the office's checked score ("điểm thẩm định") where it has
-entered one, else the unit's self-score as the tool computed it; ties share a rank and are
-reported; each unit gets the band of its score (settings "band.*", as % of the block's standard).
+entered one, else the unit's self-score as the tool computed it; each unit gets the band of its score
+(settings "band.*", as % of the block's standard).
+
+Units of equal score are separated by the Law's principle (Điều 5, ``ties``): a unit whose January
+registration lists at least 70% women comes first; units still equal share a rank ("tied"). Each unit of
+an equal score says which rule placed it (``tie_rule``); ``tie_groups`` gives the ties of a block.
 
 The self-scores come from the form(s) declared with role "unit_scores", through their rules'
 ``unit_totals(context) -> dict[unit code, criteria.Totals]`` hook."""
@@ -13,6 +17,7 @@ from sheets_tools.campaign.criteria import Totals
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.formkit.plugins import Context, hook
 from sheets_tools.core.text import fold
+from sheets_tools.yearend.ties import RULE_STILL, RULE_WOMEN, women_unit
 
 CHECKED_SCOPE = "scoring.checked"
 ROLE = "unit_scores"
@@ -29,8 +34,9 @@ class Rank:
     checked: float | None = None
     remark: str = ""
     rank: int | None = None
-    tied: bool = False
+    tied: bool = False  # shares its rank with another unit of the block
     band: str = ""
+    tie_rule: str = ""  # of equal score with another unit: RULE_WOMEN (placed by it) or RULE_STILL (tied)
 
     @property
     def score(self) -> float | None:
@@ -64,8 +70,9 @@ def rankings(context: Context) -> dict[str, list[Rank]]:
                 unit=unit.code, name=unit.name, block=table.block, standard=table.standard_total,
                 self_total=own.total if own else None, checked=entry.get("checked"),
                 remark=entry.get("remark") or ""))
+        women = {u.code for u in campaign.units if women_unit(context, u.code)}
         for ranks in out.values():
-            _rank(ranks, campaign.yearend.band)
+            _rank(ranks, campaign.yearend.band, women)
         return out
     return context.once("ranking", load)
 
@@ -84,19 +91,33 @@ def unit_totals(context: Context) -> dict[str, Totals]:
     return out
 
 
-def _rank(ranks: list[Rank], band) -> None:
-    ranks.sort(key=lambda r: (r.score is None, -(r.score or 0), fold(r.name)))
-    previous, place = None, 0
-    for i, r in enumerate(ranks, start=1):
+def _rank(ranks: list[Rank], band, women: set[str]) -> None:
+    """Sort and rank one block: by score, then units at least 70% women first (``women``), then by name."""
+    ranks.sort(key=lambda r: (r.score is None, -(r.score or 0), r.unit not in women, fold(r.name)))
+    place = 0
+    for group in tie_groups(ranks, all_scored=True):
+        split = 0 < sum(r.unit in women for r in group) < len(group)
+        for i, r in enumerate(group):
+            if i == 0 or (split and r.unit not in women and group[i - 1].unit in women):
+                place = ranks.index(r) + 1
+            r.rank, r.band = place, band(r.percent)
+        for r in group:
+            r.tied = sum(o.rank == r.rank for o in group) > 1
+            r.tie_rule = "" if len(group) == 1 else RULE_STILL if r.tied else RULE_WOMEN
+
+
+def tie_groups(ranks: list[Rank], *, all_scored: bool = False) -> list[list[Rank]]:
+    """A block's ranked units grouped by equal score, in order: the ties (groups of two or more), or with
+    ``all_scored`` every scored unit's group, a unit alone in its own."""
+    groups: list[list[Rank]] = []
+    for r in ranks:
         if r.score is None:
             continue
-        if previous is None or abs(r.score - previous.score) > 1e-9:
-            place = i
+        if groups and abs(groups[-1][0].score - r.score) <= 1e-9:
+            groups[-1].append(r)
         else:
-            r.tied = previous.tied = True
-        r.rank = place
-        r.band = band(r.percent)
-        previous = r
+            groups.append([r])
+    return groups if all_scored else [g for g in groups if len(g) > 1]
 
 
 def block_leaders(context: Context, block: str) -> list[Rank]:

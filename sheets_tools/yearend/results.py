@@ -1,5 +1,8 @@
 """The council's result list (kết quả biểu quyết): one xlsxwriter workbook, grouped by award, signed by
-the chair; a second sheet lists the problems the tally found, if any."""
+the chair; a second sheet lists the problems the tally found, if any.
+
+Inside an award, results of equal "yes" votes follow the Law's principle (Điều 5, ``ties``): a woman, or a
+collective at least 70% women (January's registration), first; the note column says so."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +14,10 @@ from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.files import write_atomic
 from sheets_tools.core.findings import SEVERITY_LABELS
 from sheets_tools.excel import style
+from sheets_tools.formkit.plugins import Context
+from sheets_tools.store.ledger import LEDGER_FILE, Ledger
 from sheets_tools.yearend.council import Tally, VoteResult, chair, share_text
+from sheets_tools.yearend.ties import order_candidates, tie_notes
 
 RESULT_SHEET = "Kết quả biểu quyết"
 NOTES_SHEET = "Lưu ý kiểm phiếu"
@@ -20,14 +26,31 @@ _RESULT_COLUMNS = (("STT", 6), ("Họ và tên cá nhân, tên tập thể", 30)
                    ("Số phiếu không đồng ý", 11), ("Số phiếu cần đạt", 11), ("Kết quả", 12), ("Ghi chú", 40))
 
 
-def result_workbook(campaign: Campaign, result: Tally, path: Path) -> Path:
-    """Write the council's result list (kết quả biểu quyết) to ``path`` atomically; return the path."""
+def result_workbook(campaign: Campaign, result: Tally, path: Path, context: Context | None = None) -> Path:
+    """Write the council's result list (kết quả biểu quyết) to ``path`` atomically; return the path.
+
+    Ties of votes are ordered by January's registration, read through ``context`` (default: the
+    campaign's ledger, when it has one)."""
+    if context is None and (campaign.dir / LEDGER_FILE).exists():
+        with Ledger(campaign.dir) as ledger:
+            return result_workbook(campaign, result, path, Context(campaign, ledger))
+    ordered, notes = tie_order(context or Context(campaign), result.results)
+
     def write(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(str(tmp), style.WORKBOOK_OPTIONS)
-        _Result(wb, campaign, result).write()
+        _Result(wb, campaign, result, ordered, notes).write()
         wb.close()
 
     return write_atomic(Path(path), write)
+
+
+def tie_order(context: Context, results: list[VoteResult]) -> tuple[list[VoteResult], dict[int, str]]:
+    """The results with equal "yes" votes for the same award in the principle's order (women first), and
+    the words the note column adds for each of them (by ``id``)."""
+    def votes(v: VoteResult) -> int:
+        return v.yes
+
+    return order_candidates(context, results, votes), tie_notes(context, results, votes, "số phiếu đồng ý")
 
 
 def _groups(campaign: Campaign, results: list[VoteResult]) -> list[tuple[str, list[VoteResult]]]:
@@ -46,8 +69,10 @@ _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XI
 class _Result:
     """The result sheet (and the findings, if any) in one xlsxwriter workbook."""
 
-    def __init__(self, wb: xlsxwriter.Workbook, campaign: Campaign, result: Tally):
+    def __init__(self, wb: xlsxwriter.Workbook, campaign: Campaign, result: Tally, ordered: list[VoteResult],
+                 notes: dict[int, str]):
         self.wb, self.campaign, self.result = wb, campaign, result
+        self.ordered, self.ties = ordered, notes
         base = {"font_name": style.FONT, "font_size": style.SIZE, "valign": "vcenter", "text_wrap": True}
         self.f = style.add_formats(wb, {
             **style.HEADING_FORMATS, "title": {"bold": True, "align": "center", "font_size": style.TITLE_SIZE},
@@ -88,7 +113,7 @@ class _Result:
         ws.set_row(6, 48)
 
     def table(self, ws, r: int) -> int:
-        groups = _groups(self.campaign, self.result.results)
+        groups = _groups(self.campaign, self.ordered)
         for g, (award, results) in enumerate(groups):
             needed = results[0].needed
             head = f"{_ROMAN[g] if g < len(_ROMAN) else g + 1}. {award or '(không rõ danh hiệu)'} (cần {needed} phiếu)"
@@ -101,7 +126,8 @@ class _Result:
                 for c, x in ((3, v.yes), (4, v.no), (5, v.needed)):
                     ws.write_number(r, c, x, self.f["cell_c"])
                 ws.write_string(r, 6, "Đạt" if v.passed else "Không đạt", self.f["cell_c" if v.passed else "fail"])
-                ws.write_string(r, 7, v.note, self.f["cell"])
+                note = ". ".join(x for x in (v.note, self.ties.get(id(v), "")) if x)
+                ws.write_string(r, 7, note, self.f["cell"])
                 r += 1
         passed = sum(v.passed for v in self.result.results)
         total = len(self.result.results)

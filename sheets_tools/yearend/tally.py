@@ -4,7 +4,8 @@ against the thresholds of ``council``. Problems in the workbook are findings, ne
 The ballot is trusted for attendance and the votes only: each row is found by its candidate id among
 the proposal lines the ledger holds now (``lines.candidates``), and the award, its share, the name and
 the unit come from that line and the campaign's catalogue; the membership from the campaign. Every
-other cell must still be what the ballot wrote (``ballot_check``)."""
+other cell must still be what the ballot wrote (``ballot_check``), and a line the office puts through
+despite a failed rule must have been voted on with the reason the ledger holds now printed beside it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,9 +22,9 @@ from sheets_tools.formkit.declaration import ID_SHEET
 from sheets_tools.yearend import ballot_check
 from sheets_tools.yearend.ballot_read import Book, Rows, at, header, ref, text
 from sheets_tools.yearend.council import (
-    KIND, L_AWARD, L_CANDIDATE, L_ID, L_NAME, L_NEEDED, L_NO, L_PRESENT, L_WRITING, L_YES, MEMBERS_SHEET, NO,
-    VOTE_COLUMNS, VOTES_SHEET, YES, Candidate, Tally, VoteResult, fraction, percent_text, quorum_needed, share_text,
-    votes_needed)
+    KIND, L_AWARD, L_CANDIDATE, L_ID, L_NAME, L_NEEDED, L_NO, L_OFFICE, L_PRESENT, L_WRITING, L_YES, MEMBERS_SHEET,
+    NO, VOTE_COLUMNS, VOTES_SHEET, YES, Candidate, Tally, VoteResult, fraction, percent_text, quorum_needed,
+    share_text, votes_needed)
 
 
 class _Reading:
@@ -151,6 +152,7 @@ class _Columns:
     yes: int | None = None
     no: int | None = None
     member_cols: dict[str, int] = field(default_factory=dict)  # folded member name -> column
+    office: int | None = None  # the office's reasons (``council.OFFICE_COLUMN``), on a ballot that has them
 
 
 def _votes_columns(rows: Rows, reading: _Reading) -> _Columns | None:
@@ -164,15 +166,17 @@ def _votes_columns(rows: Rows, reading: _Reading) -> _Columns | None:
     top, labels = found
     counts = fold(L_YES) in labels and fold(L_NO) in labels
     inputs = [L_YES, L_NO] if counts else [m.name for m in reading.campaign.council]
-    if not ballot_check.header_row(rows, top, [label for label, _ in VOTE_COLUMNS] + inputs, VOTES_SHEET,
-                                   reading.add):
+    fixed = [label for label, _ in VOTE_COLUMNS] + ([L_OFFICE] if fold(L_OFFICE) in labels else [])
+    if not ballot_check.header_row(rows, top, fixed + inputs, VOTES_SHEET, reading.add):
         reading.refused = True
         return None
     cols = _Columns(top, labels[fold(L_ID)], labels[fold(L_CANDIDATE)])
+    if len(fixed) > len(VOTE_COLUMNS):
+        cols.office = labels[fold(L_OFFICE)]
     if counts:
         cols.yes, cols.no = labels[fold(L_YES)], labels[fold(L_NO)]
     else:
-        cols.member_cols = {fold(name): len(VOTE_COLUMNS) + j for j, name in enumerate(inputs)}
+        cols.member_cols = {fold(name): len(fixed) + j for j, name in enumerate(inputs)}
     return cols
 
 
@@ -201,7 +205,7 @@ def _votes(rows: Rows, cols: _Columns, reading: _Reading, out: Tally) -> list[Vo
     lost = any(f.code in ("council.no_id", "council.unknown_candidate") for f in reading.findings)
     for cid, c in reading.candidates.items():
         if cid not in seen and not lost:  # (a row that lost its id may be the candidate's: reported already)
-            reading.add("council.not_on_ballot", sheet=VOTES_SHEET, name=c.name, unit=c.unit_name,
+            reading.add("council.not_on_ballot", sheet=VOTES_SHEET, name=c.name, unit_name=c.unit_name,
                         award=c.award_name)
     return results
 
@@ -211,11 +215,14 @@ def _row_result(rows: Rows, r: int, cols: _Columns, reading: _Reading, out: Tall
     percent = fraction(c.vote_percent)
     needed = votes_needed(percent, out.members)
     changed = ballot_check.candidate_row(rows, r, cols.top, c, out.members, reading.add)
+    changed += _office_reason(rows, r, cols, reading, c)
     if changed:  # not tallied: the council did not vote on what the ledger holds
+        cells = [x for x in changed if x]
+        where = f"ô {', '.join(cells)} trên phiếu khác với hồ sơ đề nghị đã ghi nhận" if cells else \
+            "lý do Văn phòng vẫn trình chưa có trên phiếu"
         return VoteResult(candidate_id=c.id, name=c.name, unit_name=c.unit_name, award_code=c.award_code,
                           award_name=c.award_name, yes=0, no=0, needed=needed, passed=False,
-                          note=f"Không kiểm phiếu: ô {', '.join(changed)} trên phiếu khác với hồ sơ đề nghị đã "
-                               "ghi nhận (xem lỗi)")
+                          note=f"Không kiểm phiếu: {where} (xem lỗi)")
     before = len(reading.findings)
     counted = _counts(rows, r, cols, reading, out) if cols.yes is not None else _per_member(rows, r, cols, reading)
     yes, no, blank = counted
@@ -229,6 +236,24 @@ def _row_result(rows: Rows, r: int, cols: _Columns, reading: _Reading, out: Tall
     passed, note = _judge(out, yes, needed, percent, row_errors)
     return VoteResult(candidate_id=c.id, name=c.name, unit_name=c.unit_name, award_code=c.award_code,
                       award_name=c.award_name, yes=yes, no=no, needed=needed, passed=passed, note=note)
+
+
+def _office_reason(rows: Rows, r: int, cols: _Columns, reading: _Reading, c: Candidate) -> list[str]:
+    """A line the office puts through must have been voted on with its reason printed beside it: the cell
+    that differs from the reason recorded now (or "" when the ballot has no such column), else []. A reason
+    on the ballot for a line that no longer needs one (it now passes its checks) changes nothing."""
+    if not c.office_reason:
+        return []
+    if cols.office is None:
+        reading.add("council.not_on_ballot", sheet=VOTES_SHEET, name=c.name, unit_name=c.unit_name, award=c.award_name)
+        return [""]
+    actual = text(at(rows, r, cols.office))
+    if actual == c.office_reason:
+        return []
+    cell = ref(r, cols.office)
+    reading.add("council.cell_changed", sheet=VOTES_SHEET, cell=cell, value=actual or ballot_check.EMPTY,
+                expected=c.office_reason, label=L_OFFICE, row=r + 1, name=c.name)
+    return [cell]
 
 
 def _counts(rows: Rows, r: int, cols: _Columns, reading: _Reading, out: Tally) -> tuple[int, int, bool]:

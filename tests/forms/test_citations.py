@@ -187,8 +187,17 @@ def test_sample_catalogue_cites_the_law_its_votes_and_its_money(tmp_path):
         assert items[name]["Căn cứ pháp lý"].startswith(f"{article} {LAW}"), (name, items[name])
     assert items["Cờ thi đua của Chính phủ"]["Tỷ lệ phiếu cần đạt (%)"] == 80
     assert items["Chiến sĩ thi đua cơ sở"]["Tỷ lệ phiếu cần đạt (%)"] == 80
-    # a multiple not checked against the decree stays marked
-    assert "chưa được đối chiếu" in items["Bằng khen của Chủ tịch UBND tỉnh (cá nhân)"]["Căn cứ pháp lý"]
+    # each row names the source of its vote share and multiple; a multiple not checked stays marked
+    figures = {name: r["Căn cứ tỷ lệ phiếu, hệ số tiền thưởng"] or "" for name, r in items.items()}
+    for name, row in items.items():
+        if row["Tỷ lệ phiếu cần đạt (%)"]:
+            assert "Điều 30 Nghị định số 98/2023/NĐ-CP" in figures[name], name
+        if row["Hệ số tiền thưởng"]:
+            assert "mức tiền thưởng của Nghị định số 98/2023/NĐ-CP" in figures[name], name
+    assert "chưa được đối chiếu" in figures["Bằng khen của Chủ tịch UBND tỉnh (cá nhân)"]
+    assert "chưa được đối chiếu" in figures["Cờ thi đua của Chính phủ"]
+    assert "chưa được đối chiếu" not in figures["Lao động tiên tiến"]
+    assert "152/2025" not in " ".join(figures.values())  # the 2024 sample cites the decree of its time
     meaning = {r["Khóa"]: r["Ý nghĩa"] for r in _rows(folder / "campaign.xlsx", "Cài đặt")}
     salary, decree = meaning["base_salary"], meaning["decree"]
     assert "2.340.000" in salary and "Nghị định số 73/2024/NĐ-CP" in salary

@@ -218,20 +218,28 @@ def test_cstd_tinh_history_missing_a_past_year(camp):
     past_cstdcs(camp, THU, 2022)
     result = proposed(camp, [province(), this_year()])
     f = cited(result, "proposal.history_missing", col(IND, "title"))
+    # either run of three years counts (setting "history_window"): the missing years of each are named
+    assert f.message == message("proposal.history_missing", what=who(THU), award=CSTD_TINH,
+                                need="3 năm liên tục đạt \"Chiến sĩ thi đua cơ sở\"", missing=CSTDCS,
+                                years="2023 (tính các năm 2022-2024) hoặc năm 2021, 2023 (tính các năm 2021-2023)",
+                                basis=basis(camp, CSTD_TINH))
+    assert codes(result) == ["proposal.history_missing"]
+    this_run = with_setting(camp, "history_window", "năm nay")
+    f = cited(proposed(this_run, [province(), this_year()]), "proposal.history_missing")
     assert f.message == message("proposal.history_missing", what=who(THU), award=CSTD_TINH,
                                 need="3 năm liên tục đạt \"Chiến sĩ thi đua cơ sở\"", missing=CSTDCS, years="2023",
                                 basis=basis(camp, CSTD_TINH))
-    assert codes(result) == ["proposal.history_missing"]
 
 
 def test_cstd_tinh_needs_this_years_cstdcs_in_the_same_file(camp):
     past_cstdcs(camp, THU, 2022, 2023)
-    f = cited(proposed(camp, [province()]), "proposal.history_missing")
+    this_run = with_setting(camp, "history_window", "năm nay")  # the run ending this year only
+    f = cited(proposed(this_run, [province()]), "proposal.history_missing")
     assert f.message == message("proposal.history_missing", what=who(THU), award=CSTD_TINH,
                                 need="3 năm liên tục đạt \"Chiến sĩ thi đua cơ sở\"", missing=CSTDCS, years="2024",
                                 basis=basis(camp, CSTD_TINH))
     # someone else's CSTĐCS this year does not count for her
-    assert codes(proposed(camp, [province(), person(NAM, CSTDCS, rating=HTXS)])) == ["proposal.history_missing"]
+    assert codes(proposed(this_run, [province(), person(NAM, CSTDCS, rating=HTXS)])) == ["proposal.history_missing"]
 
 
 def test_cstd_tinh_without_any_history(camp):
@@ -242,7 +250,7 @@ def test_cstd_tinh_without_any_history(camp):
 def test_history_of_another_person_with_the_same_name_does_not_count(camp):
     past_cstdcs(camp, {**THU, "birth_date": date(1979, 7, 9)}, 2022, 2023)
     f = cited(proposed(camp, [province(), this_year()]), "proposal.history_missing")
-    assert "năm 2022, 2023." in f.message
+    assert "năm 2022, 2023 (tính các năm 2022-2024) hoặc năm 2021, 2022, 2023 (tính" in f.message
 
 
 # --- collectives ----------------------------------------------------------------------------------------
@@ -250,7 +258,8 @@ def test_ttldtt_needs_its_share_of_ldtt_members(camp):
     result = proposed(camp, teams=[team("Tổ Tổng hợp", ldtt_members=6)])
     f = cited(result, "proposal.ldtt_share", col(COL, "ldtt_members"))
     assert f.message == message("proposal.ldtt_share", what=of("Tổ Tổng hợp"), value=6, members=10, share="60,0%",
-                                need="70", setting="ttldtt_ldtt_percent", award=TTLDTT, basis=basis(camp, TTLDTT))
+                                need="từ 70% trở lên", setting="ttldtt_ldtt_percent", award=TTLDTT,
+                                basis=basis(camp, TTLDTT))
     assert codes(result) == ["proposal.ldtt_share"]
     assert proposed(camp, teams=[team("Tổ Tổng hợp", ldtt_members=7)]).findings == []  # exactly 70%
 
@@ -262,7 +271,8 @@ def test_ttldtt_share_follows_the_setting(camp):
     stricter = with_setting(camp, "ttldtt_ldtt_percent", 80)
     f = cited(proposed(stricter, teams=[team("Tổ Tổng hợp", ldtt_members=7)]), "proposal.ldtt_share")
     assert f.message == message("proposal.ldtt_share", what=of("Tổ Tổng hợp"), value=7, members=10, share="70,0%",
-                                need="80", setting="ttldtt_ldtt_percent", award=TTLDTT, basis=basis(camp, TTLDTT))
+                                need="từ 80% trở lên", setting="ttldtt_ldtt_percent", award=TTLDTT,
+                                basis=basis(camp, TTLDTT))
 
 
 def excellent(**more) -> dict:
@@ -277,7 +287,8 @@ def test_ttldxs_needs_its_share_of_ldtt_members(camp):
     result = proposed(camp, teams=[excellent(ldtt_members=6)])
     f = cited(result, "proposal.ldtt_share", col(COL, "ldtt_members"))
     assert f.message == message("proposal.ldtt_share", what=of("Tổ Hành chính"), value=6, members=10, share="60,0%",
-                                need="70", setting="ttldxs_ldtt_percent", award=TTLDXS, basis=basis(camp, TTLDXS))
+                                need="từ 70% trở lên", setting="ttldxs_ldtt_percent", award=TTLDXS,
+                                basis=basis(camp, TTLDXS))
     assert codes(result) == ["proposal.ldtt_share"]
     # the TTLĐTT setting does not change the TTLĐXS share
     other = with_setting(camp, "ttldtt_ldtt_percent", 50)
@@ -372,6 +383,10 @@ def test_cstdcs_ratio_cap(camp):
                                 "đề nghị", count=2, limit=1, setting="cstdcs_cap_percent")
     assert codes(result) == ["proposal.ratio_cap"]
     assert proposed(capped, four[:3]).findings == []
+    # every line past the cap is refused, not only the first (each line reaches the council on its own)
+    none_allowed = proposed(with_setting(camp, "cstdcs_cap_percent", 25), four)  # 25% of 2 LĐTT: none
+    assert [f.cell for f in none_allowed.findings if f.code == "proposal.ratio_cap"] == [
+        col(IND, "title", 2), col(IND, "title", 3)]
 
 
 def test_ttldxs_ratio_cap(camp):
@@ -396,7 +411,7 @@ def scores_of(camp, unit: str, scores: dict, tmp: Path) -> None:
 def test_flag_without_any_ranking(camp):
     result = proposed(camp, teams=[team("Văn phòng Sở", CO)])
     f = cited(result, "proposal.no_ranking", col(COL, "title"))
-    assert f.severity == WARNING
+    assert f.severity == ERROR and result.status == "rejected"  # an ineligible line never goes on a warning
     assert f.message == message("proposal.no_ranking", what=of("Văn phòng Sở"), award=CO, basis=basis(camp, CO))
     assert codes(result) == ["proposal.no_ranking"]
 
@@ -546,7 +561,7 @@ def test_initiative_the_council_has_not_decided_yet(camp):
     initiatives(camp, [{"title": OWN, "authors": "Trần Văn Nam"}])
     result = proposed(camp, [person(NAM, CSTDCS, initiative=OWN)])
     f = cited(result, "proposal.initiative_undecided", col(IND, "initiative"))
-    assert f.severity == WARNING
+    assert f.severity == ERROR and result.status == "rejected"  # the initiative is the title's only basis
     assert f.message == message("proposal.initiative_undecided", what=who(NAM), kind="sáng kiến", title=OWN,
                                 award=CSTDCS, basis=basis(camp, CSTDCS))
     assert codes(result) == ["proposal.initiative_undecided"]

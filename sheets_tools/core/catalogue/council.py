@@ -32,7 +32,7 @@ CODES: dict[str, Code] = {
         "sửa); dòng này không được kiểm phiếu. Hãy lập phiếu mới theo các đề nghị hiện hành "
         "(\"sheets-tools council ballot --new\")."),
     "council.not_on_ballot": Code(
-        WARNING, "Đề nghị \"{award}\" cho \"{name}\" ({unit}) chưa có trên tệp biểu quyết (hồ sơ đến hoặc được "
+        WARNING, "Đề nghị \"{award}\" cho \"{name}\" ({unit_name}) chưa có trên tệp biểu quyết (hồ sơ đến hoặc được "
         "sửa sau khi lập phiếu), nên Hội đồng chưa biểu quyết và đề nghị này chưa được đưa vào danh sách khen "
         "thưởng. Hãy lập phiếu mới (\"sheets-tools council ballot --new\") để Hội đồng biểu quyết."),
     "council.nobody_present": Code(
