@@ -11,8 +11,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from sheets_tools.campaign.model import email_list
+from sheets_tools.core.text import fold
 
 Security = Literal["ssl", "starttls", "none"]
+YES, NO = ("có", "co", "x", "yes", "true", "1"), ("không", "khong", "no", "false", "0", "")
 DEFAULT_PORTS = {"smtp": {"ssl": 465, "starttls": 587, "none": 25}, "imap": {"ssl": 993, "starttls": 143, "none": 143}}
 
 # (key in campaign.xlsx, default, meaning shown beside it), appended to the settings sheet
@@ -32,13 +34,14 @@ MAIL_SETTINGS = [
     ("imap.folder", "INBOX", "Thư mục của hộp thư chứa hồ sơ gửi về (INBOX là hộp thư đến)"),
     ("mail.delay_s", 2, "Số giây nghỉ giữa hai thư khi gửi hàng loạt (tránh bị máy chủ chặn)"),
     ("mail.max_per_run", "", "Số thư gửi tối đa mỗi lần chạy lệnh gửi (để trống: không giới hạn)"),
+    ("mail.receipt", "không", "Gửi thư báo \"đã nhận\" cho đơn vị khi biểu mẫu gửi về hợp lệ (có/không)"),
 ]
 
 # setting key -> field of MailSettings
 FIELDS = {"smtp.host": "smtp_host", "smtp.port": "smtp_port", "smtp.security": "smtp_security",
           "smtp.user": "smtp_user", "mail.from": "sender", "imap.host": "imap_host", "imap.port": "imap_port",
           "imap.security": "imap_security", "imap.user": "imap_user", "imap.folder": "imap_folder",
-          "mail.delay_s": "delay_s", "mail.max_per_run": "max_per_run"}
+          "mail.delay_s": "delay_s", "mail.max_per_run": "max_per_run", "mail.receipt": "receipt"}
 KEYS = {field: key for key, field in FIELDS.items()}
 
 
@@ -57,6 +60,17 @@ class MailSettings(BaseModel):
     imap_folder: str = "INBOX"
     delay_s: float = Field(2, ge=0, le=600)
     max_per_run: int | None = Field(None, gt=0)
+    receipt: bool = False  # a receipt mail for every accepted file
+
+    @field_validator("receipt", mode="before")
+    @classmethod
+    def _yes_no(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            word = fold(v.strip())
+            if word in YES or word in NO:
+                return word in YES
+            raise ValueError("ghi \"có\" hoặc \"không\"")
+        return v
 
     @field_validator("smtp_security", "imap_security", mode="before")
     @classmethod
@@ -78,7 +92,7 @@ class MailSettings(BaseModel):
     @classmethod
     def from_settings(cls, settings: dict[str, str]) -> "MailSettings":
         data = {field: str(settings[key]).strip().replace(",", ".") if field == "delay_s" else str(settings[key]).strip()
-                for key, field in FIELDS.items() if str(settings.get(key) or "").strip()}
+                for key, field in FIELDS.items() if str(_blank_none(settings.get(key))).strip()}
         return cls.model_validate(data)
 
     @property
@@ -88,6 +102,11 @@ class MailSettings(BaseModel):
     @property
     def imap_port_or_default(self) -> int:
         return self.imap_port or DEFAULT_PORTS["imap"][self.imap_security]
+
+
+def _blank_none(value: Any) -> Any:
+    """An empty cell is None or ""; a 0 typed in a cell is a value (no pause between messages)."""
+    return "" if value is None else value
 
 
 def mail_settings(settings: dict[str, str]) -> MailSettings:

@@ -20,7 +20,8 @@ from sheets_tools.store import backup, guard
 SAMPLE = "daklak-2024"
 # the commands that write to the ledger (by their names under the group): a copy is taken before they run;
 # "decision" only with a decision number (it then records the awards in the history)
-LEDGER_WRITERS = {("collect",), ("consolidate",), ("council", "tally"), ("history", "import"), ("decision",)}
+LEDGER_WRITERS = {("collect",), ("consolidate",), ("council", "tally"), ("history", "import"), ("decision",), ("send",),
+                  ("fetch",)}
 
 
 def load_campaign(directory: Path) -> campaign_mod.Campaign:

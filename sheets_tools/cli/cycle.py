@@ -134,7 +134,7 @@ def remind_cmd(directory: Path, form_ids: tuple[str, ...], today) -> None:
 @click.option("--no-feedback", is_flag=True, help="Không ghi tệp phản hồi cho đơn vị.")
 @friendly
 def collect_cmd(directory: Path, paths: tuple[Path, ...], as_json: bool, no_feedback: bool) -> None:
-    """Nhận các tệp đơn vị gửi về (tệp, thư mục, thư .eml): kiểm tra, ghi sổ, viết phản hồi."""
+    """Nhận các tệp đơn vị gửi về (tệp, thư mục, thư .eml hoặc .msg): kiểm tra, ghi sổ, viết phản hồi."""
     result = collect(load_campaign(directory), list(paths), feedback=not no_feedback)
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else format_files(result))
 
@@ -190,11 +190,17 @@ def status_cmd(directory: Path, as_json: bool, today) -> None:
 
 @main.command("demo", epilog="Ví dụ: sheets-tools demo demo-2024")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-mail", is_flag=True, help="Không chạy máy chủ thư thử nghiệm trên máy này: thư chỉ lập thành "
+              "thư nháp .eml, hồ sơ nhận từ thư mục.")
 @friendly
-def demo_cmd(directory: Path) -> None:
-    """Chạy thử cả quy trình trên đợt mẫu daklak-2024 với các tệp trả lời mô phỏng."""
+def demo_cmd(directory: Path, no_mail: bool) -> None:
+    """Chạy thử cả quy trình trên đợt mẫu daklak-2024 với các tệp trả lời mô phỏng.
+
+    Nếu chạy được máy chủ thư thử nghiệm trên máy này (gửi thư: aiosmtpd; hộp thư: Dovecot), biểu mẫu, thư
+    phản hồi và thư nhắc được gửi qua máy chủ gửi thư, hồ sơ được nhận từ hộp thư; các máy chủ dừng khi xong.
+    """
     try:
-        result = run_demo(directory, echo=click.echo)
+        result = run_demo(directory, echo=click.echo, mail=not no_mail)
     except DemoError as exc:
         raise UserError(str(exc)) from exc
     click.echo(result.status_text)

@@ -5,13 +5,15 @@ A bad file never stops the run: it becomes a rejected result with findings.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from sheets_tools.campaign.model import CAMPAIGN_FILE, Campaign
+from sheets_tools.campaign.model import CAMPAIGN_FILE, Campaign, Unit
 from sheets_tools.core.files import campaign_lock
+from sheets_tools.core.findings import Finding, finding
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.collection.gather import NOT_RECEIVED, gather
 from sheets_tools.collection.restore import restore_feedback
@@ -56,8 +58,11 @@ class CollectResult:
         return out
 
 
-def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True) -> CollectResult:
-    """Take files, folders and .eml messages in; record them in the campaign's ledger."""
+def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
+            senders: bool = False) -> CollectResult:
+    """Take files, folders and .eml messages in; record them in the campaign's ledger. With ``senders``
+    (mail fetched from the office's mailbox), each mail's sender is checked against the units' addresses
+    (``sender_findings``)."""
 
     out = CollectResult()
     with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
@@ -74,6 +79,10 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True)
                 out.files.append(_duplicate(incoming, known, ledger))
                 continue
             result = item if isinstance(item, FileResult) else check_file(item, campaign, context)
+            if senders and (noted := sender_findings(campaign, result)):
+                result.findings.extend(noted)
+                if not isinstance(item, FileResult):  # intake's notes: a rebuild reads the file again with them
+                    incoming.notes.extend(noted)
             collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
             if feedback and result.findings:
                 collected.feedback = write_feedback(campaign, result, context)
@@ -137,6 +146,40 @@ def _add_cross_unit(campaign: Campaign, ledger: Ledger, out: CollectResult) -> l
                 if by_unit.get(r.unit_code) and c.submission_id is not None:
                     changed.append(c)
     return changed
+
+
+def unit_addresses(campaign: Campaign) -> dict[str, list[Unit]]:
+    """Each unit's e-mail address (a cell may hold several: "a@x; b@y"), in lower case -> its units."""
+    out: dict[str, list[Unit]] = {}
+    for unit in campaign.units:
+        for address in re.split(r"[,;]", unit.email or ""):
+            if address.strip():
+                out.setdefault(address.strip().lower(), []).append(unit)
+    return out
+
+
+def sender_findings(campaign: Campaign, result: FileResult) -> list[Finding]:
+    """The sender of a mailed file against the unit its workbook names: another unit's address is a warning
+    naming both units; an address of no unit is reported (with the unit's own addresses, when known). The
+    office's own address (a return the office forwarded to itself) is not checked."""
+    sender = result.incoming.sender
+    office = {a.strip().lower() for a in (campaign.info.office_email, campaign.settings.get("mail.from") or "") if a}
+    if not sender or sender in office:
+        return []
+    owners = unit_addresses(campaign).get(sender, [])
+    unit = campaign.unit(result.unit_code) if result.unit_code else None
+    where = {"file": result.incoming.source, "value": sender, "sender": sender, "unit": result.unit_code}
+    if not owners:
+        known = f" (địa chỉ đã đăng ký của {_label(unit)}: {unit.email})" if unit and unit.email else ""
+        return [finding("fetch.sender_unknown", known=known, **where)]
+    if unit is not None and unit not in owners:
+        return [finding("fetch.sender_other_unit", sender_unit=" và ".join(_label(o) for o in owners),
+                        unit_label=_label(unit), **where)]
+    return []
+
+
+def _label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.code})"
 
 
 def _not_received(result: FileResult) -> bool:

@@ -1,45 +1,38 @@
-"""Gather returned files: every file under the given folders, and the workbooks attached to .eml
-messages (with the date the unit sent them), as Incoming; a document that travels with a
-workbook (a report's narrative) is kept beside it, never read as a form.
+"""Gather returned files: every file under the given folders, and the workbooks attached to mails saved
+as files (``.eml``, Outlook's ``.msg``: ``mail_files``, with the date the unit sent them), as Incoming; a
+document that travels with a workbook (a report's narrative) is kept beside it, never read as a form.
 
-Nothing a unit sends can stop the run: a mail the parser cannot take (nested a thousand times,
-damaged) is one rejected file. Only regular files are opened (a FIFO, a device or a folder named
+Nothing a unit sends can stop the run. Only regular files are opened (a FIFO, a device or a folder named
 like a workbook is refused before any read), a link inside a folder is not followed out of it, and
 a date from another computer's clock that lies in the future is replaced by the moment of collection.
 """
 from __future__ import annotations
 
-import email
 import os
-import re
 import stat
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from email import policy
-from email.message import Message
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sheets_tools.core.findings import Finding, finding
-from sheets_tools.core.records import OFFICE_TZ, Document, FileResult, Incoming
-from sheets_tools.core.text import clean, strip_controls
-from sheets_tools.excel.sniff import OLE_MAGIC, SPREADSHEET_EXTENSIONS, sniff
+from sheets_tools.collection.mail_files import (DOCUMENT_EXTENSIONS, MAIL_EXTENSIONS, MailFacts, dated, is_document,
+                                                mail_facts, mail_sender, read_mail, read_msg)
+from sheets_tools.core.findings import finding
+from sheets_tools.core.records import Document, FileResult, Incoming
+from sheets_tools.core.text import strip_controls
+from sheets_tools.excel.sniff import SPREADSHEET_EXTENSIONS
 
-# documents that travel with a workbook (a report's narrative): kept beside it, never read as a form
-DOCUMENT_EXTENSIONS = (".doc", ".docx", ".odt", ".pdf", ".rtf")
+# the names other stages take from here
+__all__ = ["gather", "NOT_RECEIVED", "FILE_LIKE_EXTENSIONS", "DOCUMENT_EXTENSIONS", "MailFacts", "dated",
+           "mail_facts", "mail_sender", "read_mail"]
+
 # a folder with such a name is refused, not walked: it stands where a workbook or a mail is expected
-FILE_LIKE_EXTENSIONS = SPREADSHEET_EXTENSIONS + (".eml",)
-# a mail holds parts in parts (a forward of a forward ...): deeper or bigger than this, it is refused
-MAX_MAIL_DEPTH = 20
-MAX_MAIL_PARTS = 1000
-# a mail or file dated later than this after its collection comes from a wrong clock: dated at collection
-FUTURE_SLACK = timedelta(days=1)
+FILE_LIKE_EXTENSIONS = SPREADSHEET_EXTENSIONS + MAIL_EXTENSIONS
 # findings on a path of the operator's own disk: nothing was received, nothing is recorded
 NOT_RECEIVED = frozenset({"file.unreadable", "file.not_regular", "file.link_outside"})
 
 
 def gather(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Incoming | FileResult]:
-    """Every file under ``paths`` (files, folders, .eml messages) as Incoming, or a FileResult
+    """Every file under ``paths`` (files, folders, .eml and .msg mails) as Incoming, or a FileResult
     carrying a file-level finding when there is nothing to read. Paths in or under ``exclude``
     (e.g. the campaign's own folders) are left out. A path given here is the operator's choice
     (a link is followed); inside a folder, links leading out of it are refused."""
@@ -53,18 +46,14 @@ def gather(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Inco
         else:  # a file, a missing path, or something that is not a regular file: _from_path says which
             entries.append(path)
     files = [e for e in entries if isinstance(e, Path)]
-    with_workbooks = {f.parent for f in files if not _is_document(f.name)}
+    with_workbooks = {f.parent for f in files if not is_document(f.name)}
     for entry in entries:
         if isinstance(entry, FileResult):
             yield entry
-        elif _is_document(entry.name) and entry.parent in with_workbooks:
+        elif is_document(entry.name) and entry.parent in with_workbooks:
             continue  # travels with the workbooks of its folder (Incoming.documents)
         else:
             yield from _from_path(entry)
-
-
-def _is_document(name: str | None) -> bool:
-    return bool(name) and name.lower().endswith(DOCUMENT_EXTENSIONS)
 
 
 def _file_like(name: str) -> bool:
@@ -85,7 +74,7 @@ def _folder_documents(path: Path) -> list[Document]:
     except OSError:
         return []
     return [Document(name=p.name, path=p) for p in siblings
-            if _is_document(p.name) and not _skipped(p.name) and _regular_entry(p)]
+            if is_document(p.name) and not _skipped(p.name) and _regular_entry(p)]
 
 
 def _regular_entry(path: Path) -> bool:
@@ -225,7 +214,10 @@ def _from_path(path: Path) -> Iterator[Incoming | FileResult]:
     now = datetime.now()
     mtime = _timestamp(info.st_mtime)
     if path.suffix.lower() == ".eml":
-        yield from _from_eml(path, data, mtime, now)
+        yield from read_mail(data, path, mtime, now)
+        return
+    if path.suffix.lower() == ".msg":
+        yield from read_msg(data, path, mtime, now)
         return
     received, notes = dated(mtime, now, str(path))
     yield Incoming(name=strip_controls(path.name), data=data, source=str(path), received_at=received, notes=notes,
@@ -236,131 +228,4 @@ def _timestamp(seconds: float) -> datetime | None:
     try:
         return datetime.fromtimestamp(seconds)
     except (OverflowError, OSError, ValueError):
-        return None
-
-
-def dated(found: datetime | None, now: datetime, source: str) -> tuple[datetime, list[Finding]]:
-    """The receiving date of a file: ``found`` (a mail's Date, a file's modification time), unless it
-    lies more than a day after ``now`` (another computer's clock): then ``now``, with a warning, so that
-    the unit's later correction still supersedes it."""
-    if found is not None and found <= now + FUTURE_SLACK:
-        return found, []
-    shown = found.strftime("%d/%m/%Y %H:%M") if found is not None else "không đọc được"
-    return now, [finding("file.date_future", file=source, value=shown, found=shown,
-                         used=now.strftime("%d/%m/%Y %H:%M"))]
-
-
-@dataclass
-class _Attachment:
-    number: int
-    name: str | None
-    when: datetime | None
-    payload: bytes
-
-
-class _TooDeep(Exception):
-    """A mail nested deeper, or holding more parts, than a unit's mail ever does."""
-
-
-def _from_eml(path: Path, data: bytes, mtime: datetime | None, now: datetime) -> Iterator[Incoming | FileResult]:
-    sent = None
-    try:
-        msg = email.message_from_bytes(data, policy=policy.default)
-        sent = _mail_date(msg)
-        attachments, documents = _attachments(msg, sent)
-    except (_TooDeep, RecursionError) as exc:  # the parser itself recurses on nested parts
-        detail = str(exc) if isinstance(exc, _TooDeep) else f"lồng nhau quá {MAX_MAIL_DEPTH} tầng"
-        yield _rejected_mail(path, data, sent or mtime, now, finding("file.too_deep", file=str(path), detail=detail))
-        return
-    except Exception as exc:  # per-mail boundary: no mail, however broken, stops the run
-        detail = f"thư điện tử bị hỏng ({type(exc).__name__}: {str(exc)[:200]})"
-        yield _rejected_mail(path, data, sent or mtime, now, finding("file.unreadable", file=str(path), detail=detail))
-        return
-    for part in attachments:
-        name = part.name or f"dinh-kem-{part.number}"
-        received, notes = dated(part.when or mtime, now, str(path))
-        if part.when is None and mtime is not None and not notes:
-            notes = [_date_unknown(path, received)]
-        yield Incoming(name=name, data=part.payload, source=f"{path} » {name}", received_at=received,
-                       notes=notes, documents=documents)
-    if not attachments:
-        yield _rejected_mail(path, data, sent or mtime, now, finding("file.no_attachment", file=str(path)))
-
-
-def _rejected_mail(path: Path, data: bytes, when: datetime | None, now: datetime, problem: Finding) -> FileResult:
-    received, notes = dated(when, now, str(path))
-    incoming = Incoming(name=path.name, data=data, source=str(path), received_at=received)
-    return FileResult(incoming, findings=[problem] + notes)
-
-
-def _attachments(msg: Message, sent: datetime | None) -> tuple[list[_Attachment], list[Document]]:
-    """The workbooks attached to a mail (at any depth of forwarding) and the documents sent with them."""
-    attachments, documents = [], []
-    for number, (part, when) in enumerate(_leaves(msg, sent), start=1):
-        name = _attachment_name(part.get_filename())
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        if _is_document(name):
-            documents.append(Document(name=name, data=payload))
-        if _is_spreadsheet_attachment(name, part, payload):
-            attachments.append(_Attachment(number, name, when, payload))
-    return attachments, documents
-
-
-def _attachment_name(name: str | None) -> str | None:
-    """An attachment's own name: no folder part (some programs send "C:\\...\\x.xlsx"), no control characters."""
-    if not name:
-        return None
-    return clean(re.split(r"[\\/]", str(name))[-1]) or None
-
-
-def _leaves(msg: Message, when: datetime | None) -> list[tuple[Message, datetime | None]]:
-    """The leaf parts of a message with the date of the message that holds each: an attachment of a
-    forwarded message (message/rfc822) keeps the unit's own sending date, not the forward's.
-    Walked without recursion; deeper than MAX_MAIL_DEPTH or more than MAX_MAIL_PARTS parts: _TooDeep."""
-    leaves: list[tuple[Message, datetime | None]] = []
-    stack: list[tuple[Message, datetime | None, int]] = [(msg, when, 0)]
-    visited = 0
-    while stack:
-        part, when, depth = stack.pop()
-        visited += 1
-        if depth > MAX_MAIL_DEPTH:
-            raise _TooDeep(f"lồng nhau quá {MAX_MAIL_DEPTH} tầng")
-        if visited > MAX_MAIL_PARTS:
-            raise _TooDeep(f"có hơn {MAX_MAIL_PARTS} phần")
-        children = part.get_payload() if part.is_multipart() else None
-        if not isinstance(children, list):
-            leaves.append((part, when))
-            continue
-        forwarded = part.get_content_type() == "message/rfc822"
-        for child in reversed(children):  # the stack gives them back in their order
-            if isinstance(child, Message):
-                stack.append((child, (_mail_date(child) or when) if forwarded else when, depth + 1))
-    return leaves
-
-
-def _date_unknown(path: Path, mtime: datetime):
-    return finding("file.date_unknown", file=str(path), received=mtime.strftime("%d/%m/%Y %H:%M"))
-
-
-def _is_spreadsheet_attachment(name: str | None, part: Message, payload: bytes) -> bool:
-    if name and name.lower().endswith(SPREADSHEET_EXTENSIONS + (".zip", ".rar", ".7z")):
-        return True  # an archive is taken too, so the unit hears it must send the workbook itself
-    if not name and part.get_content_disposition() != "attachment":
-        return False  # the body of the message
-    return payload.startswith(OLE_MAGIC) or sniff(payload) in ("xlsx", "xlsm", "xlsb")
-
-
-def _mail_date(msg: Message) -> datetime | None:
-    """The Date header in the office's local time (UTC+07:00), naive; None when absent or bad."""
-    try:
-        header = msg["Date"]
-        when = header.datetime if header is not None else None
-        if when is None:
-            return None
-        if when.tzinfo is None:  # "-0000": UTC, sender's zone unknown
-            when = when.replace(tzinfo=timezone.utc)
-        return when.astimezone(OFFICE_TZ).replace(tzinfo=None)
-    except Exception:  # a header the parser cannot read is a missing date (file.date_unknown), never a crash
         return None

@@ -5,7 +5,9 @@ Drafts are RFC 5322 ``.eml`` files the office opens in its mail program (Outlook
 """
 from __future__ import annotations
 
+import base64
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import policy
@@ -39,26 +41,86 @@ class IssueResult:
 
 
 def draft_email(*, sender: str, to: str, subject: str, body: str, attachments: list[Path],
-                date: datetime | None = None) -> bytes:
-    """An RFC 5322 message (UTF-8, CRLF) with the .xlsx ``attachments``, ready to open as a draft."""
+                date: datetime | None = None, unsent: bool = True) -> bytes:
+    """An RFC 5322 message (UTF-8, CRLF) with the .xlsx ``attachments``, ready to open as a draft
+    (``unsent``: marked ``X-Unsent: 1``; a message sent over SMTP is not). ``to`` may hold several
+    addresses ("a@x; b@y"): all of them receive the one message."""
     msg = EmailMessage(policy=policy.SMTP)
     if sender:
         msg["From"] = sender
     if to:
-        msg["To"] = to
-    msg["Subject"] = subject
+        msg["To"] = ", ".join(addresses(to))
+    set_subject(msg, subject)
     moment = date or datetime.now().astimezone()
     if moment.tzinfo is None:  # a naive time is the office's wall clock
         moment = moment.replace(tzinfo=OFFICE_TZ)
     msg["Date"] = format_datetime(moment)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    msg["X-Unsent"] = "1"
+    if unsent:
+        msg["X-Unsent"] = "1"
     msg.set_content(body, charset="utf-8", cte="quoted-printable")  # 7-bit clean, still readable
     for path in attachments:
         path = Path(path)
         maintype, subtype = XLSX_TYPE if path.suffix.lower() == ".xlsx" else ("application", "octet-stream")
         msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+        _name_in_content_type(msg.get_payload()[-1], path.name)
     return msg.as_bytes()
+
+
+def addresses(text: str) -> list[str]:
+    """The addresses of a unit's e-mail cell ("a@x; b@y" or "a@x, b@y")."""
+    return [a.strip() for a in re.split(r"[,;]", text or "") if a.strip()]
+
+
+# --- headers every mail program reads the same way ----------------------------------------------------
+# Python folds a long subject into encoded words with the space between two words left outside them,
+# where RFC 2047 says to ignore it: Outlook and Thunderbird then show "Tự chấmđiểm". Here every space
+# stays inside an encoded word, and a new word starts only between two characters.
+_WORD_OVERHEAD = len("=?utf-8?b??=")
+LINE_MAX = 78
+
+
+def encoded_words(text: str, first_room: int) -> list[str]:
+    """``text`` as RFC 2047 encoded words (UTF-8, base64), the first at most ``first_room`` characters long,
+    the others at most 75; every character, spaces included, inside a word."""
+    words: list[str] = []
+    chunk = b""
+    room = first_room
+    for ch in text:
+        data = ch.encode("utf-8")
+        if chunk and _WORD_OVERHEAD + 4 * -(-len(chunk + data) // 3) > room:
+            words.append(_word(chunk))
+            chunk, room = b"", 75
+        chunk += data
+    words.append(_word(chunk))
+    return words
+
+
+def _word(data: bytes) -> str:
+    return "=?utf-8?b?" + base64.b64encode(data).decode("ascii") + "?="
+
+
+def set_subject(msg: EmailMessage, subject: str) -> None:
+    """Set ``msg``'s Subject so that every mail program shows exactly ``subject`` (replacing any)."""
+    del msg["Subject"]
+    subject = " ".join(subject.split())  # no line breaks or runs of spaces in a subject
+    if subject.isascii():
+        msg["Subject"] = subject
+        return
+    room = LINE_MAX - len("Subject: ")
+    msg.set_raw("Subject", "\n ".join(encoded_words(subject, room)))
+
+
+def _name_in_content_type(part: EmailMessage, name: str) -> None:
+    """Beside the RFC 2231 ``filename*`` Python writes, the attachment's name as encoded words in
+    Content-Type ``name``, the form older mail programs read."""
+    if name.isascii():
+        return
+    content_type = part.get_content_type()
+    del part["Content-Type"]
+    words = encoded_words(name, 75 - len(' name="'))
+    quoted = ' name="' + "\n ".join(words) + '"'
+    part.set_raw("Content-Type", f"\n {content_type};\n{quoted}")
 
 
 def issue(campaign: Campaign, form_ids: list[str] | None = None, *, today: date | None = None,
@@ -152,8 +214,12 @@ def _remind(campaign: Campaign, today: date, form_ids: list[str] | None, result:
             text = reminder_body(campaign, r, path.name, today)
             message = draft_email(sender=campaign.info.office_email, to=r.unit.email,
                                   subject="Nhắc nộp: " + subject(campaign, r.form), body=text, attachments=[path])
-            name = safe_file_name(f"Nhắc nộp - {r.form.name} {campaign.info.year}", ".eml")
-            result.drafts.append(atomic_write_bytes(path.parent / name, message))
+            result.drafts.append(atomic_write_bytes(path.parent / reminder_name(campaign, r.form), message))
+
+
+def reminder_name(campaign: Campaign, form: Form) -> str:
+    """The file name of a unit's reminder draft for ``form``, beside its form in ``outbox/<unit code>/``."""
+    return safe_file_name(f"Nhắc nộp - {form.name} {campaign.info.year}", ".eml")
 
 
 def reminder_body(campaign: Campaign, r: "reminders.Reminder", file_name: str, today: date) -> str:

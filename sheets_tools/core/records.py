@@ -42,6 +42,7 @@ class Incoming:
     received_at: datetime  # naive, office time: e-mail Date header, else the file's modification time
     notes: list[Finding] = field(default_factory=list)  # what taking it in noticed (e.g. no e-mail date)
     documents: list[Document] = field(default_factory=list)  # documents sent with it
+    sender: str | None = None  # the address of the mail it came attached to (lower case), None for a file
 
     @cached_property
     def sha256(self) -> str:

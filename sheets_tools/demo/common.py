@@ -5,7 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sheets_tools.campaign.model import Campaign
-from sheets_tools.collection.issue import draft_email
+from sheets_tools.collection.issue import addresses, draft_email
 from sheets_tools.collection.templates import unit_file_name
 from sheets_tools.core.files import atomic_write_bytes
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
@@ -39,11 +39,16 @@ def issued_file(camp: Campaign, form, unit) -> Path:
 
 
 
+def unit_sender(unit) -> str:
+    """The address a unit's reply comes from: the first of its e-mail cell ("a@x; b@y")."""
+    return next(iter(addresses(unit.email)), "donvi@example.gov.vn")
+
+
 def mail_back(camp: Campaign, unit, wb, inbox: Path, stem: str, what: str, when: datetime) -> None:
     path = inbox / unit.code / f"{unit.code}-{stem}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    mail = draft_email(sender=unit.email or "donvi@example.gov.vn", to=camp.info.office_email,
+    mail = draft_email(sender=unit_sender(unit), to=camp.info.office_email,
                        subject=f"{unit.name} gửi {what} năm {camp.info.year}",
                        body=f"Kính gửi Văn phòng Sở,\nĐơn vị gửi kèm {what}.\nTrân trọng.", attachments=[path], date=when)
     atomic_write_bytes(inbox / f"{when:%Y%m%d-%H%M}-{unit.code}-{stem}.eml", mail)

@@ -25,6 +25,7 @@ from sheets_tools.store.ledger import Ledger
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.forms.report_rules import midyear_share, number, outcome
 from sheets_tools.collection.issue import draft_email, issue
+from sheets_tools.demo.common import unit_sender
 
 INBOX = "inbox-bao-cao"
 REPORT_MISSING = {"DGTS", "PTP-LAK"}
@@ -208,7 +209,7 @@ def _mail(camp: Campaign, unit: Unit, wb, attachments: dict[str, bytes], inbox: 
     for name, data in attachments.items():
         paths.append(atomic_write_bytes(folder / name, data))
     what = WHAT[form.id][0]
-    mail = draft_email(sender=unit.email or "donvi@example.gov.vn", to=camp.info.office_email,
+    mail = draft_email(sender=unit_sender(unit), to=camp.info.office_email,
                        subject=f"{unit.name} gửi {what} năm {camp.info.year}",
                        body=f"Kính gửi Văn phòng Sở,\nĐơn vị gửi kèm biểu mẫu và văn bản {what}.\nTrân trọng.",
                        attachments=paths, date=when)

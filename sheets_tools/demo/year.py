@@ -5,7 +5,9 @@ report (reports.py), the ad-hoc commendations (adhoc.py), the year-end report an
 Builds the sample campaign, issues the forms, simulates the units' replies as e-mails
 (most correct; some with typical mistakes; one late; one resubmitted; one typed with an old
 TCVN3 font; some missing),
-collects them, consolidates and returns the status table and the master's path.
+collects them, consolidates and returns the status table and the master's path. Where local mail servers
+can run, the forms, the feedback and the reminders of the registration go out over SMTP and the replies are
+fetched from an IMAP mailbox (mail.py).
 """
 from __future__ import annotations
 
@@ -25,7 +27,6 @@ from sheets_tools.excel import legacy
 from sheets_tools.formkit.declaration import FIRST_ROW, ID_SHEET, Form, get_form
 from sheets_tools.core.files import atomic_write_bytes
 from sheets_tools.collection.templates import build_blanks, unit_file_name
-from sheets_tools.collection.collect import collect
 from sheets_tools.master.consolidate import consolidate
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.collection.report import format_files
@@ -38,6 +39,8 @@ from sheets_tools.demo.reports import run_report
 from sheets_tools.demo.yearend import YEAR_END_TODAY, run_year_end
 from sheets_tools.demo.reports import fill_targets
 from sheets_tools.collection.issue import draft_email
+from sheets_tools.demo.common import unit_sender
+from sheets_tools.demo.mail import mail_steps
 
 SAMPLE = "daklak-2024"
 MARKER = ".sheets-tools-demo"
@@ -45,7 +48,7 @@ TODAY = date(2024, 2, 10)  # the demo's "today": after the registration deadline
 DERIVED = ("archive", "outbox", "feedback", "master", "inbox", "templates", "ledger.sqlite",
            "ledger.sqlite-wal", "ledger.sqlite-shm", "inbox-cuoi-nam", "council", "decision",
            "inbox-sang-kien", "inbox-dien-hinh", "inbox-bao-cao", "inbox-dot-xuat", "lich-su-khen-thuong.xlsx",
-           "backup", ".ledger-rebuild.sqlite")
+           "backup", ".ledger-rebuild.sqlite", "mẫu văn bản")
 ISSUE_DAY = date(2024, 1, 5)  # the calendar sends the registration and the initiative forms out from 02/01
 
 MISSING = {"DGTS", "PTP-LAK", "PTP-KBK"}
@@ -76,8 +79,9 @@ class DemoResult:
     status_text: str
 
 
-def run_demo(directory: Path, echo: Callable[[str], None] = print) -> DemoResult:
-    """Run the sample cycle in ``directory`` (created; a previous demo there is redone)."""
+def run_demo(directory: Path, echo: Callable[[str], None] = print, *, mail: bool = True) -> DemoResult:
+    """Run the sample cycle in ``directory`` (created; a previous demo there is redone). With ``mail``, the
+    registration part goes through local mail servers where they can run (``demo.mail``)."""
 
     directory = Path(directory)
     _prepare(directory)
@@ -87,21 +91,26 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print) -> DemoResult
     echo(f"1. Đã tạo đợt thi đua mẫu: {directory / campaign_mod.CAMPAIGN_FILE}")
     blanks = build_blanks(directory / "templates", camp)
     echo(f"2. Đã ghi {len(blanks)} biểu mẫu trống vào {directory / 'templates'}")
-    issued = issue(camp, today=ISSUE_DAY)  # what the calendar sends out on that day
-    echo(f"3. Ngày {ISSUE_DAY:%d/%m/%Y}, theo lịch gửi {', '.join(f.name for f in issued.forms)}: đã ghi "
-         f"{len(issued.files)} biểu mẫu điền sẵn và {len(issued.drafts)} thư vào {directory / 'outbox'}")
-    form = get_form("registration")
-    inbox = directory / "inbox"
-    replies = simulate_replies(camp, form, inbox,
-                               lambda unit: directory / "outbox" / unit.code / unit_file_name(form, camp, unit))
-    echo(f"4. Mô phỏng {replies} thư trả lời của các đơn vị trong {inbox}")
-    collected = collect(camp, [inbox])
-    echo("5. Kết quả nhận và kiểm tra:\n" + format_files(collected))
-    master = consolidate(camp, today=TODAY)
-    echo(f"6. Đã ghi bảng tổng hợp {master.path}")
-    reminded = remind(camp, today=TODAY, form_ids=["registration"])
-    echo(f"7. Ngày {TODAY:%d/%m/%Y} (đã quá hạn 31/01): {len(reminded.drafts)} thư nhắc cho các đơn vị chưa nộp "
-         "hoặc bị trả lại đăng ký thi đua (outbox/<đơn vị>/Nhắc nộp - ....eml)")
+    with mail_steps(directory, echo, enabled=mail) as post:  # the local mail servers, stopped on leaving
+        issued = issue(camp, today=ISSUE_DAY)  # what the calendar sends out on that day
+        echo(f"3. Ngày {ISSUE_DAY:%d/%m/%Y}, theo lịch gửi {', '.join(f.name for f in issued.forms)}: đã ghi "
+             f"{len(issued.files)} biểu mẫu điền sẵn và {len(issued.drafts)} thư vào {directory / 'outbox'}")
+        post.send(camp, "issue")
+        form = get_form("registration")
+        inbox = directory / "inbox"
+        with post.replies_folder(inbox) as replies_to:
+            replies = simulate_replies(camp, form, replies_to,
+                                       lambda unit: directory / "outbox" / unit.code / unit_file_name(form, camp, unit))
+        echo(f"4. Mô phỏng {replies} thư trả lời của các đơn vị gửi tới {post.place(inbox)}")
+        collected = post.take(camp, inbox)
+        echo("5. Kết quả nhận và kiểm tra:\n" + format_files(collected))
+        post.send(camp, "feedback")
+        master = consolidate(camp, today=TODAY)
+        echo(f"6. Đã ghi bảng tổng hợp {master.path}")
+        reminded = remind(camp, today=TODAY, form_ids=["registration"])
+        echo(f"7. Ngày {TODAY:%d/%m/%Y} (đã quá hạn 31/01): {len(reminded.drafts)} thư nhắc cho các đơn vị chưa nộp "
+             "hoặc bị trả lại đăng ký thi đua (outbox/<đơn vị>/Nhắc nộp - ....eml)")
+        post.send(camp, "remind")
     echo("\nĐỀ TÀI, SÁNG KIẾN (hạn 28/02), ĐIỂN HÌNH TIÊN TIẾN, SƠ KẾT 6 THÁNG, KHEN THƯỞNG ĐỘT XUẤT")
     step = run_initiatives(camp, echo, 8)
     step = run_nominations(camp, echo, step)
@@ -156,7 +165,7 @@ def simulate_replies(camp, form: Form, inbox: Path, unit_workbook: Callable) -> 
             path = inbox / unit.code / f"{unit.code}-lan-{i + 1}.xlsx"
             _fill(unit_workbook(unit), path, unit, rows, rng, strip_identity=(unit.code == "PTP-KB"))
             fill_targets(path, camp, unit)  # the sheet "Chỉ tiêu" (a few blank or below the common target)
-            mail = draft_email(sender=unit.email or "donvi@example.gov.vn", to=camp.info.office_email,
+            mail = draft_email(sender=unit_sender(unit), to=camp.info.office_email,
                                subject=f"{unit.name} gửi đăng ký thi đua năm {camp.info.year}",
                                body="Kính gửi Văn phòng Sở,\nĐơn vị gửi kèm bảng đăng ký thi đua.\nTrân trọng.",
                                attachments=[path], date=when)

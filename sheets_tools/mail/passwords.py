@@ -10,6 +10,8 @@ from typing import Literal
 import keyring
 from keyring.errors import KeyringError
 
+from sheets_tools.campaign.mail_settings import MailSettings
+
 Service = Literal["smtp", "imap"]
 KEYRING_SERVICE = "sheets-tools"
 
@@ -48,3 +50,10 @@ def save_password(service: Service, user: str, host: str, password: str) -> str:
     except (KeyringError, RuntimeError, OSError) as exc:
         raise PasswordStoreError(f"{type(backend).__name__}: {exc}") from exc
     return type(backend).__name__
+
+
+def login_of(settings: MailSettings, service: Service) -> tuple[str, str]:
+    """(user, host) of the SMTP or IMAP login of a campaign's mail settings."""
+    if service == "imap":
+        return settings.imap_user, settings.imap_host
+    return settings.smtp_user, settings.smtp_host

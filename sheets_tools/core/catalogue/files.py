@@ -33,6 +33,18 @@ CODES: dict[str, Code] = {
     "file.too_deep": Code(
         ERROR, "Thư điện tử có cấu trúc bất thường ({detail}: thư chuyển tiếp lồng trong thư chuyển tiếp nhiều lần) "
         "nên không đọc được. Hãy gửi lại một thư mới, đính kèm trực tiếp tệp Excel đã điền (không chuyển tiếp)."),
+    "file.msg_damaged": Code(
+        ERROR, "Không đọc được thư Outlook (.msg): {detail}. Hãy mở thư trong Outlook, lưu riêng tệp Excel đính kèm "
+        "(bấm chuột phải vào tệp đính kèm > Lưu thành) vào thư mục nhận rồi chạy lại; nếu thư không mở được, đề nghị "
+        "đơn vị gửi lại thư kèm chính tệp Excel đã điền."),
+    "file.msg_embedded": Code(
+        ERROR, "Thư Outlook (.msg) không có tệp Excel đính kèm; đối tượng chèn vào nội dung thư ({names}) không được "
+        "đọc. Hãy mở thư trong Outlook, lưu đối tượng đó thành tệp .xlsx vào thư mục nhận rồi chạy lại, hoặc đề nghị "
+        "đơn vị gửi lại thư đính kèm chính tệp Excel (không chèn vào nội dung thư)."),
+    "file.msg_embedded_skipped": Code(
+        WARNING, "Thư Outlook (.msg) có đối tượng chèn vào nội dung thư ({names}), không được đọc; chỉ nhận các tệp "
+        "Excel đính kèm. Nếu đối tượng đó là biểu mẫu, hãy lưu nó thành tệp .xlsx rồi nhận tệp đó, hoặc đề nghị "
+        "đơn vị gửi lại dưới dạng tệp đính kèm."),
     "file.date_future": Code(
         WARNING, "Ngày ghi trên thư hoặc trên tệp ({found}) muộn hơn thời điểm nhận; đã lấy thời điểm nhận "
         "({used}) làm ngày nhận. Hãy kiểm tra lại ngày giờ của máy tính đã gửi tệp."),
