@@ -3,10 +3,8 @@ in this process (aiosmtpd) that keeps every message it accepts, and an IMAP serv
 installed: Linux, macOS) run as a child process with its own configuration in a temporary folder.
 
 ``smtp_server(...)`` is a context manager giving an ``SmtpServer``: its ``port``, the ``messages`` it
-accepted, and switches a test sets (addresses refused, DATA commands at which the connection is dropped or
-never answered, a login required, STARTTLS with ``certificate(folder)``).
-
-``dovecot_server(...)`` is a context manager giving a running ``Dovecot`` (``start_dovecot`` and
+accepted, and switches a test sets (addresses refused or full, DATA commands at which the connection is
+dropped or never answered, a login required, STARTTLS with ``certificate(folder)``). ``dovecot_server(...)`` is a context manager giving a running ``Dovecot`` (``start_dovecot`` and
 ``stop_dovecot`` do the same in two steps); ``Mailbox`` is one user's mailbox on it, to append messages to and
 look at. Where a server cannot run here, ``ServerUnavailable`` says why, in Vietnamese.
 """
@@ -109,6 +107,7 @@ class SmtpServer:
     port: int = 0
     messages: list[Received] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
+    full: set[str] = field(default_factory=set)  # recipients whose mailbox is full (552)
     drop_at: set[int] = field(default_factory=set)  # DATA commands (from 1) at which the connection is cut
     hang_at: set[int] = field(default_factory=set)  # DATA commands at which the server never answers
     data_count: int = 0
@@ -126,6 +125,8 @@ class _Handler:
     async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
         if address.lower() in self.server.refuse:
             return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        if address.lower() in self.server.full:
+            return "552 5.2.2 <%s>: Mailbox full" % address
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

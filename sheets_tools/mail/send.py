@@ -30,6 +30,7 @@ from sheets_tools.store import outbox
 from sheets_tools.store.ledger import Ledger
 
 SENT_DIR = "Đã gửi"
+FULL_MAILBOX = {452, 552}  # SMTP replies for a recipient's mailbox over its quota (RFC 5321, RFC 3463 x.2.2)
 # what became of a message in a run
 PENDING, ACCEPTED, FAILED, SENT_BEFORE, UNSURE, LATER = "pending", "accepted", "failed", "sent_before", "unsure", "later"
 
@@ -174,8 +175,9 @@ def _send_one(campaign: Campaign, ledger: Ledger, conn: smtplib.SMTP, m: Outgoin
     except smtplib.SMTPRecipientsRefused as exc:
         detail = _refused(exc.recipients)
         outbox.failed(ledger, attempt, detail)
-        result.findings.append(finding("mail.recipient_refused", address=", ".join(exc.recipients), detail=detail,
-                                       **where))
+        full = all(code in FULL_MAILBOX for code, _ in exc.recipients.values())
+        result.findings.append(finding("mail.mailbox_full" if full else "mail.recipient_refused",
+                                       address=", ".join(exc.recipients), detail=detail, **where))
         return Sent(m, FAILED, message_id)
     except smtplib.SMTPResponseException as exc:
         detail = smtp.reply_text(exc)

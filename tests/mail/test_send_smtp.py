@@ -152,6 +152,23 @@ def test_refused_recipient_is_that_messages_finding(mail_camp):
         assert len(server.to(bad.email)) == 1
 
 
+def test_full_mailbox_is_that_messages_finding_and_says_so(mail_camp):
+    camp = mail_camp
+    with smtp_server() as server:
+        camp = configure(camp, server.port)
+        full = camp.units[3]
+        server.full = {full.email}
+        result = run("send", camp.dir, "--send")
+        assert result.exit_code == 1, result.output
+        assert len(server.messages) == len(camp.units) - 1  # the others went
+        assert f"Hộp thư {full.email}" in result.output and "đã đầy" in result.output, result.output
+        assert "Mailbox full" in result.output and "Traceback" not in result.output
+        assert dict((u, s) for u, s, _ in sent_rows(camp))[full.code] == "failed"  # never marked sent
+        server.full = set()
+        again = run("send", camp.dir, "--send")
+        assert again.exit_code == 0 and "Đã gửi 1 thư." in again.output
+
+
 def test_dropped_connection_reconnects_and_rerun_sends_only_the_rest(mail_camp):
     camp = mail_camp
     with smtp_server() as server:

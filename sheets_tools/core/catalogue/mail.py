@@ -10,6 +10,10 @@ CODES: dict[str, Code] = {
     "mail.recipient_refused": Code(
         ERROR, "Máy chủ gửi thư từ chối địa chỉ {address} của {who} ({detail}): thư \"{subject}\" chưa được gửi. "
         "Kiểm tra địa chỉ e-mail của đơn vị ở trang \"Đơn vị\" của campaign.xlsx rồi chạy lại lệnh gửi."),
+    "mail.mailbox_full": Code(
+        ERROR, "Hộp thư {address} của {who} đã đầy ({detail}): thư \"{subject}\" chưa được gửi. Hãy báo đơn vị "
+        "(qua điện thoại) dọn bớt hộp thư hoặc cho một địa chỉ khác ở trang \"Đơn vị\" của campaign.xlsx, rồi chạy "
+        "lại lệnh gửi: chỉ thư chưa gửi được mới được gửi lại."),
     "mail.some_refused": Code(
         WARNING, "Thư \"{subject}\" đã gửi tới {who} nhưng máy chủ từ chối địa chỉ {address} ({detail}). Kiểm tra "
         "địa chỉ này ở trang \"Đơn vị\" của campaign.xlsx; các địa chỉ còn lại đã nhận thư."),
