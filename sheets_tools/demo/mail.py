@@ -32,8 +32,8 @@ from sheets_tools.mail.passwords import env_name
 from sheets_tools.mail.send import ACCEPTED, FAILED, SENT_DIR, SendRefused, send
 from sheets_tools.mail.smtp import SmtpError
 from sheets_tools.collection.issue import OUTBOX
-from sheets_tools.demo.mail_servers import (HOST, PASSWORD, Mailbox, ServerUnavailable, SmtpServer,
-                                            dovecot_server, smtp_server)
+from sheets_tools.demo.mail_servers import PASSWORD, Mailbox, dovecot_server
+from sheets_tools.demo.smtp_server import HOST, ServerUnavailable, SmtpServer, smtp_server
 
 OFFICE_USER = "vanphong"  # the office's login on the demo's mailbox
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from openpyxl import load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
-from sheets_tools.demo.mail_servers import HOST, Received, SmtpServer as Server, certificate, free_port, smtp_server
+from sheets_tools.demo.smtp_server import HOST, Received, SmtpServer as Server, certificate, free_port, smtp_server
 
 __all__ = ["HOST", "Received", "Server", "certificate", "free_port", "smtp_server", "with_unit_email"]
 
