@@ -114,9 +114,18 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def _free_name(folder: Path) -> Path:
+    """A name after every copy of the same second (a pruned ``-1`` must not be reused: it sorts first)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path, n = folder / f"ledger-{stamp}.sqlite", 1
-    while path.exists():
-        n += 1
-        path = folder / f"ledger-{stamp}-{n}.sqlite"
-    return path
+    taken = [n for path in backups(folder.parent) if (n := _number_in(path.name, stamp))]
+    if not taken:
+        return folder / f"ledger-{stamp}.sqlite"
+    return folder / f"ledger-{stamp}-{max(taken) + 1}.sqlite"
+
+
+def _number_in(name: str, stamp: str) -> int:
+    if name == f"ledger-{stamp}.sqlite":
+        return 1
+    prefix = f"ledger-{stamp}-"
+    if name.startswith(prefix) and name.endswith(".sqlite") and name[len(prefix):-7].isdigit():
+        return int(name[len(prefix):-7])
+    return 0

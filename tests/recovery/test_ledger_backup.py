@@ -83,3 +83,27 @@ def test_every_command_that_writes_the_ledger_copies_it_first(demo_copy):
         kept = copies(demo_copy)
         assert run(*args).exit_code in (0, 1)
         assert copies(demo_copy) == kept, args
+
+
+def test_copies_made_in_one_second_keep_their_order_when_the_oldest_are_dropped(tmp_path, monkeypatch):
+    """Several commands in one second: a dropped ``ledger-<second>.sqlite`` must not be reused for the next
+    copy, which would then sort as the oldest and be the one dropped next."""
+    from datetime import datetime
+
+    from sheets_tools.store import backup
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 12, 3, 12, 0, 0)
+
+    monkeypatch.setattr(backup, "datetime", Frozen)
+    ledger = tmp_path / "ledger.sqlite"
+    con = sqlite3.connect(ledger)
+    con.execute("CREATE TABLE submissions (id INTEGER PRIMARY KEY, unit TEXT)")
+    for unit in ("A", "B", "C", "D", "E"):
+        con.execute("INSERT INTO submissions (unit) VALUES (?)", (unit,))
+        con.commit()
+        assert backup.take(tmp_path, keep=2) is not None
+    con.close()
+    assert [units_in(p) for p in copies(tmp_path)] == [list("ABCD"), list("ABCDE")]
