@@ -184,7 +184,7 @@ def _nfc(text: str) -> str:
 
 # --- temporary files a killed write left behind --------------------------------------------------
 # what ``write_atomic`` names its temporary file: mkstemp's 8 random characters and a suffix we write
-TEMP_NAME = re.compile(r"^\.tmp-[a-z0-9_]{8}\.(xlsx|docx|eml|html|sqlite|json|csv|pdf)(-journal|-wal|-shm)?$")
+TEMP_NAME = re.compile(r"^\.tmp-[a-z0-9_]{8}\.(xlsx|xlsm|docx|eml|html|sqlite|json|csv|pdf)(-journal|-wal|-shm)?$")
 SWEEP_DEPTH = 3  # folders below the campaign folder looked into (outbox/<unit>/, master/bản cũ/...)
 SWEEP_SKIP = ("archive",)  # the ledger clears its own archive (store.ledger.Ledger.sweep)
 
