@@ -21,8 +21,8 @@ from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.findings import SEVERITY_LABELS
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import strip_controls
-from sheets_tools.excel.style import (BORDER, ERROR_COLOR, font, header_cell, new_workbook, print_a4, protect, put,
-                                      select_first, text, wrapped_lines)
+from sheets_tools.excel.style import (BORDER, ERROR_COLOR, fit_workbook, font, header_cell, new_workbook, print_a4,
+                                      protect, put, select_first, text)
 from sheets_tools.formkit import declaration as forms
 from sheets_tools.formkit.declaration import Form
 from sheets_tools.formkit.plugins import Context
@@ -48,7 +48,7 @@ def feedback_workbook(form: Form | None, campaign: Campaign, unit: Unit | None, 
     password = campaign.settings.get("sheet_password") or None
     protect(ws, password)
     select_first(wb)
-    return wb
+    return fit_workbook(wb)
 
 
 def _on_template(form: Form, result: FileResult) -> tuple[list[Row], dict[tuple[str, str], str]]:
@@ -129,12 +129,10 @@ def _errors_sheet(ws: Worksheet, campaign: Campaign, unit: Unit | None, result: 
             put(cell, value)
             cell.font, cell.border = font(color=ERROR_COLOR if c == 2 and f.severity == "error" else None), BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-        ws.row_dimensions[top + n].height = 16 * max(wrapped_lines(str(v), w)
-                                                     for v, (_, w) in zip(values, _ERROR_COLUMNS))
         if fixable and f.sheet and f.cell:
             ws.cell(row=top + n, column=4).hyperlink = Hyperlink(
                 ref=f"D{top + n}", location=f"{quote_sheetname(f.sheet)}!{f.cell}")
     if not result.findings:
         text(ws, f"A{top + 1}", "Không có lỗi.", merge_to=f"F{top + 1}", italic=True)
     ws.freeze_panes = f"A{top + 1}"
-    print_a4(ws)
+    print_a4(ws, title_row=top)

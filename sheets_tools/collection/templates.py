@@ -26,10 +26,11 @@ from sheets_tools.campaign.model import Campaign, Unit
 from sheets_tools.core.files import atomic_save
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.records import Row
+from sheets_tools.excel import fit
 from sheets_tools.excel.style import (AUTHOR, BORDER, DATE_FORMAT, DOTTED_BOTTOM, FORM_MARGINS, HEAD_FILL, LOCKED,
                                       LOCKED_FILL, MARK_FILL, REQUIRED_FILL, UNLOCKED, agency_heading, dated_line,
-                                      font, header_cell, new_workbook, print_a4, protect, protect_workbook, put,
-                                      select_first, text, wrapped_lines)
+                                      fit_workbook, font, header_cell, new_workbook, print_a4, protect,
+                                      protect_workbook, put, select_first, shown_width, text)
 from sheets_tools.formkit import declaration as forms
 from sheets_tools.formkit.declaration import (FIRST_COL, FIRST_ROW, HEADER_ROW, ID_SHEET, LIST_SHEET, ROW_NUMBER_LABEL,
                                               UNIT_CODE_ROW, UNIT_NAME_ROW, UNIT_VALUE_COL, Column, Form, TableSheet,
@@ -37,6 +38,7 @@ from sheets_tools.formkit.declaration import (FIRST_COL, FIRST_ROW, HEADER_ROW, 
 from sheets_tools.formkit.plugins import Context, Formula, hook
 
 GUIDE_SHEET = "Hướng dẫn"
+CHOICE_MAX_WIDTH = 45.0  # a dropdown column is made wide enough for its longest choice, up to this
 _DATE_MIN, _DATE_MAX = 1, 73415  # Excel serials of 01/01/1900 and 31/12/2100
 
 
@@ -66,7 +68,7 @@ def form_workbook(form: Form, campaign: Campaign | None, unit: Unit | None, *, r
     _identify(wb, form, campaign, unit)
     protect_workbook(wb, password)
     select_first(wb)
-    return wb
+    return fit_workbook(wb)
 
 
 def build_blanks(out_dir: Path, campaign: Campaign) -> list[Path]:
@@ -90,12 +92,8 @@ def _input_sheet(ws: Worksheet, form: Form, sheet: TableSheet, campaign: Campaig
     year = info.year if info else ""
     split = agency_heading(ws, sheet.last_col, info.parent_agency if info else "", info.agency if info else "",
                            dated_line(info.place if info else "", year or "...."))
-    text(ws, "A4", _title(form, campaign), merge_to=f"{last}4", align="center", bold=True, size=14)
+    text(ws, "A4", _title(form, campaign), merge_to=f"{last}4", align="center", bold=True, size=14, wrap=True)
     ws.row_dimensions[4].height = 24
-    before_last = get_column_letter(sheet.last_col - 1)
-    text(ws, "A5", sheet.heading, merge_to=f"{before_last}5", bold=True, wrap=True)
-    text(ws, f"{last}5", f"Hạn nộp: {_deadline_text(form, campaign)}", align="right", bold=True)
-    ws.row_dimensions[5].height = 33
     _unit_cells(ws, sheet, unit)
     _header(ws, sheet)
     given = prefill_rows(form, sheet, campaign, unit, context)
@@ -105,6 +103,7 @@ def _input_sheet(ws: Worksheet, form: Form, sheet: TableSheet, campaign: Campaig
         _prefilled_row(ws, sheet, r, values)
     for column in sheet.inputs:
         _validate(ws, sheet, column, campaign, lists, last_row)
+    _heading_line(ws, sheet, f"Hạn nộp: {_deadline_text(form, campaign)}")
     _footer(ws, sheet, split, last_row)
     print_a4(ws, title_row=HEADER_ROW, margins=FORM_MARGINS, centered=True, footer=True)
 
@@ -153,6 +152,22 @@ def _deadline_text(form: Form, campaign: Campaign | None) -> str:
     return due.strftime("%d/%m/%Y") if due else "..../..../........"
 
 
+def _heading_line(ws: Worksheet, sheet: TableSheet, deadline: str) -> None:
+    """Row 5: the sheet's heading (wrapped) and, right, the deadline merged over as many of the last
+    columns as it needs to show whole (a right-aligned text in one narrow cell runs left into the
+    heading's cells and is cut there)."""
+    need = fit.column_width([deadline], bold=True, maximum=200)
+    first = sheet.last_col
+    room = shown_width(ws, first)
+    while room < need and first > 2:
+        first -= 1
+        room += shown_width(ws, first)
+    text(ws, "A5", sheet.heading, merge_to=f"{get_column_letter(first - 1)}5", bold=True, wrap=True)
+    text(ws, f"{get_column_letter(first)}5", deadline, merge_to=f"{get_column_letter(sheet.last_col)}5",
+         align="right", bold=True, wrap=True)
+    ws.row_dimensions[5].height = 33
+
+
 def _unit_cells(ws: Worksheet, sheet: TableSheet, unit: Unit | None) -> None:
     for row, label, value in ((UNIT_NAME_ROW, "Đơn vị:", unit.name if unit else None),
                               (UNIT_CODE_ROW, "Mã đơn vị:", unit.code if unit else None)):
@@ -180,9 +195,7 @@ def _header(ws: Worksheet, sheet: TableSheet) -> None:
         header_cell(cell, fill=REQUIRED_FILL if required else HEAD_FILL)
     for c in sheet.columns:
         ws.column_dimensions[c.letter].width = c.width
-    # tall enough for the longest label once wrapped (bold 12 pt: about 16 pt per line, at least 3 lines)
-    lines = max(wrapped_lines(c.label, c.width * 0.9) for c in sheet.columns)
-    ws.row_dimensions[HEADER_ROW].height = 16 * max(3, lines)
+    ws.row_dimensions[HEADER_ROW].height = fit.lines_height(2)  # at least; fit_rows makes it as high as the labels need
     ws.freeze_panes = f"A{FIRST_ROW}"
 
 
@@ -197,7 +210,7 @@ def _body(ws: Worksheet, sheet: TableSheet, last_row: int) -> None:
             cell.font, cell.border = body_font, BORDER
             if not c.prefilled:
                 cell.protection = UNLOCKED
-            cell.alignment = Alignment(vertical="top", wrap_text=c.type == "text")
+            cell.alignment = Alignment(vertical="top", wrap_text=c.type in ("text", "choice"))
             if c.type == "date":
                 cell.number_format = DATE_FORMAT
 
@@ -208,7 +221,7 @@ def _footer(ws: Worksheet, sheet: TableSheet, split: int, last_row: int) -> None
     r = last_row + 1
     text(ws, f"A{r}", "Ghi chú: cột có tiêu đề tô màu cam là bắt buộc nhập; các cột có danh sách thả xuống "
           "chỉ chọn giá trị trong danh sách; ngày nhập dạng dd/mm/yyyy.", merge_to=f"{last}{r}", italic=True,
-          size=11)
+          size=11, wrap=True)
     r += 2
     for line, row, kw in (("NGƯỜI LẬP BIỂU", r, {"bold": True}), ("(Ký, ghi rõ họ tên)", r + 1, {"italic": True})):
         text(ws, f"A{row}", line, merge_to=f"{left_end}{row}", align="center", **kw)
@@ -246,6 +259,10 @@ def _validate(ws: Worksheet, sheet: TableSheet, column: Column, campaign: Campai
               lists: _ListSheet, last_row: int) -> None:
     if last_row < FIRST_ROW:
         return
+    if column.type == "choice":  # wide enough for the longest choice (Excel's list is as wide as the column)
+        dim = ws.column_dimensions[column.letter]
+        dim.width = max(dim.width, fit.column_width(resolve_choices(column, campaign) or [],
+                                                    maximum=CHOICE_MAX_WIDTH))
     dv = _validation(sheet, column, campaign, lists)
     if dv is None:
         return
@@ -355,7 +372,7 @@ def _guide_sheet(wb: Workbook, form: Form, campaign: Campaign | None, unit: Unit
     ]
     for r, (line, style) in enumerate(lines, start=1):
         text(ws, f"A{r}", line, wrap=True, **style)
-    print_a4(ws, fit_width=False)
+    print_a4(ws)
     protect(ws, password)
 
 

@@ -9,6 +9,13 @@ The measures are Times New Roman's advance widths (the same as Liberation Serif,
 draws in its place), in thousandths of an em, for the ASCII letters; a Vietnamese letter measures as
 its base letter (``ễ`` as ``e``), anything else as an ``M`` (wide on purpose). A column ``width`` is
 in Excel's units: characters of the Normal style's digit, Times New Roman 12 here (8 pixels).
+
+Checked against LibreOffice 7.4 (about 600 wrapped texts, 11 to 14 pt, regular and bold, columns 6 to
+55 wide, read back from the PDF's word boxes): the widths above are within 2% of what it draws; it
+wraps in ``8 * width - 3`` pixels and its lines are 1.1 times the font size apart. Excel lays a line
+out 1.31 times the font size high (15.75 pt for 12 pt) and draws hinted, slightly wider letters, so
+the room taken here is smaller (``CELL_PADDING_PX``, ``SAFETY``) and the lines taller (``LINE_FACTOR``)
+than LibreOffice needs: no text counted here took more lines there.
 """
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ CELL_PADDING_PX = 7.0  # Excel's and LibreOffice's margins inside a cell, both s
 LINE_FACTOR = 1.3  # a wrapped line's height as a share of the font size
 ROW_PADDING_PT = 2.0
 SAFETY = 1.06  # renderers differ a little: measure every text 6% wider than the font says
+A4_WIDTH_IN = 8.27  # the short side of A4, in inches
 
 _REGULAR = (250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
             500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
@@ -77,16 +85,33 @@ def lines_needed(text: str, width: float, size: float = SIZE, bold: bool = False
                 continue
             if used > 0:
                 lines, used = lines + 1, 0.0
-            while w > room:  # a word wider than the cell is broken
-                lines, w = lines + 1, w - room
+            if w > room:  # a word wider than the cell is broken between letters
+                extra, w = _broken(word, room, size, bold)
+                lines += extra
             used = w
         total += lines
     return max(total, 1)
 
 
+def _broken(word: str, room: float, size: float, bold: bool) -> tuple[int, float]:
+    """A word wider than ``room`` broken between letters: the lines it adds, the width of its last line."""
+    extra, used = 0, 0.0
+    for ch in word:
+        w = text_px(ch, size, bold)
+        if used and used + w > room:
+            extra, used = extra + 1, 0.0
+        used += w
+    return extra, used
+
+
 def line_height(size: float = SIZE) -> float:
     """One line's height in points."""
     return size * LINE_FACTOR
+
+
+def lines_height(lines: int, size: float = SIZE) -> float:
+    """The height in points of a row showing ``lines`` lines of ``size`` points (to the quarter point)."""
+    return math.ceil((lines * line_height(size) + ROW_PADDING_PT) * 4) / 4
 
 
 def row_height(cells: Iterable[tuple[str, float, float, bool]], minimum: float = 0.0) -> float:
@@ -96,8 +121,24 @@ def row_height(cells: Iterable[tuple[str, float, float, bool]], minimum: float =
     for text, width, size, bold in cells:
         if text is None or text == "":
             continue
-        need = max(need, lines_needed(str(text), width, size, bold) * line_height(size) + ROW_PADDING_PT)
+        need = max(need, lines_height(lines_needed(str(text), width, size, bold), size))
     return math.ceil(need * 4) / 4 if need else 0.0
+
+
+def taller_row(cells: Iterable[tuple[str, float, float, bool]]) -> float:
+    """``row_height(cells)`` when a text needs more than one line of the default size, else 0.0 (one
+    line of 12 pt fits the default row height: such rows keep it)."""
+    cells = [c for c in cells if c[0] not in (None, "")]
+    if all(size <= SIZE and lines_needed(str(t), w, size, bold) == 1 for t, w, size, bold in cells):
+        return 0.0
+    return row_height(cells)
+
+
+def wider_than_portrait(widths: Iterable[float], side_margins: float) -> bool:
+    """Whether columns ``widths`` wide (Excel's units) take more than a portrait A4 page between
+    margins of ``side_margins`` inches (left and right together)."""
+    pixels = sum(w * DIGIT_PX + 5 for w in widths if w)
+    return pixels > (A4_WIDTH_IN - side_margins) * 96
 
 
 def column_width(values: Iterable[object], size: float = SIZE, bold: bool = False, *, minimum: float = 6.0,

@@ -5,10 +5,16 @@ Two halves, one look:
 
 * openpyxl (forms, feedback, campaign.xlsx, council ballot, history template): ``new_workbook``,
   ``font``, ``put``, ``text``, ``agency_heading``, ``header_cell``, ``body_cell``, ``protect``,
-  ``protect_workbook``, ``select_first``, ``print_a4`` and the fills/borders below;
+  ``protect_workbook``, ``select_first``, ``print_a4``, the fills/borders below, and ``fit_rows`` /
+  ``fit_workbook``, the last step before a workbook is saved: every row as high as its text needs;
 * xlsxwriter (master, publication, decision lists, council result): ``WORKBOOK_OPTIONS``,
   ``add_formats`` with the shared format dicts (``HEADING_FORMATS``, ``MASTER_FORMATS``),
-  ``xlsx_heading`` and ``xlsx_print_a4``.
+  ``xlsx_heading``, ``xlsx_print_a4`` and ``FittedSheet`` (a worksheet that sets its rows' heights).
+
+Neither library, nor Excel or LibreOffice when they open the file, makes a row as high as its wrapped
+text: a row without a height shows one line and the rest is drawn over the next row. The heights come
+from ``excel.fit`` (the room a text needs in Times New Roman at its column's width). Every sheet prints
+on A4, one page wide, in landscape only when its columns are wider than a portrait page.
 
 The state heading is the one of Vietnamese administrative documents: the parent agency and the
 agency top left, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc" top right
@@ -20,13 +26,15 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
+
+from sheets_tools.excel import fit
 
 FONT = "Times New Roman"
 SIZE = 12
@@ -60,6 +68,7 @@ UNLOCKED = Protection(locked=False)
 LOCKED = Protection(locked=True)
 FORM_MARGINS = PageMargins(left=0.5, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
 PAGE_FOOTER = "Trang &P / &N"
+DEFAULT_WIDTH = 8.43  # a column's width when none is set (Excel's units)
 
 
 def font(bold: bool = False, italic: bool = False, size: float | None = SIZE, underline: str | None = None,
@@ -120,14 +129,15 @@ def agency_heading(ws: Worksheet, last_col: int, parent_agency: str, agency: str
                    split: int | None = None) -> int:
     """Rows 1-3 of a sheet (openpyxl): the parent agency and the agency (bold) over columns
     1..``split``, the nation and the underlined motto (bold) and the ``dated`` line (italic) over
-    ``split + 1``..``last_col``; all centred. Returns ``split``."""
+    ``split + 1``..``last_col``; all centred, wrapped where the columns are narrower than the text
+    (``fit_rows`` then makes the row higher). Returns ``split``."""
     split = heading_split(last_col) if split is None else split
     left_end, right, last = get_column_letter(split), get_column_letter(split + 1), get_column_letter(last_col)
-    text(ws, "A1", parent_agency, merge_to=f"{left_end}1", align="center")
-    text(ws, "A2", agency, merge_to=f"{left_end}2", align="center", bold=True)
-    text(ws, f"{right}1", NATION, merge_to=f"{last}1", align="center", bold=True)
-    text(ws, f"{right}2", MOTTO, merge_to=f"{last}2", align="center", bold=True, underline="single")
-    text(ws, f"{right}3", dated, merge_to=f"{last}3", align="center", italic=True)
+    text(ws, "A1", parent_agency, merge_to=f"{left_end}1", align="center", wrap=True)
+    text(ws, "A2", agency, merge_to=f"{left_end}2", align="center", bold=True, wrap=True)
+    text(ws, f"{right}1", NATION, merge_to=f"{last}1", align="center", bold=True, wrap=True)
+    text(ws, f"{right}2", MOTTO, merge_to=f"{last}2", align="center", bold=True, underline="single", wrap=True)
+    text(ws, f"{right}3", dated, merge_to=f"{last}3", align="center", italic=True, wrap=True)
     return split
 
 
@@ -171,30 +181,74 @@ def select_first(wb: Workbook) -> None:
         ws.sheet_view.tabSelected = i == 0
 
 
-def print_a4(ws: Worksheet, *, landscape: bool = True, fit_width: bool = True, title_row: int | None = None,
+def print_a4(ws: Worksheet, *, landscape: bool | None = None, title_row: int | None = None,
              margins: PageMargins | None = None, centered: bool = False, footer: bool = False) -> None:
-    """A4 (landscape unless told); ``fit_width``: one page wide, as many pages high as needed;
+    """A4, one page wide and as many pages high as needed; landscape when told, or (``None``) when the
+    sheet's columns are wider than a portrait page between the margins (set the widths first);
     ``title_row`` repeated on every page; ``footer``: "Trang x / y"."""
-    ws.page_setup.paperSize = A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    if fit_width:
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if title_row is not None:
-        ws.print_title_rows = f"{title_row}:{title_row}"
     if margins is not None:
         ws.page_margins = margins
+    if landscape is None:
+        widths = [shown_width(ws, c) for c in range(1, ws.max_column + 1)]
+        landscape = fit.wider_than_portrait(widths, ws.page_margins.left + ws.page_margins.right)
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_row is not None:
+        ws.print_title_rows = f"{title_row}:{title_row}"
     if centered:
         ws.print_options.horizontalCentered = True
     if footer:
         ws.oddFooter.center.text = PAGE_FOOTER
 
 
-def wrapped_lines(value: str, width: float) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide (programs do not grow rows
-    written by openpyxl or xlsxwriter: row heights are set from this)."""
-    return sum(max(1, -(-len(part) // max(1, int(width) - 2))) for part in value.split("\n"))
+def shown_width(ws: Worksheet, col: int) -> float:
+    """The width of column ``col`` (1-based) as the sheet will show it; 0 when hidden."""
+    dim = ws.column_dimensions.get(get_column_letter(col))
+    if dim is None:
+        return DEFAULT_WIDTH
+    return 0.0 if dim.hidden else (dim.width or DEFAULT_WIDTH)
+
+
+def fit_rows(ws: Worksheet) -> None:
+    """Make every row as high as its text needs: a wrapped text by its column's width (a merged
+    range's summed widths), its font's size and weight; a larger font by one line of it. Rows whose
+    texts all fit one line of the default size keep the default height; a height already set is
+    never lowered; a text merged over several rows leaves them as they are."""
+    merged = {(m.min_row, m.min_col): (m.max_row, m.max_col) for m in ws.merged_cells.ranges}
+    widths: dict[int, float] = {}
+    need: dict[int, list[tuple[str, float, float, bool]]] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or cell.value == "" or isinstance(cell, MergedCell):
+                continue
+            last_row, last_col = merged.get((cell.row, cell.column), (cell.row, cell.column))
+            size, bold = float(cell.font.sz or SIZE), bool(cell.font.b)
+            if last_row != cell.row or not (cell.alignment.wrap_text or size > SIZE):
+                continue
+            if cell.alignment.wrap_text and isinstance(cell.value, str):
+                for c in range(cell.column, last_col + 1):
+                    if c not in widths:
+                        widths[c] = shown_width(ws, c)
+                width = sum(widths[c] for c in range(cell.column, last_col + 1))
+                if width:  # a hidden column's text is not shown
+                    need.setdefault(cell.row, []).append((cell.value, width, size, bold))
+            else:  # one line of a larger font
+                need.setdefault(cell.row, []).append(("0", 1000.0, size, bold))
+    for r, cells in need.items():
+        height, dim = fit.taller_row(cells), ws.row_dimensions[r]
+        if height and (dim.height is None or dim.height < height):
+            dim.height = height
+
+
+def fit_workbook(wb: Workbook) -> Workbook:
+    """``fit_rows`` on every sheet that shows (the last step before saving); returns ``wb``."""
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible":
+            fit_rows(ws)
+    return wb
 
 
 # --- xlsxwriter ----------------------------------------------------------------------------------
@@ -259,11 +313,15 @@ def xlsx_heading(ws, fmt: dict, last_col: int, parent_agency: str, agency: str, 
     ws.write_string(2, split + 1, dated, fmt["place"])
 
 
-def xlsx_print_a4(ws, *, landscape: bool = True, title_row: int | None = None,
+def xlsx_print_a4(ws, *, landscape: bool | None = True, title_row: int | None = None,
                   margins: tuple[float, float, float, float] | None = None, centered: bool = False,
                   footer: str | None = XLSX_FOOTER) -> None:
-    """A4, one page wide (xlsxwriter); ``title_row`` (0-based) repeated on every page; ``margins``
-    in inches (left, right, top, bottom)."""
+    """A4, one page wide (xlsxwriter); ``landscape=None``: when a ``FittedSheet``'s columns are wider
+    than a portrait page; ``title_row`` (0-based) repeated on every page; ``margins`` in inches (left,
+    right, top, bottom)."""
+    if landscape is None:
+        sides = margins[0] + margins[1] if margins else 1.4  # xlsxwriter's default: 0.7 inch each side
+        landscape = fit.wider_than_portrait(ws.widths(), sides) if isinstance(ws, FittedSheet) else True
     if landscape:
         ws.set_landscape()
     else:
@@ -279,3 +337,70 @@ def xlsx_print_a4(ws, *, landscape: bool = True, title_row: int | None = None,
         ws.center_horizontally()
     if footer:
         ws.set_footer(footer)
+
+
+class FittedSheet:
+    """An xlsxwriter worksheet that remembers the column widths, texts, merges and row heights it is
+    given (through ``set_column``, ``write_string``, ``merge_range``, ``set_row``; columns as numbers)
+    and, on ``fit_rows()`` (call it before the workbook is closed), makes every row as high as its
+    text needs, like ``fit_rows`` for openpyxl. Everything else goes to the worksheet unchanged."""
+
+    def __init__(self, ws):
+        self._ws = ws
+        self._widths: dict[int, float] = {}
+        self._texts: dict[tuple[int, int], tuple[str, Any]] = {}
+        self._spans: dict[tuple[int, int], int] = {}  # (row, first col) -> last col, one-row merges
+        self._tall: set[tuple[int, int]] = set()  # merges over several rows: left as they are
+        self._rows: dict[int, tuple[float | None, Any, dict | None]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ws, name)
+
+    def set_column(self, first: int, last: int, width: float | None = None, cell_format=None,
+                   options: dict | None = None):
+        hidden = bool(options and options.get("hidden"))
+        for c in range(first, last + 1):
+            self._widths[c] = 0.0 if hidden else (DEFAULT_WIDTH if width is None else width)
+        return self._ws.set_column(first, last, width, cell_format, options)
+
+    def set_row(self, row: int, height: float | None = None, cell_format=None, options: dict | None = None):
+        self._rows[row] = (height, cell_format, options)
+        return self._ws.set_row(row, height, cell_format, options)
+
+    def write_string(self, row: int, col: int, string: str, cell_format=None):
+        self._texts[(row, col)] = (string, cell_format)
+        return self._ws.write_string(row, col, string, cell_format)
+
+    def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int, data: Any,
+                    cell_format=None):
+        if first_row == last_row:
+            self._spans[(first_row, first_col)] = last_col
+        else:
+            self._tall.add((first_row, first_col))
+        if isinstance(data, str) and data:
+            self._texts[(first_row, first_col)] = (data, cell_format)
+        return self._ws.merge_range(first_row, first_col, last_row, last_col, data, cell_format)
+
+    def widths(self) -> list[float]:
+        """The columns' widths, from the first to the last one set (Excel's units)."""
+        return [self._widths.get(c, DEFAULT_WIDTH) for c in range(max(self._widths, default=-1) + 1)]
+
+    def fit_rows(self) -> None:
+        """Set each row's height from its texts (never lower than a height set before)."""
+        need: dict[int, list[tuple[str, float, float, bool]]] = {}
+        for (r, c), (text, fmt) in self._texts.items():
+            if (r, c) in self._tall or not text:
+                continue
+            size = float(getattr(fmt, "font_size", SIZE) or SIZE)
+            bold, wrap = bool(getattr(fmt, "bold", 0)), bool(getattr(fmt, "text_wrap", 0))
+            if wrap:
+                width = sum(self._widths.get(k, DEFAULT_WIDTH) for k in range(c, self._spans.get((r, c), c) + 1))
+                if width:  # a hidden column's text is not shown
+                    need.setdefault(r, []).append((text, width, size, bold))
+            elif size > SIZE:
+                need.setdefault(r, []).append(("0", 1000.0, size, bold))
+        for r, cells in need.items():
+            height, fmt, options = self._rows.get(r, (None, None, None))
+            need_height = fit.taller_row(cells)
+            if need_height:
+                self._ws.set_row(r, max(height or 0.0, need_height), fmt, options)

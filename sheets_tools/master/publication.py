@@ -15,8 +15,8 @@ import xlsxwriter
 
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.files import TargetBusy, write_atomic
-from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, add_formats, dated_line,
-                                      xlsx_heading, xlsx_print_a4)
+from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, FittedSheet, add_formats,
+                                      dated_line, xlsx_heading, xlsx_print_a4)
 
 if TYPE_CHECKING:
     from sheets_tools.campaign.model import Campaign
@@ -69,7 +69,7 @@ def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomin
         "cell": border,
         "number": {**border, "align": "center"},
     })
-    ws = wb.add_worksheet("Danh sách tuyên truyền")
+    ws = FittedSheet(wb.add_worksheet("Danh sách tuyên truyền"))
     last = len(COLUMNS) - 1
     info = campaign.info
     # the agency block over columns A-C, the motto over the rest
@@ -80,7 +80,6 @@ def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomin
                           "subtitle")):
         ws.merge_range(row, 0, row, last, "", fmt[f])
         ws.write_string(row, 0, text, fmt[f])
-    ws.set_row(4, 36)
     header = 7
     for c, (label, width) in enumerate(COLUMNS):
         ws.set_column(c, c, width)
@@ -99,7 +98,8 @@ def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomin
                     ws.write_string(r, c, value, fmt["cell"])
                 else:
                     ws.write_blank(r, c, None, fmt["cell"])
-    xlsx_print_a4(ws, title_row=header, margins=(0.5, 0.4, 0.6, 0.6), centered=True)
+    ws.fit_rows()
+    xlsx_print_a4(ws, landscape=None, title_row=header, margins=(0.5, 0.4, 0.6, 0.6), centered=True)
     wb.close()
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.files import write_atomic
-from sheets_tools.excel import style
+from sheets_tools.excel import fit, style
 from sheets_tools.formkit.declaration import ID_SHEET
 from sheets_tools.yearend.council import (
     FIRST_ROW, HEADER_ROW, KIND, L_NEEDED, L_OFFICE, L_PRESENT, L_WRITING, MEMBER_COLUMNS, MEMBER_FIXED,
@@ -48,6 +48,7 @@ def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_m
     _votes_sheet(wb.create_sheet(VOTES_SHEET), campaign, candidates, per_member, password)
     _id_sheet(wb, campaign, per_member)
     style.protect_workbook(wb, password)
+    style.fit_workbook(wb)
     wb.active = 0
     wb.properties.title = f"Biểu quyết của Hội đồng Thi đua - Khen thưởng năm {campaign.info.year}"
     return write_atomic(Path(path), lambda tmp: wb.save(tmp), beside_if_busy=beside_if_busy)
@@ -57,10 +58,9 @@ def _heading(ws: Worksheet, campaign: Campaign, last: int, title: str, line: str
     """Agency and national motto (rows 1-3), title (4), explanation (5), like the forms."""
     info, end = campaign.info, get_column_letter(last)
     style.agency_heading(ws, last, info.parent_agency, info.agency, style.dated_line(info.place))
-    style.text(ws, "A4", title, merge_to=f"{end}4", align="center", bold=True, size=style.TITLE_SIZE)
+    style.text(ws, "A4", title, merge_to=f"{end}4", align="center", bold=True, size=style.TITLE_SIZE, wrap=True)
     style.text(ws, "A5", line, merge_to=f"{end}5", wrap=True, italic=True)
     ws.row_dimensions[4].height = 24
-    ws.row_dimensions[5].height = 48
 
 
 def _header_row(ws: Worksheet, labels: list[tuple[str, float]]) -> None:
@@ -69,7 +69,6 @@ def _header_row(ws: Worksheet, labels: list[tuple[str, float]]) -> None:
         style.put(cell, label)
         style.header_cell(cell)
         ws.column_dimensions[get_column_letter(c)].width = width
-    ws.row_dimensions[HEADER_ROW].height = 48
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1).coordinate
 
 
@@ -80,16 +79,12 @@ def _body_cell(ws: Worksheet, row: int, col: int, value: Any, *, editable: bool 
     style.body_cell(cell, center=center, editable=editable)
 
 
-def _fit_rows(ws: Worksheet, first: int, last: int) -> None:
-    """Row heights for wrapped text (spreadsheet programs do not grow rows written by openpyxl)."""
-    widths = {k: d.width for k, d in ws.column_dimensions.items() if not d.hidden}
-    for r in range(first, last + 1):
-        lines = [-(-len(str(c.value)) // max(1, int(widths.get(c.column_letter, 10)) - 2))
-                 for c in ws[r] if isinstance(c.value, str) and c.column_letter in widths]
-        ws.row_dimensions[r].height = 16 * max([1, *lines])
-
-
 def _choice(ws: Worksheet, ref: str, choices: tuple[str, ...], prompt: str) -> None:
+    """A dropdown of ``choices`` on ``ref``; its columns made wide enough for the longest choice."""
+    first, _, last, _ = range_boundaries(ref)
+    for col in range(first, last + 1):
+        dim = ws.column_dimensions[get_column_letter(col)]
+        dim.width = max(dim.width, fit.column_width(choices))
     dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                         showErrorMessage=True, errorStyle="stop", errorTitle="Giá trị không hợp lệ",
                         error="Hãy chọn " + " hoặc ".join(f"\"{c}\"" for c in choices) + " trong danh sách thả xuống.",
@@ -114,7 +109,6 @@ def _members_sheet(ws: Worksheet, campaign: Campaign, password: str | None) -> N
         for c in range(MEMBER_FIXED + 1, len(labels) + 1):
             _body_cell(ws, r, c, None, editable=True, center=c < len(labels))
     last = FIRST_ROW + n - 1
-    _fit_rows(ws, FIRST_ROW, last)
     _choice(ws, f"E{FIRST_ROW}:E{last}", PRESENT_CHOICES, "Thành viên có dự họp không?")
     _choice(ws, f"F{FIRST_ROW}:F{last}", PRESENT_CHOICES, "Thành viên vắng mặt đã gửi phiếu biểu quyết bằng văn bản?")
     _finish(ws, password)
@@ -134,8 +128,6 @@ def _votes_sheet(ws: Worksheet, campaign: Campaign, candidates: list[Candidate],
                  "trình Hội đồng với lý do ghi ở cột đó.")
     _heading(ws, campaign, len(fixed) + len(inputs),
              f"TỔNG HỢP BIỂU QUYẾT ĐỀ NGHỊ KHEN THƯỞNG NĂM {campaign.info.year}", line)
-    if len(fixed) > len(VOTE_COLUMNS):
-        ws.row_dimensions[5].height = 64  # the explanation has one more sentence
     _header_row(ws, fixed + inputs)
     for col in ("B", "C"):
         ws.column_dimensions[col].hidden = True
@@ -147,7 +139,6 @@ def _votes_sheet(ws: Worksheet, campaign: Campaign, candidates: list[Candidate],
             _body_cell(ws, r, len(VOTE_COLUMNS) + 1, c.office_reason or None)
         for col in range(len(fixed) + 1, len(fixed) + len(inputs) + 1):
             _body_cell(ws, r, col, None, editable=True, center=True)
-    _fit_rows(ws, FIRST_ROW, FIRST_ROW + len(candidates) - 1)
     if candidates:
         first = get_column_letter(len(fixed) + 1)
         last = get_column_letter(len(fixed) + len(inputs))

@@ -6,7 +6,6 @@ formula guessing is off.
 from __future__ import annotations
 
 import re
-import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -14,11 +13,11 @@ import xlsxwriter
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.text import normalize
-from sheets_tools.excel.style import HEADING_FORMATS, WORKBOOK_OPTIONS, add_formats, xlsx_heading, xlsx_print_a4
+from sheets_tools.excel.style import (HEADING_FORMATS, WORKBOOK_OPTIONS, FittedSheet, add_formats, xlsx_heading,
+                                      xlsx_print_a4)
 from sheets_tools.yearend.decision import (COLUMNS, SUBJECT_WORDS, DecisionList, Group, clean, lists_or_empty,
                                            place_date, save_beside, summary, title_lines)
 
-LINE_HEIGHT = 16.5  # points per line of 12 pt text: rows with wrapped text get an explicit height
 MONEY_FORMAT = "#,##0"
 HEADER_ROW = 8  # 0-based row of the workbook's column labels
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -35,8 +34,9 @@ def write_workbook(campaign: Campaign, lists: list[DecisionList], path: Path, *,
         fmt = _xlsx_formats(wb)
         used: set[str] = set()
         for dlist in lists_or_empty(campaign, lists):
-            ws = wb.add_worksheet(sheet_name(dlist.decider, used))
+            ws = FittedSheet(wb.add_worksheet(sheet_name(dlist.decider, used)))
             _xlsx_list(ws, fmt, campaign, dlist, title_lines(campaign, dlist, number, signed_on), signed_on)
+            ws.fit_rows()  # every row as high as its wrapped text
         wb.close()
 
     return save_beside(path, write)
@@ -55,9 +55,9 @@ def sheet_name(wanted: str, used: set[str]) -> str:
 
 _BORDER = {"border": 1, "valign": "top", "text_wrap": True}
 _FORMATS = {
-    "bold_center": {"bold": True, "align": "center"},
-    "italic_center": {"italic": True, "align": "center"},
-    "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"},
+    "bold_center": {"bold": True, "align": "center", "text_wrap": True},
+    "italic_center": {"italic": True, "align": "center", "text_wrap": True},
+    "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "text_wrap": True},
     "header": {"bold": True, "text_wrap": True, "align": "center", "valign": "vcenter", "border": 1},
     "section": {"bold": True, "border": 1},
     "group": {"bold": True, "italic": True, "border": 1},
@@ -66,7 +66,7 @@ _FORMATS = {
     "money": {**_BORDER, "num_format": MONEY_FORMAT},
     "total": {"bold": True, "border": 1, "align": "center"},
     "total_money": {"bold": True, "border": 1, "num_format": MONEY_FORMAT},
-    "note": {"italic": True},
+    "note": {"italic": True, "text_wrap": True, "valign": "top"},
 }
 
 
@@ -89,6 +89,7 @@ def _xlsx_list(ws, fmt: dict, campaign: Campaign, dlist: DecisionList, titles: l
     ws.merge_range(r, 0, r, 2, "", fmt["total"])
     ws.write_string(r, 0, "TỔNG CỘNG", fmt["total"])
     _xlsx_money(ws, r, dlist.total, fmt["total_money"])
+    ws.merge_range(r + 1, 0, r + 1, 3, "", fmt["note"])
     ws.write_string(r + 1, 0, summary(dlist), fmt["note"])
     r += 3
     ws.merge_range(r, 2, r, 3, "", fmt["bold_center"])
@@ -119,20 +120,12 @@ def _xlsx_group(ws, fmt: dict, grp: Group, number: int, r: int) -> int:
         ws.write_number(r, 0, stt, fmt["stt"])
         ws.write_string(r, 1, award.display_name, fmt["cell"])
         ws.write_string(r, 2, award.details, fmt["cell"])
-        lines = max(_lines(award.display_name, COLUMNS[1][1]), _lines(award.details, COLUMNS[2][1]))
-        if lines > 1:  # LibreOffice does not grow rows for wrapped text on its own
-            ws.set_row(r, LINE_HEIGHT * lines)
         _xlsx_money(ws, r, grp.money, fmt["money"])
     r += 1
     ws.merge_range(r, 0, r, 2, "", fmt["total"])
     ws.write_string(r, 0, f"Cộng ({len(grp.awards)} {SUBJECT_WORDS[grp.awards[0].subject]})", fmt["total"])
     _xlsx_money(ws, r, grp.total, fmt["total_money"])
     return r
-
-
-def _lines(text: str, width: int) -> int:
-    """A generous estimate of the lines ``text`` wraps to in a column ``width`` characters wide."""
-    return max(1, len(textwrap.wrap(text, max(width - 3, 1))))
 
 
 def _xlsx_money(ws, r: int, amount: int | None, cell_format) -> None:

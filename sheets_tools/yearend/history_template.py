@@ -14,7 +14,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.files import atomic_save
-from sheets_tools.excel.style import BORDER, DATE_FORMAT, font, header_cell, new_workbook, print_a4, put
+from sheets_tools.excel import fit
+from sheets_tools.excel.style import BORDER, DATE_FORMAT, fit_workbook, font, header_cell, new_workbook, print_a4, put
 from sheets_tools.formkit.declaration import LIST_SHEET
 from sheets_tools.yearend.history_import import COLUMNS, FIRST_YEAR, TEMPLATE_FIELDS
 
@@ -23,6 +24,8 @@ TEMPLATE_ROWS = 500  # formatted input rows in the blank template
 _WIDTHS = {"subject": 11, "family_name": 20, "given_name": 10, "collective_name": 28, "birth_date": 13, "unit": 28,
            "year": 8, "award": 34, "decision_number": 16, "decision_date": 14}
 _DATE_MIN, _DATE_MAX = 1, 73415  # 01/01/1900 .. 31/12/2100 as Excel serials
+SUBJECTS = ("Cá nhân", "Tập thể")
+CHOICE_MAX_WIDTH = 45.0
 
 
 def template(campaign: Campaign, path: Path) -> Path:
@@ -34,7 +37,6 @@ def template(campaign: Campaign, path: Path) -> Path:
     _note(ws, "A1", f"DANH SÁCH KHEN THƯỞNG CÁC NĂM TRƯỚC - {campaign.info.agency}".upper(), last_col, bold=True)
     _note(ws, "A2", _example(campaign), last_col, italic=True)
     header, first, last = 3, 4, 3 + TEMPLATE_ROWS
-    ws.row_dimensions[2].height, ws.row_dimensions[header].height = 80, 34
     labels = ["STT"] + [COLUMNS[f][0] for f in TEMPLATE_FIELDS]
     for c, label in enumerate(labels, start=1):
         cell = ws.cell(header, c)
@@ -45,16 +47,17 @@ def template(campaign: Campaign, path: Path) -> Path:
         letter = get_column_letter(c)
         ws.column_dimensions[letter].width = _WIDTHS[fld]
         fmt = DATE_FORMAT if fld.endswith("_date") else "0" if fld == "year" else "@"
+        wrap = Alignment(vertical="top", wrap_text=fmt == "@")  # a long name wraps in its column
         for r in range(first, last + 1):
             cell = ws.cell(r, c)
-            cell.number_format, cell.font, cell.border = fmt, font(), BORDER
+            cell.number_format, cell.font, cell.border, cell.alignment = fmt, font(), BORDER, wrap
     for c in range(1, len(labels) + 1):  # the STT column too
         for r in range(first, last + 1):
             ws.cell(r, c).border = BORDER
     _validations(wb, ws, campaign, first, last)
     ws.freeze_panes = ws.cell(first, 2)
     print_a4(ws, title_row=header)
-    return atomic_save(wb, Path(path))
+    return atomic_save(fit_workbook(wb), Path(path))
 
 
 def _note(ws, ref: str, text: str, last_col: str, **font_args: bool) -> None:
@@ -86,7 +89,7 @@ def _validations(wb: Workbook, ws, campaign: Campaign, first: int, last: int) ->
         put(lists.cell(r, 1), name)
     lists.sheet_state = "hidden"
     ranges = {
-        "subject": DataValidation(type="list", formula1='"Cá nhân,Tập thể"', error="Hãy chọn \"Cá nhân\" hoặc "
+        "subject": DataValidation(type="list", formula1='"' + ",".join(SUBJECTS) + '"', error="Hãy chọn \"Cá nhân\" hoặc "
                                   "\"Tập thể\".", prompt="Chọn Cá nhân hoặc Tập thể."),
         "year": DataValidation(type="whole", operator="between", formula1=str(FIRST_YEAR),
                                formula2=str(campaign.info.year), prompt="Năm được khen thưởng, ví dụ 2023.",
@@ -100,6 +103,9 @@ def _validations(wb: Workbook, ws, campaign: Campaign, first: int, last: int) ->
         ranges[fld] = DataValidation(type="date", operator="between", formula1=str(_DATE_MIN), formula2=str(_DATE_MAX),
                                      error="Hãy nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/1985.",
                                      prompt="Nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/1985.")
+    for fld, choices in (("subject", SUBJECTS), ("award", names)):  # wide enough for the dropdown's choices
+        dim = ws.column_dimensions[col[fld]]
+        dim.width = max(dim.width, fit.column_width(choices, maximum=CHOICE_MAX_WIDTH))
     for fld, dv in ranges.items():
         dv.errorTitle, dv.promptTitle = "Giá trị không hợp lệ", COLUMNS[fld][0][:32]
         dv.showErrorMessage = dv.showInputMessage = dv.allow_blank = True

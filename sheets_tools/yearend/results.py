@@ -90,14 +90,15 @@ class _Result:
         ws.write_string(r, c, value, self.f[fmt])
 
     def write(self) -> None:
-        ws = self.wb.add_worksheet(RESULT_SHEET)
+        ws = style.FittedSheet(self.wb.add_worksheet(RESULT_SHEET))
         last = len(_RESULT_COLUMNS) - 1
         for c, (_, width) in enumerate(_RESULT_COLUMNS):
             ws.set_column(c, c, width)
         self.heading(ws, last)
         r = self.table(ws, 7)
         self.signature(ws, r + 2, last)
-        style.xlsx_print_a4(ws, title_row=6, footer=FOOTER)
+        ws.fit_rows()
+        style.xlsx_print_a4(ws, landscape=None, title_row=6, footer=FOOTER)
         if self.result.findings:
             self.notes()
 
@@ -107,10 +108,8 @@ class _Result:
         self.text(ws, 3, 0, "KẾT QUẢ BIỂU QUYẾT CỦA HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", "title", last)
         self.text(ws, 4, 0, f"Xét đề nghị khen thưởng năm {info.year}", "center_bold", last)
         ws.merge_range(5, 0, 5, last, quorum_line(self.campaign, t), self.f["italic"])
-        ws.set_row(5, 36)
         for c, (label, _) in enumerate(_RESULT_COLUMNS):
             ws.write_string(6, c, label, self.f["head"])
-        ws.set_row(6, 48)
 
     def table(self, ws, r: int) -> int:
         groups = _groups(self.campaign, self.ordered)
@@ -144,7 +143,7 @@ class _Result:
             self.text(ws, r + i, 5, text, fmt, last)
 
     def notes(self) -> None:
-        ws = self.wb.add_worksheet(NOTES_SHEET)
+        ws = style.FittedSheet(self.wb.add_worksheet(NOTES_SHEET))
         cols = (("STT", 6), ("Mức độ", 10), ("Trang tính", 14), ("Ô", 8), ("Vấn đề và cách sửa", 100))
         for c, (label, width) in enumerate(cols):
             ws.set_column(c, c, width)
@@ -154,7 +153,8 @@ class _Result:
             for c, value in enumerate((SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.cell, f.message),
                                       start=1):
                 ws.write_string(n, c, value or "", self.f["cell"])
-        style.xlsx_print_a4(ws, footer=None)
+        ws.fit_rows()
+        style.xlsx_print_a4(ws, landscape=None, title_row=0, footer=None)
 
 
 def quorum_line(campaign: Campaign, result: Tally) -> str:
