@@ -22,7 +22,8 @@ INFO_FIELDS = [
 TABLES: dict[str, tuple[str, type[BaseModel], list[tuple[str, str, int]]]] = {
     "deadlines": ("Thời hạn", Deadline, [
         ("form", "Mã biểu mẫu", 16), ("name", "Nội dung", 55), ("date", "Hạn nộp", 14),
-        ("opens", "Ngày gửi biểu mẫu", 14), ("remind_days", "Nhắc trước hạn (ngày)", 12)]),
+        ("opens", "Ngày gửi biểu mẫu", 14), ("remind_days", "Nhắc trước hạn (ngày)", 12),
+        ("optional", "Không bắt buộc", 12)]),
     "units": ("Đơn vị", Unit, [
         ("code", "Mã đơn vị", 14), ("name", "Tên đơn vị", 55), ("kind", "Loại đơn vị", 24),
         ("block", "Khối thi đua", 32), ("email", "E-mail", 30), ("contact", "Người liên hệ", 22)]),
@@ -48,10 +49,12 @@ TABLES: dict[str, tuple[str, type[BaseModel], list[tuple[str, str, int]]]] = {
 }
 # added after the first release: a campaign.xlsx without them still loads (empty, defaults)
 OPTIONAL_SHEETS = {"criteria", "council", "lists", "indicators"}
-OPTIONAL_COLUMNS = {"rule", "multiple", "vote_percent", "decider", "figures_basis", "opens", "remind_days"}
+OPTIONAL_COLUMNS = {"rule", "multiple", "vote_percent", "decider", "figures_basis", "opens", "remind_days",
+                    "optional"}
 SETTINGS_SHEET = "Cài đặt"
 # Vietnamese words in the workbook <-> internal values
 VOCAB = {  # per table, per column
+    "deadlines": {"optional": {"Có": "yes", "Không": "no"}},  # a form units may send or not
     "catalogue": {
         "kind": {"Danh hiệu thi đua": "title", "Hình thức khen thưởng": "form"},
         "subject": {"Cá nhân": "individual", "Tập thể": "collective"},

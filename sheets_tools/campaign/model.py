@@ -28,6 +28,11 @@ LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
 DECREES = ((date(2025, 7, 1), "Nghị định số 152/2025/NĐ-CP"), (date(2024, 1, 1), "Nghị định số 98/2023/NĐ-CP"))
 
 
+def decree_on(day: date) -> str:
+    """The decree detailing the law in force on ``day`` (the first one for any earlier day)."""
+    return next((name for start, name in DECREES if day >= start), DECREES[-1][1])
+
+
 # the law's groups of titles and forms (domain.md §3) a catalogue item follows
 RuleGroup = Literal["LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TQ", "TTLDTT", "TTLDXS", "CO", "GIAY_KHEN", "BANG_KHEN"]
 
@@ -129,6 +134,14 @@ class Deadline(BaseModel):
     date: date
     opens: date | None = None  # the forms go out from this day (``issue`` without --form)
     remind_days: int | None = Field(None, ge=0, le=365)  # remind from this many days before ``date``
+    optional: bool = False  # units may send it or not: never overdue, never reminded
+
+    @field_validator("optional", mode="before")
+    @classmethod
+    def _optional(cls, v):  # the cell's word, "Có"/"Không", arrives as "yes"/"no" (layout.VOCAB)
+        if isinstance(v, str) and v not in ("yes", "no"):
+            raise ValueError("chọn \"Có\" hoặc \"Không\" (để trống: Không)")
+        return v
 
 
 class ListItem(BaseModel):
@@ -283,8 +296,7 @@ class Campaign(BaseModel):
         when its awards are decided (its last deadline, and never before 1 July of its year)."""
         if self.yearend.decree:
             return self.yearend.decree
-        decided = max([d.date for d in self.deadlines if d.date] + [date(self.info.year, 7, 1)])
-        return next((name for start, name in DECREES if decided >= start), DECREES[-1][1])
+        return decree_on(max([d.date for d in self.deadlines if d.date] + [date(self.info.year, 7, 1)]))
 
     def basis(self, item: CatalogueItem | None) -> str:
         """What a rule finding on ``item`` cites: its legal basis in the catalogue, then the decree."""

@@ -1,4 +1,5 @@
-"""The built-in sample campaign ``daklak-2024`` (seed 000: Sở Tư pháp tỉnh Đắk Lắk, 2024).
+"""The built-in sample campaign ``daklak-2024`` (seed 000: Sở Tư pháp tỉnh Đắk Lắk, 2024, with the
+district justice offices of that year); ``samples.py`` builds the sample of a later year from it.
 
 Unit names follow seed 000; codes, e-mail addresses and contact people are illustrative
 (addresses use the reserved example.gov.vn domain so a draft can never reach anyone).
@@ -7,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-SAMPLES = ("daklak-2024",)
+OPTIONAL_FORMS = {"nominations"}  # calendar lines units may send or not (column "Không bắt buộc")
+NOTE = ("Dữ liệu mẫu \"daklak-2024\" theo Kế hoạch phát động thi đua năm 2024 của Sở Tư pháp tỉnh Đắk Lắk; mã "
+        "đơn vị, e-mail và người liên hệ là minh họa.")
 
 INFO = {
     "campaign_id": "daklak-2024",
@@ -30,8 +33,8 @@ DEADLINES = [
     ("yearend", "Báo cáo tổng kết, hồ sơ đề nghị khen thưởng", date(2024, 11, 30), date(2024, 11, 1), 7),
 ]
 
-_DEPT = "Khối các phòng, đơn vị thuộc Sở"
-_DISTRICT = "Khối Phòng Tư pháp cấp huyện"
+DEPT_BLOCK = "Khối các phòng, đơn vị thuộc Sở"
+DISTRICT_BLOCK = "Khối Phòng Tư pháp cấp huyện"
 _OFFICES = [
     ("VP", "Văn phòng Sở", "Phòng thuộc Sở"),
     ("TTR", "Thanh tra Sở", "Phòng thuộc Sở"),
@@ -50,15 +53,15 @@ _DISTRICTS = [
     ("KB", "huyện Krông Bông"), ("KBK", "huyện Krông Búk"), ("KN", "huyện Krông Năng"),
     ("KP", "huyện Krông Pắc"), ("LAK", "huyện Lắk"), ("MD", "huyện M'Drắk"),
 ]
-_CONTACTS = ["Nguyễn Thị Hoa", "Trần Văn Nam", "Lê Thị Thu", "Phạm Minh Đức", "Hoàng Thị Lan",
+CONTACTS = ["Nguyễn Thị Hoa", "Trần Văn Nam", "Lê Thị Thu", "Phạm Minh Đức", "Hoàng Thị Lan",
              "H' Bia Niê", "Y Kông Êban", "Đỗ Văn Hùng", "Vũ Thị Hằng", "Bùi Quang Vinh"]
 
 UNITS = [
-    (code, name, kind, _DEPT, f"{code.lower()}.stp@example.gov.vn", _CONTACTS[i % len(_CONTACTS)])
+    (code, name, kind, DEPT_BLOCK, f"{code.lower()}.stp@example.gov.vn", CONTACTS[i % len(CONTACTS)])
     for i, (code, name, kind) in enumerate(_OFFICES)
 ] + [
-    (f"PTP-{code}", f"Phòng Tư pháp {name}", "Phòng Tư pháp cấp huyện", _DISTRICT,
-     f"ptp.{code.lower()}@example.gov.vn", _CONTACTS[(i + 3) % len(_CONTACTS)])
+    (f"PTP-{code}", f"Phòng Tư pháp {name}", "Phòng Tư pháp cấp huyện", DISTRICT_BLOCK,
+     f"ptp.{code.lower()}@example.gov.vn", CONTACTS[(i + 3) % len(CONTACTS)])
     for i, (code, name) in enumerate(_DISTRICTS)
 ]
 
@@ -164,7 +167,7 @@ _CRITERIA_DISTRICT = [
      "Có kế hoạch: 5; không có: 0", True),
     ("A.II.2.2", "Tỷ lệ hòa giải thành", 20, "score", "", "", False),
 ] + _CRITERIA_COMMON_B
-CRITERIA = [(_DEPT, *row) for row in _CRITERIA_DEPT] + [(_DISTRICT, *row) for row in _CRITERIA_DISTRICT]
+CRITERIA = [(DEPT_BLOCK, *row) for row in _CRITERIA_DEPT] + [(DISTRICT_BLOCK, *row) for row in _CRITERIA_DISTRICT]
 
 # The council (illustrative names and positions).
 COUNCIL = [
@@ -218,18 +221,20 @@ INDICATORS = [
     ("CT01", "Số cuộc tuyên truyền, phổ biến giáo dục pháp luật", "cuộc", "count", "min", "", 10.0, ""),
     ("CT02", "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn", "%", "percent", "min", "", 100.0, ""),
     ("CT03", "Số văn bản quy phạm pháp luật được thẩm định, kiểm tra", "văn bản", "count", "min",
-     f"{_DISTRICT}; XDKT", 20.0, ""),
+     f"{DISTRICT_BLOCK}; XDKT", 20.0, ""),
     ("CT04", "Số vụ việc trợ giúp pháp lý được thực hiện", "vụ việc", "count", "min", "TGPL", 150.0, ""),
     ("CT05", "Số hồ sơ giải quyết quá hạn", "hồ sơ", "count", "max", "", 0.0, "Đạt khi không vượt chỉ tiêu"),
 ]
 
 
-def figures_basis(code: str, multiple: float | None, vote: float | None) -> str:
+def figures_basis(code: str, multiple: float | None, vote: float | None, *, votes: str = _VOTES,
+                  money: str = _MONEY) -> str:
     """Where a catalogue row's vote share and award multiple come from (its column "Căn cứ tỷ lệ phiếu, hệ số
-    tiền thưởng"); a multiple not checked against the decree says so."""
-    parts = [_VOTES] if vote else []
+    tiền thưởng"); a multiple not checked against the decree says so. ``votes`` and ``money`` name the
+    sources (the 2024 sample's: Decree 98/2023)."""
+    parts = [votes] if vote else []
     if code in UNVERIFIED:
-        parts.append(f"{_MONEY}: {_UNSURE}" if multiple else f"Hệ số tiền thưởng: chưa ghi, {_UNSURE}")
+        parts.append(f"{money}: {_UNSURE}" if multiple else f"Hệ số tiền thưởng: chưa ghi, {_UNSURE}")
     elif multiple:
-        parts.append(f"{_MONEY} (chưa đối chiếu điều, khoản cụ thể)")
+        parts.append(f"{money} (chưa đối chiếu điều, khoản cụ thể)")
     return "; ".join(parts)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from sheets_tools.campaign import sample as sample_data
+from sheets_tools.campaign import samples as sample_data
 from sheets_tools.campaign.criteria import Criterion, check_tables
 from sheets_tools.campaign.layout import (DEFAULT_SETTINGS, INFO_FIELDS, INFO_SHEET, OPTIONAL_COLUMNS, OPTIONAL_SHEETS,
                                           SETTINGS_SHEET, TABLES, VOCAB, word_of)
@@ -30,7 +30,11 @@ from sheets_tools.core.files import atomic_save
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.core.text import clean, fold
 from sheets_tools.core.values import coerce_date
-from sheets_tools.excel.style import BORDER, DATE_FORMAT, ERROR_COLOR, font, header_cell
+from sheets_tools.excel.fit import column_width
+from sheets_tools.excel.style import (BORDER, DATE_FORMAT, ERROR_COLOR, fit_workbook, font, header_cell, new_workbook,
+                                      print_a4)
+
+WRAP = Alignment(wrap_text=True, vertical="top")  # campaign.xlsx's cells: long names wrap, rows grow to them
 
 
 def load(directory: Path) -> Campaign:
@@ -56,65 +60,69 @@ def load(directory: Path) -> Campaign:
     return Campaign(dir=directory, info=info, settings=settings, **tables)
 
 
-def create(directory: Path, sample: str | None = None) -> Path:
-    """Write ``directory/campaign.xlsx``: the named sample, or an empty one to fill."""
+def create(directory: Path, sample: str | None = None, year: int | None = None) -> Path:
+    """Write ``directory/campaign.xlsx``: the named sample (of ``year``, for a sample of any year), or an
+    empty one of ``year`` (default this year) to fill. An unknown sample or a year it cannot be of is a
+    ValueError saying so in Vietnamese."""
     directory = Path(directory)
+    data = sample_data.sample_or_blank(sample, year)
     directory.mkdir(parents=True, exist_ok=True)
-    if sample is not None and sample not in sample_data.SAMPLES:
-        raise ValueError(f"unknown sample {sample!r}; known: {', '.join(sample_data.SAMPLES)}")
-    info = sample_data.INFO if sample else {"year": date.today().year}
     rows = {
-        "deadlines": sample_data.DEADLINES if sample else [(key, name, None, None, None)
-                                                           for key, name, *_ in sample_data.DEADLINES],
-        "units": sample_data.UNITS if sample else [],
-        # the catalogue is the law's (domain.md §3): an empty campaign starts with it too
-        "catalogue": [(c, n, _word("kind", k), _word("subject", s), b, _word("rule", r), m, v, d,
-                       sample_data.figures_basis(c, m, v)) for c, n, k, s, b, r, m, v, d in sample_data.CATALOGUE],
-        "movements": sample_data.MOVEMENTS if sample else [],
+        "deadlines": [(*line[:5], "Có" if line[5] else "Không") for line in data.deadlines],
+        "units": data.units,
+        "catalogue": [(c, n, _word("kind", k), _word("subject", s), b, _word("rule", r), m, v, d, fb)
+                      for c, n, k, s, b, r, m, v, d, fb in data.catalogue],
+        "movements": data.movements,
         "criteria": [(b, c, n, st, word_of("criteria", "kind", k), v, sc, "Có" if ev else "Không")
-                     for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA] if sample else [],
-        "council": sample_data.COUNCIL if sample else [],
-        # the lists forms choose from are the office's to change: an empty campaign starts with them too
-        "lists": sample_data.LISTS,
+                     for b, c, n, st, k, v, sc, ev in data.criteria],
+        "council": data.council,
+        "lists": data.lists,
         "indicators": [(c, n, m, word_of("indicators", "kind", k), word_of("indicators", "direction", d), a, t, nt)
-                       for c, n, m, k, d, a, t, nt in sample_data.INDICATORS] if sample else [],
+                       for c, n, m, k, d, a, t, nt in data.indicators],
     }
-    wb = Workbook()
-    wb.remove(wb.active)
-    _write_info(wb, info, sample)
+    wb = new_workbook()  # Times New Roman 12, empty cells too
+    _write_info(wb, data.info, sample)
+    if sample:  # the note under the table says what the sample is
+        wb[INFO_SHEET].cell(row=len(INFO_FIELDS) + 3, column=1).value = data.note
     for key in TABLES:
         _write_table(wb, key, rows[key])
     if sample:  # beside the table, never read as a criterion
         ws = wb[TABLES["criteria"][0]]
         ws["J1"], ws["J2"] = "Lưu ý", ("Tiêu chí mẫu chỉ để minh họa (một số dòng theo bảng chấm điểm của Bộ Tư pháp "
                                        "năm 2022); hãy thay bằng bảng tiêu chí chấm điểm thực tế của năm.")
-        ws["J1"].font, ws["J2"].font = font(bold=True, size=None), font(italic=True, color=ERROR_COLOR, size=None)
+        ws["J1"].font, ws["J2"].font = font(bold=True), font(italic=True, color=ERROR_COLOR)
         ws.column_dimensions["J"].width = 60
-        ws["J2"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws["J2"].alignment = WRAP
     _write_settings(wb)
+    for row in wb[SETTINGS_SHEET].iter_rows(min_row=2, max_col=2):  # what the sample sets (its decree)
+        if row[0].value in data.settings:
+            row[1].value = data.settings[row[0].value]
+    for ws in wb.worksheets:
+        print_a4(ws, title_row=1)
     path = directory / CAMPAIGN_FILE
-    atomic_save(wb, path)
+    atomic_save(fit_workbook(wb), path)
     return path
 
 
-def sample_campaign(name: str = "daklak-2024", directory: Path | None = None) -> Campaign:
-    """The built-in sample as a Campaign object, without writing campaign.xlsx."""
-    if name not in sample_data.SAMPLES:
-        raise ValueError(f"unknown sample {name!r}")
+def sample_campaign(name: str = "daklak-2024", directory: Path | None = None, year: int | None = None) -> Campaign:
+    """The built-in sample (of ``year``, for a sample of any year) as a Campaign object, without writing
+    campaign.xlsx."""
+    data = sample_data.sample(name, year)
     return Campaign(
-        dir=Path(directory or "."), info=Info.model_validate(sample_data.INFO),
-        units=[Unit(code=c, name=n, kind=k, block=b, email=e, contact=p) for c, n, k, b, e, p in sample_data.UNITS],
+        dir=Path(directory or "."), info=Info.model_validate(data.info), settings=dict(data.settings),
+        units=[Unit(code=c, name=n, kind=k, block=b, email=e, contact=p) for c, n, k, b, e, p in data.units],
         catalogue=[CatalogueItem(code=c, name=n, kind=k, subject=s, legal_basis=lb, rule=r, multiple=m,
-                                 vote_percent=v, decider=d, figures_basis=sample_data.figures_basis(c, m, v))
-                   for c, n, k, s, lb, r, m, v, d in sample_data.CATALOGUE],
-        movements=[Movement(code=c, name=n, period=p) for c, n, p in sample_data.MOVEMENTS],
-        deadlines=[Deadline(form=f, name=n, date=d, opens=o, remind_days=r) for f, n, d, o, r in sample_data.DEADLINES],
+                                 vote_percent=v, decider=d, figures_basis=fb)
+                   for c, n, k, s, lb, r, m, v, d, fb in data.catalogue],
+        movements=[Movement(code=c, name=n, period=p) for c, n, p in data.movements],
+        deadlines=[Deadline(form=f, name=n, date=d, opens=o, remind_days=r, optional=op)
+                   for f, n, d, o, r, op in data.deadlines],
         criteria=[Criterion(block=b, code=c, name=n, standard=st, kind=k, values=v, scale=sc, evidence=ev)
-                  for b, c, n, st, k, v, sc, ev in sample_data.CRITERIA],
-        council=[Member(name=n, position=p, role=r) for n, p, r in sample_data.COUNCIL],
-        lists=[ListItem(list=li, value=v, group=g, note=nt) for li, v, g, nt in sample_data.LISTS],
+                  for b, c, n, st, k, v, sc, ev in data.criteria],
+        council=[Member(name=n, position=p, role=r) for n, p, r in data.council],
+        lists=[ListItem(list=li, value=v, group=g, note=nt) for li, v, g, nt in data.lists],
         indicators=[Indicator(code=c, name=n, measure=m, kind=k, direction=d, applies=a, target=t, note=nt)
-                    for c, n, m, k, d, a, t, nt in sample_data.INDICATORS])
+                    for c, n, m, k, d, a, t, nt in data.indicators])
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -321,7 +329,7 @@ def _word(field: str, value: str | None) -> str | None:
 def _style_header(ws, ncols: int) -> None:
     for c in range(1, ncols + 1):
         cell = ws.cell(row=1, column=c)
-        header_cell(cell, size=None)  # campaign.xlsx keeps the workbook's default size
+        header_cell(cell)
     ws.freeze_panes = "A2"
 
 
@@ -334,15 +342,15 @@ def _write_info(wb, info: dict, sample: str | None) -> None:
     for r, (field, label, hint) in enumerate(INFO_FIELDS, start=2):
         for c, v in enumerate([label, info.get(field), hint], start=1):
             cell = ws.cell(row=r, column=c, value=v)
-            cell.font = font(bold=c == 1, size=None)
-            cell.border = BORDER
+            cell.font, cell.border, cell.alignment = font(bold=c == 1), BORDER, WRAP
             if isinstance(v, str):
                 cell.data_type = "s"
     if sample:
         note = ws.cell(row=len(INFO_FIELDS) + 3, column=1,
                        value=f"Dữ liệu mẫu \"{sample}\" theo Kế hoạch phát động thi đua năm 2024 của Sở Tư pháp "
                              "tỉnh Đắk Lắk; mã đơn vị, e-mail và người liên hệ là minh họa.")
-        note.font = font(italic=True, size=None)
+        note.font, note.alignment = font(italic=True), WRAP
+        ws.merge_cells(start_row=note.row, start_column=1, end_row=note.row, end_column=3)
 
 
 def _write_table(wb, key: str, rows: list) -> None:
@@ -355,8 +363,7 @@ def _write_table(wb, key: str, rows: list) -> None:
     for r, row in enumerate(rows, start=2):
         for c, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c, value=v)
-            cell.font = font(size=None)
-            cell.border = BORDER
+            cell.font, cell.border, cell.alignment = font(), BORDER, WRAP
             if isinstance(v, str):
                 cell.data_type = "s"
             if isinstance(v, date):
@@ -369,6 +376,7 @@ def _write_table(wb, key: str, rows: list) -> None:
                                 error="Hãy chọn trong danh sách: " + ", ".join(words))
             col = get_column_letter(c)
             dv.add(f"{col}2:{col}500")
+            ws.column_dimensions[col].width = max(ws.column_dimensions[col].width, column_width(words))
             ws.add_data_validation(dv)
         if field == "date":
             col = get_column_letter(c)
@@ -392,4 +400,5 @@ def _write_settings(wb) -> None:
         if key == "sheet_password":  # generated once, when the campaign is made
             value = new_password()
         for c, v in enumerate((key, value, meaning), start=1):
-            ws.cell(row=r, column=c, value=v).font = font(size=None)
+            cell = ws.cell(row=r, column=c, value=v)
+            cell.font, cell.alignment = font(), WRAP

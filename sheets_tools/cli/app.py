@@ -1,8 +1,16 @@
 """The ``sheets-tools`` command group and what every command shares: loading the campaign (after the
 ledger guard, with a copy of the ledger before a command that writes to it), the Vietnamese error, JSON
-output, dates typed dd/mm/yyyy, printing findings."""
+output, dates typed dd/mm/yyyy, printing findings.
+
+One exit-code rule for every command: 0 done; 1 data problems found (a file sent back, a cell refused, a
+ballot that does not count); 2 wrong usage (an option, a path or a date typed wrong); 3 the campaign cannot
+be used (no or broken campaign.xlsx, ledger lost, another run holds the campaign, disk, permissions, a
+server that cannot be reached). With ``--json`` a failure also prints ``{"error": {...}}`` on stdout.
+"""
 from __future__ import annotations
 
+import errno
+import io
 import json
 import sys
 from functools import wraps
@@ -12,12 +20,16 @@ import click
 from pydantic_core import PydanticCustomError
 
 from sheets_tools.campaign import workbook as campaign_mod
+from sheets_tools.cli import vietnamese
 from sheets_tools.cli.errors import command_names, explain
 from sheets_tools.core.files import excel_lock_file
 from sheets_tools.core.values import coerce_date
 from sheets_tools.store import backup, guard
 
+vietnamese.install()  # before the commands are declared: Click words some texts as they are
+
 SAMPLE = "daklak-2024"
+EXIT_DONE, EXIT_DATA, EXIT_USAGE, EXIT_UNUSABLE = 0, 1, 2, 3
 # the commands that write to the ledger (by their names under the group): a copy is taken before they run;
 # "decision" only with a decision number (it then records the awards in the history)
 LEDGER_WRITERS = {("collect",), ("consolidate",), ("council", "tally"), ("history", "import"), ("decision",), ("send",),
@@ -43,10 +55,27 @@ def writes_ledger(ctx: click.Context | None) -> bool:
 
 
 class UserError(click.ClickException):
-    """A failure explained to the user, in Vietnamese (Click would print "Error:")."""
+    """A failure explained to the user, in Vietnamese (Click would print "Error:"); by default the campaign
+    cannot be used for this command (exit status 3); ``code`` and ``path`` go into the JSON error."""
+    exit_code = EXIT_UNUSABLE
+
+    def __init__(self, message: str, exit_code: int | None = None, code: str = "error.command",
+                 path: str | None = None):
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+        self.code, self.path = code, path
 
     def show(self, file=None) -> None:
         click.echo(f"Lỗi: {self.format_message()}", file=file or sys.stderr, err=file is None)
+
+
+class UsageProblem(UserError):
+    """The command was typed wrong (exit status 2): an unknown form, a date, options that do not go together."""
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, code: str = "error.usage", path: str | None = None):
+        super().__init__(message, code=code, path=path)
 
 
 def print_json(data: object) -> None:
@@ -54,15 +83,12 @@ def print_json(data: object) -> None:
 
 
 def friendly(func):
-    """Turn every failure into one Vietnamese message naming the path and what to do, exit status 1, and a
-    JSON error object on stdout for a command run with ``--json``; ``--debug`` shows the traceback."""
+    """Turn every failure into one Vietnamese message naming the path and what to do (exit status 3; the
+    JSON error object is printed by the group); ``--debug`` shows the traceback."""
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except UserError as exc:
-            _json_error("error.command", exc.format_message(), None)
-            raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
@@ -70,24 +96,78 @@ def friendly(func):
             if ctx.find_root().params.get("debug"):
                 raise
             code, text, path = explain(exc, ctx)
-            _json_error(code, text, path)
-            raise UserError(text) from exc
+            raise UserError(text, code=code, path=path) from exc
     return wrapper
 
 
-def _json_error(code: str, text: str, path: str | None) -> None:
-    if click.get_current_context().params.get("as_json"):
-        print_json({"error": {"code": code, "message": text, "path": path}})
+def json_error(exc: click.ClickException) -> dict:
+    """The JSON object a failed command prints with ``--json``."""
+    if isinstance(exc, UserError):
+        code, path = exc.code, exc.path
+    else:  # Click's own usage errors: a path that does not exist, an unknown option, a missing argument
+        code, path = "error.usage", None
+    return {"error": {"code": code, "message": exc.format_message(), "path": path, "exit_code": exc.exit_code}}
 
 
-@click.group(epilog="Ví dụ: sheets-tools demo demo-2024   (chạy thử toàn bộ quy trình trên đợt mẫu)")
+def utf8_streams() -> None:
+    """UTF-8 on every output stream that is not a console (a file, a pipe, another program reading it), so
+    "ễ" never stops a command whatever the code page; a console keeps its own encoding, never failing on a
+    letter it cannot show."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(stream, io.TextIOWrapper):
+            continue
+        try:
+            console = stream.isatty()
+        except (ValueError, OSError):
+            continue
+        encoding = (stream.encoding or "").lower().replace("-", "").replace("_", "")
+        if not console and encoding != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        elif console and encoding != "utf8":
+            stream.reconfigure(errors="replace")
+
+
+class Group(click.Group):
+    """The command group: Click's words in Vietnamese, UTF-8 output, and the exit-code rule with the JSON
+    error object for every failure, usage errors included."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        utf8_streams()
+        vietnamese.install()
+        vietnamese.name_arguments(self)
+        argv = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            if "--json" in argv:
+                print_json(json_error(exc))
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Đã dừng.", err=True)
+            sys.exit(EXIT_DATA)
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:  # a reader that stopped reading (`| head`): nothing more to say
+                raise
+            sys.exit(EXIT_DATA)
+        sys.exit(result if isinstance(result, int) else EXIT_DONE)
+
+
+@click.group(cls=Group, epilog="Ví dụ: sheets-tools demo demo-2024   (chạy thử toàn bộ quy trình trên đợt mẫu)")
 @click.option("--debug", is_flag=True, help="Hiện chi tiết lỗi kỹ thuật (traceback).")
-@click.version_option(package_name="sheets-tools")
+@click.version_option(package_name="sheets-tools", message="%(prog)s, phiên bản %(version)s")
 def main(debug: bool) -> None:
     """sheets-tools: thu thập, kiểm tra và tổng hợp biểu mẫu thi đua, khen thưởng bằng Excel.
 
     Quy trình: init -> issue (gửi biểu mẫu) -> collect (nhận, kiểm tra) -> consolidate (tổng hợp)
     -> status (theo dõi).
+
+    Mã thoát của mọi lệnh: 0 xong; 1 có vấn đề về số liệu (tệp bị trả lại, ô bị từ chối); 2 gõ lệnh sai
+    (tùy chọn, đường dẫn, ngày); 3 đợt thi đua chưa dùng được (campaign.xlsx, sổ ghi nhận, đang có lệnh
+    khác chạy, ổ đĩa, quyền ghi, máy chủ thư).
     """
 
 class Day(click.ParamType):
@@ -116,7 +196,7 @@ def dmy(text: str | None):
     try:
         return coerce_date(text)
     except PydanticCustomError as exc:
-        raise UserError(f"\"{text}\" không phải ngày hợp lệ; nhập dạng dd/mm/yyyy, ví dụ 15/12/2024.") from exc
+        raise UsageProblem(f"\"{text}\" không phải ngày hợp lệ; nhập dạng dd/mm/yyyy, ví dụ 15/12/2024.") from exc
 
 
 

@@ -8,29 +8,36 @@ from pathlib import Path
 import click
 
 from sheets_tools.campaign import workbook as campaign_mod
-from sheets_tools.cli.app import (SAMPLE, UserError, TODAY, campaign_or_sample, echo_findings, echo_stale_lock, friendly,
+from sheets_tools.campaign.samples import SAMPLES
+from sheets_tools.cli.app import (EXIT_DATA, UsageProblem, UserError, TODAY, campaign_or_sample, echo_findings, echo_stale_lock, friendly,
                                   load_campaign, print_json, main)
-from sheets_tools.collection.collect import check, collect
+from sheets_tools.collection.collect import check, collect, empty_folders
 from sheets_tools.collection.issue import issue, remind
 from sheets_tools.collection.report import format_files
 from sheets_tools.collection.status import board
 from sheets_tools.collection.templates import build_blanks
 from sheets_tools.demo.year import DemoError, run_demo
-from sheets_tools.formkit.declaration import describe, load_forms
+from sheets_tools.formkit.declaration import describe, get_form, load_forms
 from sheets_tools.master.consolidate import consolidate
 from sheets_tools.store.ledger import Ledger
 
 
-@main.command(epilog="Ví dụ: sheets-tools init dot-2024 --sample daklak-2024")
+@main.command(epilog="Ví dụ: sheets-tools init dot-2026 --sample daklak --year 2026\n\n"
+                      "sheets-tools init dot-2024 --sample daklak-2024")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--sample", type=click.Choice([SAMPLE]), help="Tạo từ đợt mẫu có sẵn.")
+@click.option("--sample", type=click.Choice(SAMPLES), help="Tạo từ đợt mẫu có sẵn: daklak (các đơn vị sau sắp xếp "
+              "từ 01/07/2025, lịch của năm --year) hoặc daklak-2024 (đợt năm 2024).")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Năm thi đua (mặc định: năm nay).")
 @friendly
-def init(directory: Path, sample: str | None) -> None:
+def init(directory: Path, sample: str | None, year: int | None) -> None:
     """Tạo thư mục đợt thi đua với campaign.xlsx (trống hoặc theo mẫu)."""
     target = directory / campaign_mod.CAMPAIGN_FILE
     if target.exists():
-        raise UserError(f"{target} đã có; không ghi đè. Hãy chọn thư mục khác.")
-    path = campaign_mod.create(directory, sample=sample)
+        raise UsageProblem(f"{target} đã có; không ghi đè. Hãy chọn thư mục khác.", path=str(target))
+    try:
+        path = campaign_mod.create(directory, sample=sample, year=year)
+    except ValueError as exc:  # a year the sample cannot be of
+        raise UsageProblem(str(exc)) from exc
     click.echo(f"Đã tạo {path}")
     if not sample:
         click.echo("Hãy mở campaign.xlsx, điền thông tin chung, thời hạn, danh sách đơn vị, rồi chạy "
@@ -93,11 +100,17 @@ def issue_cmd(directory: Path, form_ids: tuple[str, ...], all_forms: bool, today
     """
     unknown = [f for f in form_ids if f not in load_forms()]
     if unknown:
-        raise UserError(f"Không có biểu mẫu {', '.join(unknown)}. Các mã biểu mẫu: {', '.join(load_forms())}.")
+        raise UsageProblem(f"Không có biểu mẫu {', '.join(unknown)}. Các mã biểu mẫu: {', '.join(load_forms())}.")
     result = issue(load_campaign(directory), list(form_ids) or None, today=today, all_forms=all_forms)
     if not result.forms:
-        click.echo("Không có biểu mẫu nào đến kỳ gửi theo lịch; chưa ghi gì. Dùng --form <mã> để gửi một "
-                   "biểu mẫu hoặc --all để gửi tất cả.")
+        click.echo("Không có biểu mẫu nào đến kỳ gửi theo lịch; chưa ghi gì.")
+        if result.next_opening:
+            day = f"{result.next_opening:%d/%m/%Y}"
+            when = "Biểu mẫu gần nhất mở ngày" if result.upcoming else "Các kỳ gửi đã qua; kỳ gửi đầu tiên mở ngày"
+            click.echo(f"{when} {day}: sheets-tools issue {directory} --today {day}")
+        else:
+            click.echo(f"Để gửi theo lịch của một ngày khác: sheets-tools issue {directory} --today dd/mm/yyyy")
+        click.echo("Hoặc dùng --form <mã> để gửi một biểu mẫu, --all để gửi tất cả, bất kể lịch.")
     else:
         click.echo(f"Biểu mẫu: {', '.join(f.name for f in result.forms)}.")
         click.echo(f"Đã ghi {len(result.files)} biểu mẫu và {len(result.drafts)} thư nháp vào "
@@ -119,24 +132,41 @@ def remind_cmd(directory: Path, form_ids: tuple[str, ...], today) -> None:
     camp = load_campaign(directory)
     result = remind(camp, today=today, form_ids=list(form_ids) or None)
     if not result.files:
-        click.echo("Hôm nay không có đơn vị nào cần nhắc.")
+        click.echo("Chưa ghi thư nhắc nào." if result.not_issued else "Hôm nay không có đơn vị nào cần nhắc.")
     else:
         click.echo(f"Đã ghi {len(result.drafts)} thư nhắc vào {directory / 'outbox'} "
                    f"({', '.join(f.name for f in result.forms)}).")
     for note in result.skipped:
         click.echo(f"Lưu ý: {note}")
+    for form_id, units in result.not_issued.items():
+        name = get_form(form_id).name
+        who = "đơn vị nào" if len(units) == len(camp.units) else ", ".join(u.code for u in units)
+        click.echo(f"Lưu ý: chưa gửi biểu mẫu \"{name}\" cho {who} nên không nhắc: chạy issue trước "
+                   f"(sheets-tools issue {directory} --form {form_id}).")
 
 
 @main.command("collect", epilog="Ví dụ: sheets-tools collect dot-2024 hop-thu/ thu-don-vi.eml")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--no-feedback", is_flag=True, help="Không ghi tệp phản hồi cho đơn vị.")
 @friendly
 def collect_cmd(directory: Path, paths: tuple[Path, ...], as_json: bool, no_feedback: bool) -> None:
-    """Nhận các tệp đơn vị gửi về (tệp, thư mục, thư .eml hoặc .msg): kiểm tra, ghi sổ, viết phản hồi."""
+    """Nhận các tệp đơn vị gửi về (tệp, thư mục, thư .eml hoặc .msg): kiểm tra, ghi sổ, viết phản hồi.
+
+    Mã thoát 1 khi có tệp bị trả lại."""
     result = collect(load_campaign(directory), list(paths), feedback=not no_feedback)
-    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else format_files(result))
+    empty = empty_folders(paths, result)
+    if as_json:
+        click.echo(json.dumps({**result.to_json(), "empty_folders": [str(p) for p in empty]}, ensure_ascii=False,
+                              indent=2))
+    else:
+        click.echo(format_files(result))
+        for folder in empty:
+            click.echo(f"Không tìm thấy bảng tính (.xlsx, .xlsm, .xls, .ods) hay thư (.eml, .msg) nào trong thư mục "
+                       f"{folder}. Hãy kiểm tra lại đường dẫn, hoặc lưu các tệp đơn vị gửi về vào thư mục đó.")
+    if result.has_errors:
+        sys.exit(EXIT_DATA)
 
 
 @main.command("validate", epilog="Ví dụ: sheets-tools validate bao-cao.xlsx --campaign dot-2024 --json")
@@ -150,7 +180,7 @@ def validate_cmd(files: tuple[Path, ...], campaign_dir: Path, as_json: bool) -> 
     result = check(load_campaign(campaign_dir), list(files))
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if as_json else format_files(result))
     if result.has_errors:
-        sys.exit(1)
+        sys.exit(EXIT_DATA)
 
 
 @main.command("consolidate", epilog="Ví dụ: sheets-tools consolidate dot-2024")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sheets_tools.cli.app import Day, UserError, friendly, load_campaign, main
+from sheets_tools.cli.app import Day, UsageProblem, UserError, friendly, load_campaign, main
 from sheets_tools.collection.report import format_files
 from sheets_tools.core.text import strip_controls
 from sheets_tools.mail.fetch import INBOX_DIR, FetchResult, fetch
@@ -45,7 +45,7 @@ def fetch_cmd(directory: Path, since, move_to: str | None, source: Path | None, 
     được hộp thư.
     """
     if move_to and source is not None:
-        raise UserError("Tùy chọn --move-to chỉ dùng khi nhận thư từ máy chủ IMAP, không dùng cùng --from.")
+        raise UsageProblem("Tùy chọn --move-to chỉ dùng khi nhận thư từ máy chủ IMAP, không dùng cùng --from.")
     campaign = load_campaign(directory)
     try:
         result = fetch(campaign, source=source, since=since, move_to=move_to, feedback=not no_feedback)

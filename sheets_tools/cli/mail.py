@@ -16,20 +16,11 @@ from sheets_tools.mail.passwords import PasswordStoreError, env_name, login_of, 
 from sheets_tools.mail.smtp import SmtpError
 from sheets_tools.store.guard import LedgerLost
 
-UNUSABLE = 3  # exit status: the campaign cannot be used to send (campaign.xlsx, ledger or settings)
-
-
-def _unusable(text: str) -> UserError:
-    error = UserError(text)
-    error.exit_code = UNUSABLE
-    return error
-
-
 def _campaign(directory: Path):
     try:
         return load_campaign(directory)
     except (CampaignError, LedgerLost) as exc:
-        raise _unusable(str(exc)) from exc
+        raise UserError(str(exc)) from exc
 
 
 @main.command(epilog="Ví dụ: sheets-tools send dot-2024 --kind issue --form registration   (xem trước), rồi "
@@ -65,7 +56,7 @@ def send(directory: Path, kinds: tuple[str, ...], form_ids: tuple[str, ...], rea
         result = sending.send(campaign, kinds=list(kinds or KINDS), form_ids=list(form_ids) or None,
                               really=really, resend=resend)
     except sending.SendRefused as exc:
-        raise _unusable(exc.finding.message) from exc
+        raise UserError(exc.finding.message) from exc
     except SmtpError as exc:
         raise UserError(exc.finding.message) from exc
     if as_json:
@@ -123,7 +114,7 @@ def mail_password(directory: Path, imap: bool) -> None:
     service = "imap" if imap else "smtp"
     user, host = login_of(mail_settings(campaign.settings), service)
     if not (user and host):
-        raise _unusable(f"Chưa khai báo {service}.host và {service}.user ở trang \"Cài đặt\" của campaign.xlsx: "
+        raise UserError(f"Chưa khai báo {service}.host và {service}.user ở trang \"Cài đặt\" của campaign.xlsx: "
                         "điền máy chủ và tên đăng nhập trước, rồi chạy lại lệnh này.")
     secret = click.prompt(f"Mật khẩu của {user} trên {host}", hide_input=True,
                           confirmation_prompt="Nhập lại mật khẩu")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sheets_tools.cli.app import UserError, dmy, echo_findings, echo_stale_lock, friendly, load_campaign, main
+from sheets_tools.cli.app import UsageProblem, UserError, dmy, echo_findings, echo_stale_lock, friendly, load_campaign, main
 from sheets_tools.core.findings import has_errors
 from sheets_tools.yearend.award import BallotFilled, DecisionDateError, ballot_path, count_votes, make_ballot
 from sheets_tools.yearend.document_templates import TemplateBroken
@@ -61,7 +61,7 @@ def council_ballot(directory: Path, counts: bool, new: bool) -> None:
     try:
         result = make_ballot(load_campaign(directory), per_member=not counts, new=new)
     except BallotFilled as exc:
-        raise UserError(str(exc)) from exc
+        raise UsageProblem(str(exc)) from exc
     if result.path is None:
         raise UserError("Chưa có đề nghị nào đạt yêu cầu cần Hội đồng biểu quyết (hãy chạy collect và consolidate).")
     if result.kept:
@@ -113,7 +113,9 @@ def decision_cmd(directory: Path, number: str, signed: str | None, pdf: bool) ->
     Ghi lại với số hoặc ngày quyết định đã sửa thì thay các dòng của lần ghi trước trong lịch sử khen thưởng."""
     try:
         done = decide_with_documents(load_campaign(directory), number=number, signed_on=dmy(signed), pdf=pdf)
-    except (DecisionDateError, TemplateBroken) as exc:
+    except DecisionDateError as exc:
+        raise UsageProblem(str(exc)) from exc
+    except TemplateBroken as exc:
         raise UserError(str(exc)) from exc
     result = done.decided
     click.echo(f"Danh sách khen thưởng: {len(result.awards)} dòng.")

@@ -58,6 +58,13 @@ class CollectResult:
         return out
 
 
+def empty_folders(paths: Iterable[Path], result: CollectResult) -> list[Path]:
+    """The folders among ``paths`` in which collect found nothing at all (no workbook, no mail)."""
+    folders = [Path(p) for p in paths if Path(p).is_dir()]
+    sources = [Path(c.result.incoming.source.split(" » ")[0]) for c in result.files]
+    return [f for f in folders if not any(s == f or f in s.parents for s in sources)]
+
+
 def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
             senders: bool = False) -> CollectResult:
     """Take files, folders and .eml messages in; record them in the campaign's ledger. With ``senders``

@@ -18,6 +18,7 @@ from pathlib import Path
 from sheets_tools.formkit import declaration as forms
 from sheets_tools.collection import calendar as schedule
 from sheets_tools.collection import reminders
+from sheets_tools.collection.status import is_optional
 from sheets_tools.collection.templates import form_workbook, safe_file_name, unit_file_name
 from sheets_tools.campaign.model import Campaign, Unit
 from sheets_tools.core.files import campaign_lock, atomic_write_bytes
@@ -27,7 +28,7 @@ from sheets_tools.core.records import OFFICE_TZ
 from sheets_tools.formkit.plugins import Context
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-OUTBOX = "outbox"
+OUTBOX = reminders.OUTBOX
 
 
 @dataclass
@@ -38,6 +39,11 @@ class IssueResult:
     drafts: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)  # the forms issued
+    # ``issue`` by the calendar: the day the next window opens, or the first one when all are past
+    next_opening: date | None = None
+    upcoming: bool = False  # ``next_opening`` is after today
+    # ``remind``: per form id, the units due a reminder that were never issued the form (not reminded)
+    not_issued: dict[str, list[Unit]] = field(default_factory=dict)
 
 
 def draft_email(*, sender: str, to: str, subject: str, body: str, attachments: list[Path],
@@ -143,6 +149,8 @@ def issue(campaign: Campaign, form_ids: list[str] | None = None, *, today: date 
         chosen = list(known.values())
     else:
         chosen, result.skipped = schedule.due_forms(campaign, today or date.today())
+        if not chosen:
+            result.next_opening, result.upcoming = next_opening(campaign, today or date.today())
     result.forms = chosen
     if not campaign.units:
         result.skipped.append("Danh sách đơn vị trong campaign.xlsx đang trống: chưa tạo biểu mẫu nào.")
@@ -167,6 +175,14 @@ def issue(campaign: Campaign, form_ids: list[str] | None = None, *, today: date 
     return result
 
 
+def next_opening(campaign: Campaign, today: date) -> tuple[date | None, bool]:
+    """The day the next window of the calendar opens after ``today`` (and True); when every window is past,
+    the day the first one opened (and False); None when the calendar has no opening day."""
+    opens = sorted(w.opens for w in schedule.windows(campaign) if w.opens and w.state(today) != "regular")
+    later = [day for day in opens if day > today]
+    return (later[0], True) if later else (opens[0] if opens else None, False)
+
+
 def _issue_one(campaign: Campaign, form: Form, unit: Unit, result: IssueResult, context: Context) -> None:
     path = campaign.dir / OUTBOX / unit.code / unit_file_name(form, campaign, unit)
     buffer = io.BytesIO()
@@ -183,8 +199,11 @@ def _issue_one(campaign: Campaign, form: Form, unit: Unit, result: IssueResult, 
 
 def remind(campaign: Campaign, *, today: date | None = None, form_ids: list[str] | None = None) -> IssueResult:
     """Write a reminder draft to every unit the calendar says to remind today (``reminders.reminders``),
-    under ``outbox/<unit code>/``, with the unit's form attached again (the issued one, else built now).
-    ``files`` are the forms attached, ``drafts`` the reminders; units without e-mail are in ``skipped``."""
+    under ``outbox/<unit code>/``, with the unit's form attached again (the issued one; built again when
+    only the ledger's record of its sent mail is left).
+    ``files`` are the forms attached, ``drafts`` the reminders; units without e-mail are in ``skipped``.
+    A unit is reminded only of a form issued to it (``reminders.only_issued``); the others are in
+    ``not_issued``. An optional form is never reminded."""
     today = today or date.today()
     result = IssueResult()
     with campaign_lock(campaign.dir, "remind"):
@@ -196,7 +215,11 @@ def remind(campaign: Campaign, *, today: date | None = None, form_ids: list[str]
 
 def _remind(campaign: Campaign, today: date, form_ids: list[str] | None, result: IssueResult) -> None:
     with Ledger(campaign.dir) as ledger:
-        due = reminders.reminders(campaign, ledger, today, form_ids)
+        due, result.not_issued = reminders.only_issued(campaign, ledger,
+                                                       reminders.reminders(campaign, ledger, today, form_ids))
+        for form in (forms.load_forms().get(f) for f in form_ids or []):
+            if form is not None and is_optional(campaign, form):
+                result.skipped.append(f"\"{form.name}\" là biểu mẫu không bắt buộc (trang \"Thời hạn\"): không nhắc.")
         context = Context(campaign, ledger)
         for r in due:
             path = campaign.dir / OUTBOX / r.unit.code / unit_file_name(r.form, campaign, r.unit)

@@ -24,9 +24,11 @@ TIMING_LABELS = {
     "overdue": "Quá hạn, chưa nộp",
     "pending": "Chưa nộp",
     "not_open": "Chưa đến kỳ gửi",
+    "optional": "Không bắt buộc",  # a unit that did not send a form it may send or not
 }
-COUNT_KEYS = ("units", "sent", "on_time", "late", "missing", "overdue",
+COUNT_KEYS = ("units", "sent", "on_time", "late", "missing", "overdue", "optional",
               "accepted", "accepted_with_warnings", "rejected", "older_data_in_use")
+OPTIONAL_TEXT = "không bắt buộc"
 
 
 def local_naive(moment: datetime) -> datetime:
@@ -97,11 +99,19 @@ class FormStatus:
     cross_unit: dict[str, list[Finding]] = field(default_factory=dict)  # per unit, over the data in use
     window: Window | None = None  # the form's calendar line
     today: date | None = None
+    optional: bool = False  # units may send it or not (column "Không bắt buộc" of sheet "Thời hạn")
 
     @property
     def when(self) -> str:
-        """How today stands against the deadline, in Vietnamese ("còn 5 ngày", "đã quá hạn 3 ngày")."""
-        return self.window.when_text(self.today) if self.window and self.today else ""
+        """How today stands against the deadline, in Vietnamese ("còn 5 ngày", "đã quá hạn 3 ngày"; an
+        optional form is never overdue: "đã hết hạn nộp; không bắt buộc")."""
+        if not (self.window and self.today):
+            return ""
+        text = self.window.when_text(self.today)
+        if self.optional:
+            closed = self.window.state(self.today) == "closed"
+            text = ("đã hết hạn nộp" if closed else text) + f"; {OPTIONAL_TEXT}"
+        return text
 
     @property
     def counts(self) -> dict[str, int]:
@@ -113,7 +123,7 @@ class FormStatus:
             c["older_data_in_use"] += e.older_data_in_use
             if e.state != "missing":
                 c["sent"] += 1
-        c["missing"] = c["units"] - c["sent"]
+        c["missing"] = c["units"] - c["sent"] - c["optional"]
         return {k: c[k] for k in COUNT_KEYS}
 
     def to_json(self) -> dict:
@@ -121,7 +131,7 @@ class FormStatus:
         return {"form": self.form.id, "name": self.form.name, "deadline": self.deadline.isoformat(),
                 "opens": opens.isoformat() if opens else None,
                 "period": self.window.state(self.today) if self.window and self.today else None,
-                "counts": self.counts, "units": [e.to_json() for e in self.entries]}
+                "optional": self.optional, "counts": self.counts, "units": [e.to_json() for e in self.entries]}
 
 
 @dataclass
@@ -201,19 +211,30 @@ def board(campaign: Campaign, ledger: Ledger, today: date | None = None) -> Boar
             out.undated.append(form)
             continue
         fs = _form_status(campaign, ledger, form, w.deadline, out.today)
-        fs.window, fs.today = w, out.today
-        if w.state(out.today) == "not_open":
-            for entry in fs.entries:
-                entry.timing = "not_open" if entry.state == "missing" else entry.timing
+        fs.window, fs.today, fs.optional = w, out.today, is_optional(campaign, form)
+        for entry in fs.entries:
+            if entry.state == "missing" and fs.optional:
+                entry.timing = "optional"
+            elif entry.state == "missing" and w.state(out.today) == "not_open":
+                entry.timing = "not_open"
         out.forms.append(fs)
     out.unidentified = _unidentified(ledger, set(load_forms()))
     return out
 
 
+def is_optional(campaign: Campaign, form: Form) -> bool:
+    """Whether units may send ``form`` or not (its calendar line says "Không bắt buộc": "Có"): it is then
+    never overdue and never reminded."""
+    entry = campaign.calendar(form.deadline) if form.deadline else None
+    return bool(entry and entry.optional)
+
+
 def counts_line(counts: dict[str, int]) -> str:
     """One Vietnamese sentence with a form's counts."""
+    owing = (f"chưa nộp {counts['missing']} (quá hạn {counts['overdue']})" if not counts.get("optional")
+             else f"{counts['optional']} đơn vị không gửi ({OPTIONAL_TEXT})")
     line = (f"Đã nộp {counts['sent']}/{counts['units']} đơn vị (đúng hạn {counts['on_time']}, "
-            f"muộn {counts['late']}); chưa nộp {counts['missing']} (quá hạn {counts['overdue']}). "
+            f"muộn {counts['late']}); {owing}. "
             f"{STATUS_LABELS['accepted']}: {counts['accepted']}; "
             f"{STATUS_LABELS['accepted_with_warnings'].lower()}: {counts['accepted_with_warnings']}; "
             f"{STATUS_LABELS['rejected'].lower()}: {counts['rejected']}.")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sheets_tools.excel.fit import room_px, text_px
 from sheets_tools.office.steps import LATE_MARK, MATRIX_STATES
 
-NOT_DUE = ("pending", "not_open")  # timings of a unit that has not sent and is not late yet
+NOT_DUE = ("pending", "not_open", "optional")  # timings of a unit that has not sent and is not late (or need not)
 
 
 def _dmy(iso: str | None) -> str:

@@ -67,7 +67,7 @@ def test_unsafe_campaign_data_is_refused_before_anything_is_written(tmp_path, sh
     runner = CliRunner()
     for args in (["issue", str(folder), "--all"], ["collect", str(folder), str(tmp_path / "inbox")]):
         result = runner.invoke(main, args)
-        assert result.exit_code == 1, (args, result.output)
+        assert result.exit_code == 3, (args, result.output)
         assert isinstance(result.exception, SystemExit), result.exception  # a message, not a traceback
         assert "Traceback" not in result.output
         assert f"[{CAMPAIGN_FILE}, {sheet}!{cell}] \"{label}\"" in result.output, result.output
@@ -98,7 +98,7 @@ def test_unit_codes_differing_only_by_case_are_one_code(tmp_path):
     first = ws[f"{_column('code')}2"].value
     _edit(folder, UNITS_SHEET, f"{_column('code')}3", first.lower())
     result = CliRunner().invoke(main, ["issue", str(folder), "--all"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output
     assert f"[{CAMPAIGN_FILE}, {UNITS_SHEET}!A3] \"{first.lower()}\" bị trùng (đã có ở dòng 2)" in result.output
     assert not (folder / "outbox").exists()

@@ -41,7 +41,7 @@ def test_init_sample_and_refuse_overwrite(tmp_path):
 def test_init_empty_then_commands_report_cells(tmp_path):
     assert CliRunner().invoke(main, ["init", str(tmp_path)]).exit_code == 0
     result = CliRunner().invoke(main, ["status", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "Thông tin chung!B2" in result.output
     assert "Traceback" not in result.output
 
@@ -97,7 +97,7 @@ def test_collect_refuses_a_second_run_at_once(tmp_path):
     runner.invoke(main, ["init", str(camp_dir), "--sample", "daklak-2024"])
     (camp_dir / ".sheets-tools.lock").write_text(f"collect pid={__import__('os').getpid()}", encoding="utf-8")
     result = runner.invoke(main, ["collect", str(camp_dir), str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "đang được xử lý bởi một lệnh khác" in result.output
 
 

@@ -112,6 +112,7 @@ def test_reminders_go_to_units_without_accepted_data_only(camp):
 
 def test_remind_writes_a_draft_with_the_form_and_what_to_do(camp):
     record(camp, "TTR", datetime(2024, 1, 21, 9, 0), findings=[finding("row.no_data", sheet="Tập thể")])
+    send.issue(camp, ["registration"])  # only a form that went out is reminded
     result = send.remind(camp, today=date(2024, 2, 3), form_ids=["registration"])
     assert len(result.drafts) == len(camp.units)
     draft = next(p for p in result.drafts if p.parent.name == "TTR")
@@ -133,6 +134,7 @@ def test_remind_command_says_when_nobody_is_due(camp):
     out = CliRunner().invoke(main, ["remind", str(camp.dir), "--today", "10/01/2024"])
     assert out.exit_code == 0, out.output
     assert "không có đơn vị nào cần nhắc" in out.output
+    assert CliRunner().invoke(main, ["issue", str(camp.dir), "--form", "registration"]).exit_code == 0
     due = CliRunner().invoke(main, ["remind", str(camp.dir), "--today", "01/02/2024", "--form", "registration"])
     assert due.exit_code == 0 and f"Đã ghi {len(camp.units)} thư nhắc" in due.output
 

@@ -269,7 +269,7 @@ def test_written_files_are_readable_by_colleagues(camp, tmp_path):
 
 def test_errors_are_announced_in_vietnamese(tmp_path):
     result = CliRunner().invoke(main, ["status", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert result.output.startswith("Lỗi: ") and "Error" not in result.output
 
 

@@ -88,7 +88,7 @@ def test_a_second_run_at_once_is_refused(camp, command):
         (camp.dir / ".sheets-tools.lock").write_text(f"collect pid={holder.pid} 01/01/2024", encoding="utf-8")
         args = [a.format(dir=camp.dir) for a in command]
         result = CliRunner().invoke(main, args)
-        assert result.exit_code == 1
+        assert result.exit_code == 3
         assert "đang được xử lý bởi một lệnh khác" in result.output
         assert not (camp.dir / "ledger.sqlite").exists() or command[0] == "consolidate"
     finally:

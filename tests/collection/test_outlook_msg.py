@@ -134,7 +134,7 @@ def test_a_damaged_msg_is_one_finding_and_the_run_goes_on(camp, tmp_path, kind):
     (folder / "tot.msg").write_bytes(build_msg(sender="pbgd@example.gov.vn", sent=SENT,
                                                attachments=[(NAME, _workbook(camp, tmp_path).read_bytes())]))
     code, out = _collect(camp.dir, folder)
-    assert code == 0  # collect records a refused file and goes on
+    assert code == 1  # collect records a refused file and goes on
     bad = next(e for e in out["files"] if e["file"].endswith("hong.msg"))
     assert [f["code"] for f in bad["findings"]] == ["file.msg_damaged"]
     assert bad["findings"][0]["message"].startswith("Không đọc được thư Outlook (.msg)")
@@ -152,7 +152,7 @@ def test_a_msg_without_a_workbook_is_one_finding(camp, tmp_path):
     folder.mkdir()
     (folder / "thu.msg").write_bytes(build_msg(sent=SENT, attachments=[("ghi-chu.txt", b"xin chao")]))
     result = _collect_text(camp.dir, folder)
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert f"[Bị trả lại] {folder / 'thu.msg'}\n    - Lỗi: {message('file.no_attachment')}" in result.output
     code, out = _collect(camp.dir, folder)  # taken before: known again, not a second record
     assert len(_ledger(camp.dir)) == 1
@@ -183,7 +183,7 @@ def test_a_message_nested_deeper_than_a_mail_may_be_is_refused(camp, tmp_path):
     folder.mkdir()
     (folder / "sau.msg").write_bytes(build_msg(sent=SENT, embedded=[("Fw", inner)]))
     code, out = _collect(camp.dir, folder)
-    assert code == 0 and _findings(out) == [["file.too_deep"]]
+    assert code == 1 and _findings(out) == [["file.too_deep"]]
 
 
 def test_an_object_inserted_into_the_text_is_skipped_with_a_finding(camp, tmp_path):
@@ -213,7 +213,7 @@ def test_a_workbook_in_a_msg_keeps_the_campaigns_size_limit(camp, tmp_path):
     folder.mkdir()
     (folder / "thu.msg").write_bytes(build_msg(sent=SENT, attachments=[(NAME, _workbook(camp, tmp_path).read_bytes())]))
     code, out = _collect(camp.dir, folder)
-    assert code == 0 and _findings(out) == [["file.too_large"]]
+    assert code == 1 and _findings(out) == [["file.too_large"]]
     assert out["files"][0]["file"].endswith(f"thu.msg » {NAME}")  # the workbook in the mail, not the mail
 
 
@@ -228,7 +228,7 @@ def test_a_msg_with_more_attachments_than_a_mail_may_hold_is_refused(camp, tmp_p
     folder.mkdir()
     (folder / "nhieu.msg").write_bytes(cfb(tree))
     code, out = _collect(camp.dir, folder)
-    assert code == 0 and _findings(out) == [["file.too_large"]]
+    assert code == 1 and _findings(out) == [["file.too_large"]]
     assert str(MAX_ATTACHMENTS) in out["files"][0]["findings"][0]["message"]
 
 

@@ -104,7 +104,8 @@ def test_counts(camp):
     counts = b.forms[0].counts
     n = len(camp.units)
     assert counts == {"units": n, "sent": 3, "on_time": 2, "late": 1, "missing": n - 3, "overdue": n - 3,
-                      "accepted": 1, "accepted_with_warnings": 1, "rejected": 1, "older_data_in_use": 1}
+                      "accepted": 1, "accepted_with_warnings": 1, "rejected": 1, "older_data_in_use": 1,
+                      "optional": 0}
 
 
 def test_unidentified_files_are_listed_apart(camp):
@@ -133,7 +134,7 @@ def test_json_shape(camp):
     assert set(data) == {"forms", "unidentified"}
     form = data["forms"][0]
     assert [f["form"] for f in data["forms"]] == [k for k, f in load_forms().items() if not f.regular]  # dated forms
-    assert set(form) == {"form", "name", "deadline", "opens", "period", "counts", "units"}
+    assert set(form) == {"form", "name", "deadline", "opens", "period", "counts", "units", "optional"}
     assert (form["form"], form["name"], form["deadline"]) == ("registration", "Đăng ký thi đua", "2024-01-31")
     vp = form["units"][0]
     assert vp == {"unit": "VP", "unit_name": "Văn phòng Sở", "block": camp.unit("VP").block,

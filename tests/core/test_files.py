@@ -89,7 +89,7 @@ def test_a_lock_being_written_is_not_taken_over(consolidated):
     lock = consolidated / ".sheets-tools.lock"
     lock.write_bytes(b"")
     refused = run("consolidate", str(consolidated))
-    assert refused.exit_code == 1 and "đang được xử lý bởi một lệnh khác" in refused.output
+    assert refused.exit_code == 3 and "đang được xử lý bởi một lệnh khác" in refused.output
     then = time.time() - 60  # the run that made it died before writing its process id
     os.utime(lock, (then, then))
     taken = run("consolidate", str(consolidated))

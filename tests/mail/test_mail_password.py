@@ -91,7 +91,7 @@ def test_a_store_that_refuses_says_what_else_to_do(camp, monkeypatch):
     monkeypatch.setattr(keyring.core, "_keyring_backend", NoKeyring())
     camp = with_setting(with_setting(camp, "smtp.host", HOST), "smtp.user", "vanphong")
     result = run("mail", "password", camp.dir, input="x\nx\n")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "Không lưu được mật khẩu vào kho mật khẩu của hệ thống" in result.output
     assert "SHEETS_TOOLS_SMTP_PASSWORD" in result.output and "Traceback" not in result.output
 

@@ -89,7 +89,7 @@ def test_a_path_that_is_no_mailbox_is_refused(camp, tmp_path):
 def test_move_to_needs_the_server(camp, tmp_path):
     path = write_box("mbox", tmp_path / "box", [])
     result = fetch(camp, "--from", str(path), "--move-to", "Đã nhận")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--move-to chỉ dùng khi nhận thư từ máy chủ IMAP" in result.output
 
 

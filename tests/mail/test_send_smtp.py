@@ -249,7 +249,7 @@ def test_untrusted_certificate_is_one_clear_message(mail_camp, cert, monkeypatch
         camp = configure(camp, server.port, **{"smtp.security": "starttls"})
         result = run("send", camp.dir, "--send")
         assert server.messages == []
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert result.output.startswith("Lỗi: Chứng chỉ bảo mật của máy chủ gửi thư 127.0.0.1")
     assert "Traceback" not in result.output and sent_rows(camp) == []
 
@@ -262,7 +262,7 @@ def test_wrong_password_fails_within_seconds(mail_camp):
         result = run("send", camp.dir, "--send", env={"SHEETS_TOOLS_SMTP_PASSWORD": "sai"})
         assert time.monotonic() - start < 10
         assert server.messages == []
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "từ chối đăng nhập của tài khoản vanphong" in result.output and "535" in result.output
     assert "sheets-tools mail password" in result.output and "Traceback" not in result.output
     assert sent_rows(camp) == []  # nothing marked sent
@@ -272,7 +272,7 @@ def test_unreachable_host_is_one_clear_message(mail_camp):
     camp = mail_camp
     camp = configure(camp, free_port())  # nobody listens there
     result = run("send", camp.dir, "--send")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert result.output.startswith(f"Lỗi: Không kết nối được máy chủ gửi thư {HOST} cổng")
     assert "smtp.host, smtp.port" in result.output and "Traceback" not in result.output
 

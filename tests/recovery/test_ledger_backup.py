@@ -47,7 +47,7 @@ def test_the_newest_n_copies_are_kept_each_with_the_submissions_of_its_time(camp
     units = [u.code for u in camp.units][:6]
     for unit in units:  # N + 3 collects, each adding one submission
         result = run("collect", camp.dir, return_file(unit, name=f"{unit}.xlsx", camp=camp))
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 1, result.output
     kept = copies(camp.dir)
     assert len(kept) == 3
     # the copy before collect k holds the k-1 submissions of the collects before it; the first collect
@@ -60,7 +60,7 @@ def test_the_newest_n_copies_are_kept_each_with_the_submissions_of_its_time(camp
 def test_no_copies_when_the_setting_is_zero(camp, return_file):
     camp = with_setting(camp, "backup_keep", 0)
     for unit in ("VP", "TTR", "HCTP"):
-        assert run("collect", camp.dir, return_file(unit, name=f"{unit}.xlsx", camp=camp)).exit_code == 0
+        assert run("collect", camp.dir, return_file(unit, name=f"{unit}.xlsx", camp=camp)).exit_code == 1
     assert copies(camp.dir) == []
 
 

@@ -77,7 +77,7 @@ def test_a_lost_ledger_stops_every_command_and_nothing_changes(demo_copy, state,
     break_ledger(demo_copy, state)
     before = disk(demo_copy)
     result = run(*COMMANDS[command](demo_copy))
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output
     assert f"{demo_copy / LEDGER}" in result.stderr
     assert f"sheets-tools ledger rebuild {demo_copy}" in result.stderr
@@ -90,14 +90,14 @@ def test_the_message_names_the_newest_backup(demo_copy):
     copy = max((demo_copy / "backup").glob("ledger-*.sqlite"))
     break_ledger(demo_copy, "missing")
     result = run("decision", demo_copy)
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert str(copy) in result.stderr and "không còn" in result.stderr
 
 
 def test_json_commands_print_the_error_object(demo_copy):
     break_ledger(demo_copy, "empty")
     result = run("status", demo_copy, "--json")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "ledger.lost"
     assert error["path"] == str(demo_copy / LEDGER)
@@ -115,7 +115,7 @@ def test_a_ledger_damaged_inside_is_a_clear_error_not_a_traceback(demo_copy):
     _drop_side_files(demo_copy)
     before = disk(demo_copy)
     result = run("status", demo_copy)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output
     assert str(path) in result.stderr and "bị hỏng" in result.stderr and "ledger rebuild" in result.stderr
     assert {k: v for k, v in disk(demo_copy).items() if not k.startswith(LEDGER)} == \
@@ -129,7 +129,7 @@ def test_a_brand_new_campaign_still_gets_a_fresh_ledger(camp, return_file, state
     result = run("status", camp.dir)
     assert result.exit_code == 0, result.output
     collected = run("collect", camp.dir, return_file("VP", name="vp.xlsx", camp=camp), "--json")
-    assert collected.exit_code == 0, collected.output
+    assert collected.exit_code == 1, collected.output
     assert [f["unit"] for f in json.loads(collected.stdout)["files"]] == ["VP"]
     assert not (camp.dir / "backup").exists()  # a new, empty ledger is not copied
 

@@ -85,7 +85,7 @@ def test_a_valid_ledger_is_rebuilt_only_with_force_and_kept_as_a_copy(demo_copy)
     ledger = demo_copy / LEDGER
     data, before = ledger.read_bytes(), tables(demo_copy)
     refused = run("ledger", "rebuild", demo_copy)
-    assert refused.exit_code == 1
+    assert refused.exit_code == 3
     assert "--force" in refused.stderr and "vẫn dùng được" in refused.stderr
     assert ledger.read_bytes() == data and not (demo_copy / "backup").exists()
     forced = run("ledger", "rebuild", demo_copy, "--force")

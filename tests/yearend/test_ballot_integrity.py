@@ -94,12 +94,12 @@ def test_a_filled_ballot_is_not_overwritten(demo_copy):
     assert marks and typed  # the demo's council filled it
     before = snapshot(path.parent)
     result = run("council", "ballot", demo_copy)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert str(path) in result.output and f"{marks} đánh dấu có mặt" in result.output
     assert f"{typed} ô phiếu biểu quyết" in result.output and "--new" in result.output
     assert snapshot(path.parent) == before  # nothing written, not even a copy
-    assert run("council", "ballot", demo_copy, "--counts").exit_code == 1 and snapshot(path.parent) == before
+    assert run("council", "ballot", demo_copy, "--counts").exit_code == 2 and snapshot(path.parent) == before
 
 
 def test_new_keeps_the_filled_ballot_as_a_dated_copy(demo_copy):
@@ -138,7 +138,7 @@ def test_a_ballot_that_cannot_be_read_is_not_overwritten(demo_copy):
     path = ballot_of(demo_copy)
     path.write_bytes(b"not a workbook")
     result = run("council", "ballot", demo_copy)
-    assert result.exit_code == 1 and "không đọc được" in result.output and "--new" in result.output
+    assert result.exit_code == 2 and "không đọc được" in result.output and "--new" in result.output
     assert path.read_bytes() == b"not a workbook"
     assert run("council", "ballot", demo_copy, "--new").exit_code == 0
     assert [p.read_bytes() for p in (path.parent / COPIES).glob("*.xlsx")] == [b"not a workbook"]

@@ -241,7 +241,7 @@ def test_a_broken_template_is_an_error_naming_it_and_nothing_is_written(demo_cop
     damage(template)
     broken = template.read_bytes()
     result = decide(demo_copy)
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "Lỗi: Mẫu văn bản" in result.output and str(template) in result.output and named in result.output
     assert "Traceback" not in result.output
     assert not made.exists()  # neither from the broken template nor from the package's copy
@@ -299,7 +299,7 @@ def test_help_names_the_documents_and_the_pdf_option():
 def test_pdf_without_libreoffice_is_a_clear_error_and_the_documents_stay(demo_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
     result = decide(demo_copy, "--pdf")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "Không tìm thấy LibreOffice" in result.output and "Traceback" not in result.output
     assert (demo_copy / "decision" / QD).is_file()
     assert not list((demo_copy / "decision").glob("*.pdf"))

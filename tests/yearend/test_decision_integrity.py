@@ -78,7 +78,7 @@ def test_a_vote_recorded_for_someone_else_is_not_a_pass(demo_copy):
 def test_a_date_outside_the_campaign_year_and_the_next_is_refused(demo_copy, day):
     before, history = snapshot(demo_copy / "decision"), this_year(demo_copy)
     result = run("decision", demo_copy, "--number", "246/QĐ-STP", "--date", day)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert f"Ngày ký quyết định {day} không thuộc năm {YEAR} hoặc năm {YEAR + 1}" in result.output
     assert "Traceback" not in result.output
     assert snapshot(demo_copy / "decision") == before and this_year(demo_copy) == history
