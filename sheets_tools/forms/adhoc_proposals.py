@@ -16,6 +16,7 @@ through ``proposal_lines`` (``yearend.lines``), checked again whenever the maste
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any, Callable
@@ -36,8 +37,9 @@ FORM_ID = __name__.rpartition(".")[2]
 ONE_AWARD = f"nguyên tắc khen thưởng, Điều 5 {LAW}"
 SAME_TEXT = 0.9  # two achievements whose folded texts are this similar are the same achievement
 SAME_UNIT = 0.75  # "đơn vị công tác" this similar to a unit's name names that unit
-CHECK_SHEET = "Kiểm tra khen thưởng đột xuất"
-office_columns = [override_columns(FORM_ID, CHECK_SHEET)]
+MASTER_LABEL = "KT đột xuất"  # the master's sheet names: "KT đột xuất - Cá nhân"
+CHECK_SHEET = f"{MASTER_LABEL} - Kiểm tra hồ sơ"
+office_columns = [replace(override_columns(FORM_ID, CHECK_SHEET), former=("Kiểm tra khen thưởng đột xuất",))]
 
 CODES = {
     "adhoc.date_outside_year": Code(

@@ -196,11 +196,13 @@ def _start_dates(result: FileResult, sheet: TableSheet, rows: list[Row], campaig
 
 # --- the initiatives in use, with the council's result -------------------------------------------------
 COUNCIL_SCOPE = "initiatives.council"
-COUNCIL_SHEET = "Danh sách sáng kiến"
+MASTER_LABEL = "ĐK sáng kiến"  # the master's sheet names: "ĐK sáng kiến - Sáng kiến"
+COUNCIL_SHEET = f"{MASTER_LABEL} - Hội đồng xét"
 KEY_LABEL = "Mã sáng kiến"
 RESULT_LABEL, DECISION_LABEL = "Kết quả Hội đồng Sáng kiến", "Số, ngày quyết định công nhận"
 office_columns = [OfficeColumns(scope=COUNCIL_SCOPE, sheet=COUNCIL_SHEET, key_label=KEY_LABEL, columns=(
-    OfficeColumn("result", RESULT_LABEL, "text"), OfficeColumn("decision", DECISION_LABEL, "text")))]
+    OfficeColumn("result", RESULT_LABEL, "text"), OfficeColumn("decision", DECISION_LABEL, "text")),
+    former=("Danh sách sáng kiến",))]
 
 
 @dataclass
@@ -305,7 +307,7 @@ def master(m, context: Context) -> None:
         return
     items = registered(context)
     campaign = context.campaign
-    ws = m.sheet(COUNCIL_SHEET, "")
+    ws = m.sheet(COUNCIL_SHEET)
     m.frame(ws, f"DANH SÁCH ĐỀ TÀI, SÁNG KIẾN ĐĂNG KÝ NĂM {m.year}",
             f"Văn phòng nhập \"{RESULT_LABEL}\" ({RECOGNISED} / {NOT_RECOGNISED}) và \"{DECISION_LABEL}\" (ô nền "
             "vàng) rồi chạy lại sheets-tools consolidate. Không sửa cột \"Mã sáng kiến\". " + m.stamp(),
@@ -316,15 +318,14 @@ def master(m, context: Context) -> None:
     first = r + 1
     for group, members in _by_field(items, campaign):
         r += 1
-        ws.merge_range(r, 0, r, len(COLUMNS) - 1, "", m.fmt["bold"])
-        ws.write_string(r, 0, f"Lĩnh vực: {group} ({len(members)})", m.fmt["bold"])
+        m.merge(ws, r, 0, len(COLUMNS) - 1, f"Lĩnh vực: {group} ({len(members)})", "bold_wrap")
         for n, item in enumerate(members, start=1):
             r += 1
             unit = campaign.unit(item.unit)
             values = [n, item.title, item.kind, "; ".join(item.authors), "; ".join(item.co_authors),
                       unit.name if unit else item.unit, item.scope, item.scope_level, item.effect, item.start_date]
             for c, value in enumerate(values):
-                m.put(ws, r, c, value, "wrap" if c in (1, 3, 4, 8) else "cell")
+                m.put(ws, r, c, value, "wrap" if c in (1, 3, 4, 5, 6, 8) else "cell")
             m.put(ws, r, 10, notes.get(item.key, ""), "bad" if notes.get(item.key) else "wrap")
             m.put(ws, r, RESULT_COL, item.result, "input_text")
             m.put(ws, r, RESULT_COL + 1, item.decision, "input_text")
@@ -334,9 +335,8 @@ def master(m, context: Context) -> None:
             "validate": "list", "source": [RECOGNISED, NOT_RECOGNISED], "error_type": "warning",
             "error_message": f"Hãy chọn \"{RECOGNISED}\" hoặc \"{NOT_RECOGNISED}\"."})
     done = sum(1 for i in items if i.recognised is not None)
-    ws.write_string(r + 2, 0, f"Tổng số đề tài, sáng kiến: {len(items)}; được công nhận: "
-                              f"{sum(1 for i in items if i.recognised)}; chưa có kết quả: {len(items) - done}.",
-                    m.fmt["note"])
+    m.note(ws, r + 2, f"Tổng số đề tài, sáng kiến: {len(items)}; được công nhận: "
+                      f"{sum(1 for i in items if i.recognised)}; chưa có kết quả: {len(items) - done}.")
 
 
 def _by_field(items: list[Initiative], campaign: Campaign) -> list[tuple[str, list[Initiative]]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sheets_tools.forms.report_rules import CODES, Report
 
-REPORT = Report("midyear_report", master_sheet="Chỉ tiêu 6 tháng", period="6 THÁNG ĐẦU NĂM", midyear=True)
+MASTER_LABEL = "Sơ kết 6T"  # the master's sheet names: "Sơ kết 6T - Kết quả chỉ tiêu"
+REPORT = Report("midyear_report", master_sheet=f"{MASTER_LABEL} - Tổng hợp chỉ tiêu", period="6 THÁNG ĐẦU NĂM", midyear=True)
 prefill, check, master = REPORT.hooks()
 
-__all__ = ["CODES", "REPORT", "prefill", "check", "master"]
+__all__ = ["CODES", "MASTER_LABEL", "REPORT", "prefill", "check", "master"]

@@ -236,12 +236,14 @@ def grouped(items: list[Nomination]) -> list[tuple[str, list[Nomination]]]:
 
 
 # --- the master: the list for the council; the office selects what to publish -------------------------
-LIST_SHEET = "Điển hình tiên tiến"
+MASTER_LABEL = "Điển hình"  # the master's sheet names: "Điển hình - Đề xuất điển hình"
+LIST_SHEET = f"{MASTER_LABEL} - Danh sách xét chọn"
 SCOPE = "nominations.selected"
 KEY_LABEL = "Mã đề xuất"
 SELECT_LABEL, REMARK_LABEL = "Chọn tuyên truyền", "Ý kiến Văn phòng"
 office_columns = [OfficeColumns(scope=SCOPE, sheet=LIST_SHEET, key_label=KEY_LABEL, columns=(
-    OfficeColumn("selected", SELECT_LABEL, "text"), OfficeColumn("remark", REMARK_LABEL, "text")))]
+    OfficeColumn("selected", SELECT_LABEL, "text"), OfficeColumn("remark", REMARK_LABEL, "text")),
+    former=("Điển hình tiên tiến",))]
 _COLUMNS = [("STT", 6), ("Đối tượng", 10), ("Tên tập thể, họ và tên cá nhân", 26), ("Chức vụ, nơi công tác", 22),
             ("Đơn vị đề xuất", 26), ("Lĩnh vực", 22), ("Tiêu chí đạt", 34), ("Mô tả mô hình, thành tích", 50),
             ("Tài liệu, số liệu chứng minh", 30), ("Hình thức tuyên truyền đề xuất", 22), ("Ghi chú", 26),
@@ -253,7 +255,7 @@ def master(m, context: Context) -> None:
     items = nominations(context)
     if not items:
         return
-    ws = m.sheet(LIST_SHEET, "")
+    ws = m.sheet(LIST_SHEET)
     m.frame(ws, f"DANH SÁCH ĐỀ XUẤT ĐIỂN HÌNH TIÊN TIẾN, MÔ HÌNH MỚI, NHÂN TỐ MỚI NĂM {m.year}",
             f"Văn phòng ghi \"x\" hoặc \"Có\" ở cột \"{SELECT_LABEL}\" (ô nền vàng) cho đề xuất được chọn tuyên "
             "truyền rồi chạy lại sheets-tools consolidate: danh sách tuyên truyền (Excel, HTML) được ghi cạnh "
@@ -262,8 +264,7 @@ def master(m, context: Context) -> None:
     last, r = len(_COLUMNS) - 1, m.header_row
     for n, (category, group) in enumerate(grouped(items), start=1):
         r += 1
-        ws.merge_range(r, 0, r, last, "", m.fmt["bold"])
-        ws.write_string(r, 0, f"{roman(n)}. {category.upper()} ({len(group)})", m.fmt["bold"])
+        m.merge(ws, r, 0, last, f"{roman(n)}. {category.upper()} ({len(group)})", "bold_wrap")
         for i, item in enumerate(group, start=1):
             r += 1
             note = "; ".join(x for x in (item.note, "Cũng được đề xuất bởi: " + ", ".join(item.also_by)
@@ -271,12 +272,12 @@ def master(m, context: Context) -> None:
             values = [i, item.subject, item.name, item.position, item.unit_name, item.field, "\n".join(item.criteria),
                       item.description, item.evidence, item.publicity, note]
             for c, value in enumerate(values):
-                m.put(ws, r, c, value, "wrap" if c >= 6 else "cell")
+                m.put(ws, r, c, value, "wrap" if c >= 1 else "cell")
             m.put(ws, r, last - 2, item.choice, "input_text")
             m.put(ws, r, last - 1, item.remark, "input_text")
             m.put(ws, r, last, item.key)
     chosen = sum(1 for x in items if x.selected)
-    ws.write_string(r + 2, 0, f"Tổng số đề xuất: {len(items)}; được chọn tuyên truyền: {chosen}.", m.fmt["note"])
+    m.note(ws, r + 2, f"Tổng số đề xuất: {len(items)}; được chọn tuyên truyền: {chosen}.")
 
 
 # --- the list to publish ----------------------------------------------------------------------------

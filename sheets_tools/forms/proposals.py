@@ -8,6 +8,7 @@ the one place the rules live.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any, Callable
 
@@ -365,8 +366,9 @@ def _caps(unit: str, sheet: TableSheet, rows: list[Row], context: Context, locat
 
 
 # --- the master: the checked lines and the council's result ----------------------------------------
-CHECK_SHEET = "Kiểm tra đề nghị"
-office_columns = [override_columns(FORM_ID, CHECK_SHEET)]
+MASTER_LABEL = "Đề nghị KT"  # the master's sheet names: "Đề nghị KT - Cá nhân"
+CHECK_SHEET = f"{MASTER_LABEL} - Kiểm tra hồ sơ"
+office_columns = [replace(override_columns(FORM_ID, CHECK_SHEET), former=("Kiểm tra đề nghị",))]
 
 
 def master(m, context: Context) -> None:

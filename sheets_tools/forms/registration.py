@@ -17,6 +17,7 @@ from sheets_tools.formkit.plugins import Context, rows_by_code
 from sheets_tools.forms.report_rules import RULE_WORDS, amount, number
 
 SHEET = "targets"
+MASTER_LABEL = "ĐK thi đua"  # the master's sheet names: "ĐK thi đua - Cá nhân"
 
 CODES = {
     "registration.indicator_missing": Code(

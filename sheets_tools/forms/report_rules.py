@@ -255,7 +255,7 @@ class Report:
         if context.ledger is None or not context.ledger.submissions(form=self.form_id):
             return
         lines = self.lines(context)
-        ws = m.sheet(self.master_sheet, "")
+        ws = m.sheet(self.master_sheet)
         widths = [12, 42, 11, 11, 13, 13, 13, 11, 11, 40]
         share = f" Sơ kết 6 tháng: chỉ tiêu số lượng được so với {number_text(midyear_share(context.campaign))}% " \
                 f"chỉ tiêu năm (cài đặt \"{SHARE_SETTING}\")." if self.midyear else ""
@@ -304,7 +304,7 @@ class Report:
                       sum(1 for x in mine if x.outcome and not x.outcome.met),
                       "Cộng các đơn vị" if indicator.kind == "count" else "Bình quân các đơn vị"]
             for c, value in enumerate(values):
-                m.put(ws, r, c, value, "score" if 3 <= c <= 8 else "cell")
+                m.put(ws, r, c, value, "score" if 3 <= c <= 8 else "wrap" if c in (1, 9) else "cell")
         if r > m.header_row:
             self._chart(m, ws, r)
         return r
@@ -332,8 +332,7 @@ class Report:
         labels = ["Mã đơn vị", "Tên đơn vị", "Mã chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm", "Mức cần đạt", "Kết quả",
                   "Đánh giá", "Nguồn chỉ tiêu", "Giải trình"]
         for c, label in enumerate(labels):
-            ws.write_string(r, c, label, m.fmt["header"])
-        ws.set_row(r, 32)
+            m.put(ws, r, c, label, "header")
         top = r
         for x in lines:
             r += 1
@@ -344,7 +343,7 @@ class Report:
                       SOURCE_LABELS[x.source], x.explanation]
             for c, value in enumerate(values):
                 fmt = "score" if c in (4, 5, 6) else "bad" if c == 7 and verdict == "Chưa đạt" else \
-                    "good" if c == 7 and verdict == "Đạt" else "wrap" if c == 9 else "cell"
+                    "good" if c == 7 and verdict == "Đạt" else "wrap" if c in (1, 8, 9) else "cell"
                 m.put(ws, r, c, value, fmt)
         ws.autofilter(top, 0, max(r, top + 1), len(labels) - 1)
         return r
@@ -404,6 +403,8 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _cell(m, ws, r: int, first: int, last: int, value: Any, fmt: str) -> None:
+    if last > first and isinstance(value, str) and value:  # the text's height over the merged width
+        return m.merge(ws, r, first, last, value, fmt)
     if last > first:
         ws.merge_range(r, first, r, last, "", m.fmt[fmt])
     m.put(ws, r, first, value, fmt)

@@ -238,7 +238,8 @@ def unit_totals(context: Context) -> dict[str, Totals]:
 
 
 # --- the master: the office's check, and the ranking of each block --------------------------------
-CHECK_SHEET = "Thẩm định điểm"
+MASTER_LABEL = "Chấm điểm"  # the master's sheet names: "Chấm điểm - Tự chấm điểm"
+CHECK_SHEET = f"{MASTER_LABEL} - Thẩm định điểm"
 
 
 def checked_range(campaign: Campaign, unit_code: str) -> Range | None:
@@ -255,7 +256,17 @@ def checked_range(campaign: Campaign, unit_code: str) -> Range | None:
 
 office_columns = [OfficeColumns(scope=CHECKED_SCOPE, sheet=CHECK_SHEET, key_label="Mã đơn vị", columns=(
     OfficeColumn("checked", "Điểm thẩm định", "number", bounds=checked_range),
-    OfficeColumn("remark", "Ý kiến thẩm định", "text")))]
+    OfficeColumn("remark", "Ý kiến thẩm định", "text")), former=("Thẩm định điểm",))]
+
+
+def ranking_sheet(n: int) -> str:
+    """The master's ranking sheet of the ``n``-th block (1-based)."""
+    return f"{MASTER_LABEL} - Xếp hạng khối {n}"
+
+
+def ranking_key(unit: str) -> str:
+    """The row key of a unit on its block's ranking sheet (the office's note stays with the unit)."""
+    return f"ranking|{unit}"
 
 
 def master(m, context: Context) -> None:
@@ -273,7 +284,7 @@ def _check_sheet(m, context: Context, ranked: dict) -> None:
     cols = [("Khối thi đua", 26), ("Mã đơn vị", 12), ("Tên đơn vị", 36), ("Điểm chuẩn", 9),
             ("Điểm các phần chấm", 11), ("Điểm thưởng", 9), ("Điểm trừ", 9), ("Tổng điểm tự chấm", 11),
             ("Điểm thẩm định", 11), ("Ý kiến thẩm định", 36)]
-    ws = m.sheet(CHECK_SHEET, "")
+    ws = m.sheet(CHECK_SHEET)
     m.frame(ws, f"THẨM ĐỊNH ĐIỂM THI ĐUA NĂM {m.year}",
             "Văn phòng nhập \"Điểm thẩm định\" và \"Ý kiến thẩm định\" (ô nền vàng) rồi chạy lại "
             "sheets-tools consolidate; tổng điểm tự chấm do công cụ tính lại từ từng tiêu chí.", [w for _, w in cols], 3)
@@ -287,7 +298,7 @@ def _check_sheet(m, context: Context, ranked: dict) -> None:
             values = [block, rank.unit, rank.name, rank.standard, own.base if own else None,
                       own.bonus if own else None, own.penalty if own else None, rank.self_total]
             for c, value in enumerate(values):
-                m.put(ws, r, c, value, "score" if c >= 3 else "cell")
+                m.put(ws, r, c, value, "score" if c >= 3 else "wrap" if c != 1 else "cell")
             m.put(ws, r, 8, rank.checked, "input")
             m.put(ws, r, 9, rank.remark, "input_text")
     ws.autofilter(m.header_row, 0, max(r, m.header_row + 1), len(cols) - 1)
@@ -296,8 +307,8 @@ def _check_sheet(m, context: Context, ranked: dict) -> None:
 def _ranking_sheet(m, n: int, block: str, ranks: list, context: Context) -> None:
     cols = [("Hạng", 7), ("Mã đơn vị", 12), ("Tên đơn vị", 36), ("Điểm tự chấm", 10), ("Điểm thẩm định", 10),
             ("Điểm xếp hạng", 10), ("Nguồn điểm", 20), ("Tỷ lệ so với điểm chuẩn (%)", 11), ("Xếp loại", 12),
-            ("Ghi chú", 30)]
-    ws = m.sheet(f"Xếp hạng khối {n}", "")
+            ("Diễn giải", 24), *m.note_columns()]
+    ws = m.sheet(ranking_sheet(n))
     m.frame(ws, f"XẾP HẠNG THI ĐUA NĂM {m.year}: {block.upper()}", m.stamp(), [w for _, w in cols], 3)
     m.header(ws, [label for label, _ in cols])
     r = m.header_row
@@ -308,10 +319,11 @@ def _ranking_sheet(m, n: int, block: str, ranks: list, context: Context) -> None
         values = [rank.rank, rank.unit, rank.name, rank.self_total, rank.checked, rank.score, rank.source,
                   rank.percent, rank.band, note]
         for c, value in enumerate(values):
-            m.put(ws, r, c, value, "score" if c in (3, 4, 5, 7) else "cell")
+            m.put(ws, r, c, value, "score" if c in (3, 4, 5, 7) else "wrap" if c in (2, 6, 9) else "cell")
+        m.office_note(ws, r, len(values), ranking_key(rank.unit))
     ties = tie_list(ranks, context)
     for i, line in enumerate(ties):
-        ws.write_string(r + 2 + i, 0, line, m.fmt["note"])
+        m.note(ws, r + 2 + i, line)
     scored = [x for x in ranks if x.score is not None]
     if scored:
         chart = m.wb.add_chart({"type": "bar"})
@@ -323,8 +335,10 @@ def _ranking_sheet(m, n: int, block: str, ranks: list, context: Context) -> None
         chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
         chart.set_x_axis({"min": 0, "num_font": {"name": FONT}})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 720, "height": 28 * len(scored) + 120})
-        ws.insert_chart(r + 3 + len(ties), 0, chart)
+        chart.set_size({"width": 720, "height": min(24 * len(scored) + 100, 560)})
+        at = r + 3 + len(ties)
+        ws.set_h_pagebreaks([at])  # the chart on a page of its own (a row under the break), not across one
+        ws.insert_chart(at + 1, 0, chart)
 
 
 def tie_list(ranks: list[Rank], context: Context) -> list[str]:

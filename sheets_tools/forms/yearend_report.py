@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sheets_tools.forms.report_rules import CODES, Report
 
-REPORT = Report("yearend_report", master_sheet="Chỉ tiêu cả năm", period="NĂM", previous="midyear_report")
+MASTER_LABEL = "Tổng kết"  # the master's sheet names: "Tổng kết - Văn bản báo cáo"
+REPORT = Report("yearend_report", master_sheet=f"{MASTER_LABEL} - Tổng hợp chỉ tiêu", period="NĂM", previous="midyear_report")
 prefill, check, master = REPORT.hooks()
 
-__all__ = ["CODES", "REPORT", "prefill", "check", "master"]
+__all__ = ["CODES", "MASTER_LABEL", "REPORT", "prefill", "check", "master"]

@@ -5,7 +5,8 @@ files the forms' rules write beside it (e.g. the list of nominations to publish)
 The master it replaces is kept as a dated copy in ``master/bản cũ/`` (the newest few, setting
 "master_copies"): a subfolder, so that a copy is never taken for the master the office last edited
 (``edited_master`` looks only at ``master/<name> (*).xlsx``, the copies written beside an open master).
-The forms' outputs are not copied: they are made again from the master's entries.
+The forms' outputs are not copied: they are made again from the master's entries. What the office typed
+in the master (its yellow columns, its "Ghi chú" notes) is taken back into the ledger first.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from sheets_tools.core.files import TargetBusy, campaign_lock, is_open_elsewhere
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.formkit.plugins import Context, hook
-from sheets_tools.master import office
+from sheets_tools.master import notes, office
 from sheets_tools.master.book import MasterBook
 from sheets_tools.store.ledger import Ledger
 
@@ -57,6 +58,7 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
     with campaign_lock(campaign.dir, "consolidate") as held, Ledger(campaign.dir) as ledger:
         edited = edited_master(target)
         taken_back = office.sync(ledger, edited, office_specs(), campaign)
+        notes.sync(ledger, edited)  # the office's "Ghi chú" columns
         status = board(campaign, ledger, today)
         cross = {fs.form.id: fs.cross_unit for fs in status.forms}
         copy = _keep_previous(campaign, target, unreadable=any(

@@ -54,6 +54,7 @@ class OfficeColumns:
     sheet: str  # the master sheet's name
     key_label: str  # the column holding each row's key (e.g. "Mã đơn vị")
     columns: tuple[OfficeColumn, ...]
+    former: tuple[str, ...] = ()  # the sheet's names in earlier versions of the master, read back too
 
 
 def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None
@@ -66,20 +67,21 @@ def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None
         return None, []
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
-        if spec.sheet not in book.sheet_names:
+        name = next((n for n in (spec.sheet, *spec.former) if n in book.sheet_names), None)
+        if name is None:
             return None, [finding("office.no_sheet", file=str(path), sheet=spec.sheet)]
-        rows = book.get_sheet_by_name(spec.sheet).to_python(skip_empty_area=False)
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except (OSError, ValueError, python_calamine.CalamineError) as exc:
         return None, [finding("office.unreadable", file=str(path), detail=f"{type(exc).__name__}: {exc}")]
     header, cols = _header(rows, spec)
     if header is None:
-        return None, [finding("office.no_columns", file=str(path), sheet=spec.sheet,
+        return None, [finding("office.no_columns", file=str(path), sheet=name,
                               expected=", ".join(f"\"{c.label}\"" for c in spec.columns))]
     out: dict[str, dict[str, Any]] = {}
     problems: list[Finding] = []
     missing = [c for c in spec.columns if c.field not in cols]
     if missing:  # a column the office deleted or renamed: its stored values stay as they are
-        problems.append(finding("office.no_columns", file=str(path), sheet=spec.sheet,
+        problems.append(finding("office.no_columns", file=str(path), sheet=name,
                                 expected=", ".join(f"\"{c.label}\"" for c in missing)))
     key_col = cols[None]
     for r in range(header + 1, len(rows)):
@@ -93,7 +95,7 @@ def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None
             if c is None:
                 continue
             raw = cells[c] if c < len(cells) else None
-            at = _Cell(path, spec.sheet, f"{get_column_letter(c + 1)}{r + 1}", key, campaign)
+            at = _Cell(path, name, f"{get_column_letter(c + 1)}{r + 1}", key, campaign)
             value = _value(column, raw, at, problems)
             if value is not _BAD:  # a value that cannot be taken leaves the stored one as it is
                 values[column.field] = value

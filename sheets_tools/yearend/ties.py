@@ -135,10 +135,19 @@ def tie_notes(context: Context, candidates: list[T], standing: Callable[[T], Any
     for group in equal_groups(candidates, standing):
         first = {id(c) for c in group if favoured(context, c)}
         for c in group:
-            others = ", ".join(o.name for o in group if o is not c)
+            others = named_few([o.name for o in group if o is not c])
             if not first or len(first) == len(group):
                 verdict = f"{RULE_STILL} (không phân định được theo {PRINCIPLE})"
             else:
                 verdict = f"{'xếp trước' if id(c) in first else 'xếp sau'} theo {PRINCIPLE}"
             out[id(c)] = f"Bằng {what} với {others}: {verdict}."
     return out
+
+
+NAMED_IN_TIE = 3  # a tie of many is told by a few names and how many more, so a note stays a line or two
+
+
+def named_few(names: list[str]) -> str:
+    if len(names) <= NAMED_IN_TIE + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:NAMED_IN_TIE])} và {len(names) - NAMED_IN_TIE} trường hợp khác"

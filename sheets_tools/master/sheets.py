@@ -1,0 +1,248 @@
+"""The master's data sheets: "Tình hình nộp" (each unit x form, with the office's notes), each form's
+summary (counts per unit of the titles registered or proposed) and one sheet per input table.
+
+``m`` is the ``book.MasterBook`` being written; sheet names are made by ``sheet_name``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from sheets_tools.campaign.model import Campaign
+from sheets_tools.collection.status import Board, counts_line
+from sheets_tools.core.values import date_to_serial
+from sheets_tools.formkit.declaration import Column, Form, TableSheet, resolve_choices
+from sheets_tools.store.ledger import Submission
+
+STATUS_SHEET = "Tình hình nộp"
+SUMMARY_PART = "Tổng hợp"
+UNIT_COLUMNS = (("Mã đơn vị", 12), ("Tên đơn vị", 36))
+SOURCE_ROW_LABEL = "Dòng trong tệp gốc"
+SUBJECT_COUNT_LABELS = {"collective": "Số tập thể", "individual": "Số cá nhân"}
+OTHER_CHOICE = "Khác (ngoài danh mục)"
+MAX_SHEET_NAME = 31
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
+
+
+def sheet_name(label: str, part: str) -> str:
+    """"<label> - <part>" (just ``part`` without a label) as a valid sheet name of at most 31 characters:
+    the label is cut at a word first, then the part; never in the middle of a word."""
+    label, part = (" ".join(_BAD_SHEET_CHARS.sub("", x).split()) for x in (label, part))
+    if not label:
+        return _cut(part, MAX_SHEET_NAME)
+    room = MAX_SHEET_NAME - len(" - ") - min(len(part), MAX_SHEET_NAME - 11)
+    short = _cut(label, max(room, 8))
+    return f"{short} - {_cut(part, MAX_SHEET_NAME - len(short) - 3)}"
+
+
+def of_year(name: str, year: int) -> str:
+    """"BÁO CÁO TỔNG KẾT NĂM 2024" for "Báo cáo tổng kết năm", "ĐĂNG KÝ THI ĐUA NĂM 2024" for "Đăng ký thi đua"."""
+    name = name.upper()
+    return f"{name} {year}" if name.endswith(" NĂM") else f"{name} NĂM {year}"
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters (a first word longer than that is cut)."""
+    if len(text) <= limit:
+        return text
+    words, out = text.split(), ""
+    for word in words:
+        longer = f"{out} {word}".strip()
+        if len(longer) > limit:
+            break
+        out = longer
+    return (out or text[:limit]).rstrip(" ,-")
+
+
+# --- status -------------------------------------------------------------------------------------------
+def status_key(unit: str, form_id: str) -> str:
+    """The row key of a unit x form on the status sheet (the office's note stays with it)."""
+    return f"status|{unit}|{form_id}"
+
+
+def write_status(m, status: Board) -> None:
+    """Every unit x form: deadline, received, on time or late, state, counts, file, the office's note."""
+    cols = [*UNIT_COLUMNS, ("Khối thi đua", 24), ("Biểu mẫu", 18), ("Hạn nộp", 12), ("Nhận lúc", 17),
+            ("Đúng hạn/Muộn", 16), ("Tình trạng", 17), ("Số lỗi", 8), ("Số lưu ý", 8), ("Số lần gửi", 8),
+            ("Tệp", 28), ("Diễn giải", 26), *m.note_columns()]
+    ws = m.sheet(STATUS_SHEET)
+    m.frame(ws, f"TÌNH HÌNH NỘP BIỂU MẪU THI ĐUA NĂM {m.year}", m.stamp(), [w for _, w in cols], 2)
+    m.header(ws, [label for label, _ in cols])
+    r = m.header_row
+    for fs in status.forms:
+        for e in fs.entries:
+            r += 1
+            sent = e.submission_id is not None
+            values = [e.unit, e.unit_name, e.block, fs.form.name, e.deadline, e.received_at,
+                      e.timing_label, e.state_label, e.errors if sent else None,
+                      e.warnings if sent else None, e.versions, e.file, e.note]
+            for c, v in enumerate(values):
+                m.put(ws, r, c, v, "wrap" if c in (1, 2, 3, 6, 7, 11, 12) else "cell")
+            m.office_note(ws, r, len(values), status_key(e.unit, fs.form.id))
+    ws.autofilter(m.header_row, 0, max(r, m.header_row + 1), len(cols) - 2)
+    r += 1
+    for fs in status.forms:
+        r += 1
+        m.note(ws, r, f"{fs.form.name} (hạn nộp {fs.deadline:%d/%m/%Y}): {counts_line(fs.counts)}")
+    if status.unidentified:
+        r += 1
+        m.note(ws, r, f"Tệp chưa xác định được đơn vị hoặc biểu mẫu: {len(status.unidentified)} "
+                      "(xem trang \"Vấn đề tồn đọng\").")
+
+
+# --- a form's summary ---------------------------------------------------------------------------------
+def write_summary(m, form: Form, data: dict[str, Submission]) -> None:
+    """Per unit, how many of each title (catalogue choice) its tables hold, and its number of rows."""
+    tally = {unit: _tally(m, form, sub) for unit, sub in data.items()}
+    groups = _summary_groups(form, m.campaign, tally.values())
+    sheets = list(dict.fromkeys(s for s, _, _ in groups))
+    labels = [*(u for u, _ in UNIT_COLUMNS), "Khối thi đua", *(v for _, _, values in groups for v in values),
+              *(SUBJECT_COUNT_LABELS.get(s.subject or "", f"Số dòng \"{s.name}\"") for s in sheets)]
+    widths = [w for _, w in UNIT_COLUMNS] + [22] + [11] * (len(labels) - 3)
+    ws = m.form_sheet(form.id, SUMMARY_PART)
+    m.frame(ws, f"TỔNG HỢP {of_year(form.name, m.year)}: SỐ LƯỢNG THEO ĐƠN VỊ", m.stamp(), widths, 2)
+    c = 3
+    for sheet, column, values in groups:
+        m.merge(ws, m.header_row - 1, c, c + len(values) - 1, f"{sheet.name}: {column.label}", "header")
+        c += len(values)
+    m.header(ws, labels)
+    keys = [(s.key, col.field, v) for s, col, values in groups for v in values] + [(s.key,) for s in sheets]
+    totals: Counter = Counter()
+    r = m.header_row
+    for code in unit_codes(m.campaign, data):
+        r += 1
+        unit = m.campaign.unit(code)
+        for c, v in enumerate([code, unit.name if unit else "", unit.block if unit else ""]):
+            m.put(ws, r, c, v, "cell" if c == 0 else "wrap")
+        counts = tally.get(code)
+        for c, key in enumerate(keys, start=3):
+            m.put(ws, r, c, counts[key] if counts is not None else None)
+        totals.update(counts or {})
+    r += 1
+    m.merge(ws, r, 0, 2, "Tổng cộng", "total")
+    for c, key in enumerate(keys, start=3):
+        m.put(ws, r, c, totals[key], "total")
+
+
+def _tally(m, form: Form, sub: Submission) -> Counter:
+    """Counts of one unit's data: (sheet, field, value) per title choice, (sheet,) per row."""
+    out: Counter = Counter()
+    for sheet in form.sheets:
+        fields = [c.field for c in sheet.columns if _is_title(c)]
+        if fields:
+            out.update(m.ledger.tally(sub.id, sheet.key, fields))
+    return out
+
+
+# --- one sheet per input table -------------------------------------------------------------------------
+def write_table(m, form: Form, sheet: TableSheet, data: dict[str, Submission]) -> None:
+    """The rows of one input table, every unit's data in use, as an Excel table."""
+    labels = _distinct_labels([u for u, _ in UNIT_COLUMNS] + [c.label for c in sheet.columns] + [SOURCE_ROW_LABEL])
+    widths = [w for _, w in UNIT_COLUMNS] + [max(c.width, 12 if c.type == "date" else 8)
+                                             for c in sheet.columns] + [10]
+    ws = m.form_sheet(form.id, sheet.name)
+    m.frame(ws, f"TỔNG HỢP {of_year(form.name, m.year)}: {sheet.name.upper()}", sheet.heading, widths, 2)
+    writers = [(c, col.field, _writer(m, ws, col)) for c, col in enumerate(sheet.columns, start=2)]
+    for c, label in enumerate(labels):  # the table writes the labels; their row needs the room
+        m.need(ws, m.header_row, label, widths[c], "header")
+    cell, number, last = m.fmt["cell"], m.fmt["number"], len(labels) - 1
+    r = m.header_row
+    for code in unit_codes(m.campaign, data):
+        if code not in data:
+            continue
+        unit = m.campaign.unit(code)
+        name = unit.name if unit else ""
+        for _, n, values in m.ledger.rows(data[code].id, sheet.key):
+            r += 1
+            ws.write_string(r, 0, code, cell)
+            m.put(ws, r, 1, name, "wrap")
+            for c, key_field, write in writers:
+                value = values.get(key_field)
+                if value is not None and value != "":  # blank cells are left out: the table style draws the grid
+                    write(r, c, value)
+            ws.write_number(r, last, n, number)
+    key = sheet.key if sheet.key not in m.counts["rows"] else f"{form.id}.{sheet.key}"
+    m.counts["rows"][key] = r - m.header_row
+    m.tables += 1
+    ws.add_table(m.header_row, 0, max(r, m.header_row + 1), last, {
+        "name": _table_name(m.tables, form, sheet), "style": "Table Style Light 9",
+        "columns": [{"header": label, "header_format": m.fmt["header"]} for label in labels]})
+
+
+def _writer(m, ws, column: Column):
+    """How one column's stored values are written: text always as text, dates as dates."""
+    if column.type == "date":
+        fmt = m.fmt["date"]
+
+        def write_date(r: int, c: int, value: Any) -> None:
+            parsed = _iso_date(value)
+            if parsed is None:
+                ws.write_string(r, c, str(value), m.fmt["cell"])
+            else:  # the Excel serial number (1900 system), cheaper than write_datetime
+                ws.write_number(r, c, date_to_serial(parsed), fmt)
+        return write_date
+    if column.type in ("integer", "number"):
+        fmt = m.fmt["number"]
+        return lambda r, c, v: (ws.write_number(r, c, v, fmt) if isinstance(v, (int, float))
+                                else ws.write_string(r, c, str(v), fmt))
+    fmt = m.fmt["wrap"]
+
+    def write_text(r: int, c: int, value: Any) -> None:
+        text = value if isinstance(value, str) else str(value)
+        ws.write_string(r, c, text, fmt)
+        if len(text) > 4:  # a short text fits any column
+            m.need(ws, r, text, m.width(ws, c, c))
+    return write_text
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+def unit_codes(campaign: Campaign, extra: Any) -> list[str]:
+    """The campaign's units in order, then codes known only to the ledger."""
+    codes = [u.code for u in campaign.units]
+    return codes + sorted(set(extra) - set(codes))
+
+
+def _is_title(column: Column) -> bool:
+    return (column.catalogue or "").startswith("title:")
+
+
+def title_columns(form: Form) -> list[tuple[TableSheet, Column]]:
+    """The columns of a form that name a title (a catalogue "title:..."): what its summary counts."""
+    return [(s, c) for s in form.sheets for c in s.columns if _is_title(c)]
+
+
+def _summary_groups(form: Form, campaign: Campaign, tallies: Any) -> list[tuple[TableSheet, Column, list[str]]]:
+    """Per title column, the catalogue's choices, plus "other" when data holds values outside it."""
+    seen: set[tuple] = {k for t in tallies for k in t if len(k) == 3}
+    groups = []
+    for sheet, col in title_columns(form):
+        values = resolve_choices(col, campaign) or []
+        if any(k[0] == sheet.key and k[1] == col.field and k[2] not in values for k in seen):
+            values = [*values, OTHER_CHOICE]
+        groups.append((sheet, col, values))
+    return groups
+
+
+def _iso_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _distinct_labels(labels: list[str]) -> list[str]:
+    """Excel table headers must differ (case-insensitively)."""
+    seen: Counter = Counter()
+    out = []
+    for label in labels:
+        seen[label.casefold()] += 1
+        out.append(label if seen[label.casefold()] == 1 else f"{label} ({seen[label.casefold()]})")
+    return out
+
+
+def _table_name(n: int, form: Form, sheet: TableSheet) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", f"Bang{n}_{form.id}_{sheet.key}", flags=re.ASCII)[:200]
