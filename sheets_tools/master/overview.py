@@ -7,8 +7,8 @@ sorts); under it, per form the number of units in each state (COUNTIF formulas w
 values, so any viewer shows the numbers), which is also the legend, what each state means, and a stacked
 bar chart of those counts per form.
 
-A state is decided in this order: not sent and the deadline passed -> "Chưa nộp"; not sent yet ->
-"Chưa đến hạn"; the latest file sent back -> "Bị trả lại" (also when an earlier valid file's data is in
+A state is decided in this order: not sent and the deadline passed -> "Chưa nộp" ("Không bắt buộc" for a
+form the calendar marks optional); not sent yet -> "Chưa đến hạn"; the latest file sent back -> "Bị trả lại" (also when an earlier valid file's data is in
 use: the status sheet says so); a valid file received after the deadline -> "Nộp muộn" (a state of its own,
 as on the status board, even when the file has remarks); else "Hợp lệ" or "Hợp lệ, có lưu ý".
 """
@@ -24,8 +24,8 @@ from sheets_tools.master.sheets import UNIT_COLUMNS
 
 OVERVIEW_SHEET = "Tổng quan"
 VALID, WARNED, LATE = "Hợp lệ", "Hợp lệ, có lưu ý", "Nộp muộn"
-REJECTED, MISSING, NOT_DUE = "Bị trả lại", "Chưa nộp", "Chưa đến hạn"
-STATES = (VALID, WARNED, LATE, REJECTED, MISSING, NOT_DUE)
+REJECTED, MISSING, NOT_DUE, OPTIONAL = "Bị trả lại", "Chưa nộp", "Chưa đến hạn", "Không bắt buộc"
+STATES = (VALID, WARNED, LATE, REJECTED, MISSING, NOT_DUE, OPTIONAL)
 MEANINGS = {
     VALID: "hồ sơ đúng hạn, không có lỗi hay lưu ý",
     WARNED: "hồ sơ đúng hạn, dùng được nhưng có lưu ý (xem trang \"Vấn đề tồn đọng\")",
@@ -33,17 +33,19 @@ MEANINGS = {
     REJECTED: "hồ sơ mới nhất có lỗi, đã gửi phản hồi để đơn vị sửa và gửi lại",
     MISSING: "đã quá hạn nộp mà chưa nhận được hồ sơ",
     NOT_DUE: "chưa nhận được hồ sơ, chưa đến hạn nộp",
+    OPTIONAL: "chưa gửi biểu mẫu không bắt buộc (không tính là chậm nộp)",
 }
 # (fill, font) per state: green, yellow, red, grey
 COLOURS = {VALID: ("#C6EFCE", "#006100"), WARNED: ("#FFEB9C", "#7F6000"), LATE: ("#FFD966", "#7F6000"),
-           REJECTED: ("#FFC7CE", "#9C0006"), MISSING: ("#FF9999", "#7F0000"), NOT_DUE: ("#E7E6E6", "#595959")}
+           REJECTED: ("#FFC7CE", "#9C0006"), MISSING: ("#FF9999", "#7F0000"), NOT_DUE: ("#E7E6E6", "#595959"),
+           OPTIONAL: ("#F2F2F2", "#7F7F7F")}
 FORM_WIDTH = 15
 
 
 def cell_state(e: Entry) -> str:
     """The word for a unit x form in the matrix (see the module's docstring for the order)."""
     if e.state == "missing":
-        return MISSING if e.timing == "overdue" else NOT_DUE
+        return {"overdue": MISSING, "optional": OPTIONAL}.get(e.timing, NOT_DUE)
     if e.state == "rejected":
         return REJECTED
     if e.timing == "late":

@@ -54,8 +54,8 @@ class QuickReport:
         return [e for e in fs.entries if e.state == "missing" and e.timing == "overdue"]
 
     def overdue_forms(self) -> list[FormStatus]:
-        """The forms whose deadline has passed."""
-        return [fs for fs in self.board.forms if self.today > fs.deadline]
+        """The forms whose deadline has passed (an optional form is never missing)."""
+        return [fs for fs in self.board.forms if self.today > fs.deadline and not fs.optional]
 
     def ranked(self) -> dict[str, list[Rank]]:
         """Per block, its units that have a score, in the ranking's order (blocks without any score left out)."""
@@ -79,7 +79,7 @@ class QuickReport:
         forms = []
         for fs in self.board.forms:
             forms.append({"form": fs.form.id, "name": fs.form.name, "deadline": fs.deadline.isoformat(),
-                          "overdue": self.today > fs.deadline, "counts": fs.counts,
+                          "overdue": self.today > fs.deadline and not fs.optional, "counts": fs.counts,
                           "missing_units": [e.unit for e in self.missing(fs)] if self.today > fs.deadline else []})
         return {
             "today": self.today.isoformat(), "units": self.board.units, "received": self.received, "forms": forms,

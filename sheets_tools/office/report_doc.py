@@ -25,11 +25,12 @@ from sheets_tools.yearend.decision_docx import borderless, new_document, para
 
 # one short mark per state of a unit x form, each a glyph of Times New Roman and Liberation Serif (WGL4),
 # so that a black-and-white print still tells them apart; the cells are coloured too
-MARKS = {"accepted": "√", "accepted_with_warnings": "!", "rejected": "×", "overdue": "–", "not_due": "·"}
+MARKS = {"accepted": "√", "accepted_with_warnings": "!", "rejected": "×", "overdue": "–", "not_due": "·",
+         "optional": "o"}
 MARK_LABELS = {"accepted": "hợp lệ", "accepted_with_warnings": "hợp lệ, có lưu ý", "rejected": "bị trả lại",
-               "overdue": "chưa nộp, quá hạn", "not_due": "chưa đến hạn"}
+               "overdue": "chưa nộp, quá hạn", "not_due": "chưa đến hạn", "optional": "không bắt buộc, chưa gửi"}
 FILLS = {"accepted": "C6EFCE", "accepted_with_warnings": "FFEB9C", "rejected": "FFC7CE", "overdue": "D9D9D9",
-         "not_due": ""}
+         "not_due": "", "optional": ""}
 CENTER = WD_ALIGN_PARAGRAPH.CENTER
 WIDTH_MM = 170  # the text width: A4 less the margins (``_page``)
 MANY_UNITS = 30  # above this, the matrix is set in a smaller font
@@ -40,7 +41,7 @@ SHORT_LIST = 3  # the council's cases named when a title has at most this many
 def mark_of(entry: Entry) -> str:
     """The key (in ``MARKS``) of one unit x form: its file's state, or why nothing has come yet."""
     if entry.state == "missing":
-        return "overdue" if entry.timing == "overdue" else "not_due"
+        return {"overdue": "overdue", "optional": "optional"}.get(entry.timing, "not_due")
     return entry.state
 
 

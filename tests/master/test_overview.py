@@ -14,15 +14,16 @@ from openpyxl import load_workbook
 from sheets_tools.cli import main
 
 HEAD = 6  # the Excel row of the column labels
-STATES = ("Hợp lệ", "Hợp lệ, có lưu ý", "Nộp muộn", "Bị trả lại", "Chưa nộp", "Chưa đến hạn")
+STATES = ("Hợp lệ", "Hợp lệ, có lưu ý", "Nộp muộn", "Bị trả lại", "Chưa nộp", "Chưa đến hạn", "Không bắt buộc")
 FILLS = {"Hợp lệ": "C6EFCE", "Hợp lệ, có lưu ý": "FFEB9C", "Nộp muộn": "FFD966", "Bị trả lại": "FFC7CE",
-         "Chưa nộp": "FF9999", "Chưa đến hạn": "E7E6E6"}  # green, yellow, red, grey
+         "Chưa nộp": "FF9999", "Chưa đến hạn": "E7E6E6", "Không bắt buộc": "F2F2F2"}  # green, yellow, red, grey
 
 
 def word_for(entry: dict) -> str:
     """What the matrix must say for one unit x form of `status --json` (late: a state of its own)."""
     if entry["state"] == "missing":
-        return "Chưa nộp" if entry["timing"] == "overdue" else "Chưa đến hạn"
+        # an optional form (nominations) is never overdue
+        return {"overdue": "Chưa nộp", "optional": "Không bắt buộc"}.get(entry["timing"], "Chưa đến hạn")
     if entry["state"] == "rejected":
         return "Bị trả lại"
     if entry["timing"] == "late":
