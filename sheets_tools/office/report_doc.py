@@ -21,7 +21,7 @@ from sheets_tools.collection.status import Entry
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.excel.style import HEAD_COLOR, MOTTO, NATION
 from sheets_tools.yearend.decision import clean, date_words, director, save_beside
-from sheets_tools.yearend.decision_docx import borderless, new_document, para
+from sheets_tools.yearend.decision_docx import borderless, grid, new_document, para
 
 # one short mark per state of a unit x form, each a glyph of Times New Roman and Liberation Serif (WGL4),
 # so that a black-and-white print still tells them apart; the cells are coloured too
@@ -262,14 +262,7 @@ def _table(doc, widths_mm):
     narrow cell margins."""
     table = doc.add_table(rows=1, cols=len(widths_mm))
     table.autofit = False
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        edge = OxmlElement(f"w:{side}")
-        for attr, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "808080")):
-            edge.set(qn(f"w:{attr}"), value)
-        borders.append(edge)
-    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
-                                           "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+    grid(table, "808080")
     margins = OxmlElement("w:tblCellMar")
     for side, twips in (("top", 0), ("left", 57), ("bottom", 0), ("right", 57)):
         edge = OxmlElement(f"w:{side}")

@@ -176,7 +176,7 @@ def _docx_table(doc, grp: Group) -> None:
     labels = ("STT", DOCX_NAME_LABELS[subject], DOCX_DETAIL_LABEL, "Tiền thưởng (đồng)")
     table = doc.add_table(rows=1, cols=4, style="Table Grid" if _has_style(doc, "Table Grid") else None)
     table.autofit = False
-    _grid(table)
+    grid(table)
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     for cell, label in zip(table.rows[0].cells, labels):
         para(cell, label, bold=True, align=center, paragraph=cell.paragraphs[0])
@@ -198,12 +198,12 @@ def _docx_table(doc, grp: Group) -> None:
     _widths(table, tuple(mm for _, _, mm in COLUMNS))
 
 
-def _grid(table) -> None:
+def grid(table, color: str = "000000") -> None:
     """Single borders set on the table itself: the list keeps its grid whatever the template's styles."""
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
-        for attr, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", "000000")):
+        for attr, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", color)):
             edge.set(qn(f"w:{attr}"), value)
         borders.append(edge)
     table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
