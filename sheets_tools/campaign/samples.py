@@ -56,7 +56,7 @@ def sample(name: str, year: int | None = None) -> Sample:
                              f"--sample daklak --year {year}.")
         return _seed()
     if name == "daklak":
-        year = year or date.today().year
+        year = year or campaign_year(date.today())
         if not REFORM_YEAR <= year <= 2100:
             raise ValueError(f"Mẫu \"daklak\" theo tổ chức đơn vị từ ngày 01/07/{REFORM_YEAR} (năm {REFORM_YEAR} "
                              f"đến 2100); năm {year}: dùng --sample daklak-2024 cho năm 2024.")
@@ -76,6 +76,16 @@ def sample_or_blank(name: str | None, year: int | None = None) -> Sample:
                                                   full.deadlines],
                   units=[], catalogue=full.catalogue, movements=[], criteria=[], council=[], lists=full.lists,
                   indicators=[], note="")
+
+
+LAUNCH = (12, 1)  # the next year's registration and initiatives go out from 1 December (the year's launch)
+LAUNCHED = ("registration", "initiatives")
+
+
+def campaign_year(today: date) -> int:
+    """The year whose campaign a newcomer starts on ``today``: this year, or next year once this year's last
+    deadline (30/11) has passed and the next year's forms are going out."""
+    return today.year + 1 if (today.month, today.day) >= LAUNCH else today.year
 
 
 def _seed() -> Sample:
@@ -102,7 +112,9 @@ def _of_year(year: int) -> Sample:
                  for code, name, period in base.MOVEMENTS if code != "PT7"]  # PT7: an anniversary of 2024
     return Sample(
         info={**base.INFO, "campaign_id": f"daklak-{year}", "year": year},
-        deadlines=[(key, name, due.replace(year=year), opens.replace(year=year), days, key in base.OPTIONAL_FORMS)
+        deadlines=[(key, name, due.replace(year=year),
+                    date(year - 1, *LAUNCH) if key in LAUNCHED else opens.replace(year=year), days,
+                    key in base.OPTIONAL_FORMS)
                    for key, name, due, opens, days in base.DEADLINES],
         units=offices + communes,
         catalogue=[(*row, base.figures_basis(row[0], row[6], row[7], votes=votes, money=money))

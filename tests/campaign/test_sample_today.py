@@ -48,7 +48,9 @@ def test_init_daklak_of_a_year_makes_the_units_after_the_reform_with_that_years_
     assert [i.code for i in camp.indicators_of(communes[0])] == ["CT01", "CT02", "CT03", "CT05"]
     # the calendar of that year, as the 2024 sample's windows
     dates = {d.form: (d.date, d.opens) for d in camp.deadlines}
-    assert dates["registration"] == (date(year, 1, 31), date(year, 1, 2))
+    # (the registration and the initiatives go out from 1 December before: the year's launch)
+    assert dates["registration"] == (date(year, 1, 31), date(year - 1, 12, 1))
+    assert dates["initiatives"] == (date(year, 2, 28), date(year - 1, 12, 1))
     assert [d.date for d in camp.deadlines] == [date(year, 1, 31), date(year, 2, 28), date(year, 6, 30),
                                                  date(year, 10, 31), date(year, 11, 30)]
     # the decree of a campaign after 01/07/2025, in the setting and the catalogue's sources
@@ -69,11 +71,27 @@ def test_init_daklak_of_a_year_makes_the_units_after_the_reform_with_that_years_
     assert form_files(folder, "registration") == {u.code for u in camp.units}
 
 
-def test_init_daklak_alone_is_this_year(tmp_path):
+def test_init_daklak_alone_is_the_campaign_running_today(tmp_path):
+    from sheets_tools.campaign.samples import campaign_year
+
     made = run("init", tmp_path / "dot", "--sample", "daklak")
     assert made.exit_code == 0, made.output
     camp = campaign_mod.load(tmp_path / "dot")
-    assert camp.info.year == date.today().year and camp.deadline("yearend").year == date.today().year
+    today = date.today()
+    expected = today.year + 1 if (today.month, today.day) >= (12, 1) else today.year
+    assert camp.info.year == expected and camp.deadline("yearend").year == expected
+    # until 30/11 this year's campaign; from 1 December the next year's, whose registration is going out
+    assert [campaign_year(date(2026, m, d)) for m, d in ((1, 15), (11, 30), (12, 1), (12, 31))] == \
+        [2026, 2026, 2027, 2027]
+
+
+def test_a_newcomer_in_december_sends_the_next_years_registration(tmp_path):
+    folder = tmp_path / "dot-2027"
+    assert run("init", folder, "--sample", "daklak", "--year", "2027").exit_code == 0
+    issued = run("issue", folder, "--today", "03/12/2026")
+    assert issued.exit_code == 0, issued.output
+    camp = campaign_mod.load(folder)
+    assert form_files(folder, "registration") == {u.code for u in camp.units}
 
 
 def test_the_2024_sample_stays_and_years_that_do_not_fit_a_sample_are_usage_errors(tmp_path):
