@@ -13,6 +13,8 @@ A form needs a rules module only for what its declaration cannot say. The module
 - ``outputs(context, folder) -> list[Path]``: files written beside the master after it (e.g. a list
   to publish); ``consolidate`` calls it.
 - ``CODES``: the form's own finding codes (``findings.Code`` by name), added to the catalogue.
+- ``MASTER_LABEL``: the form's short label in the master's sheet names ("<label> - <part>", e.g.
+  "ĐK thi đua - Cá nhân", at most 31 characters); without it the form's name, cut at a word.
 - a form whose declaration says ``role = "unit_scores"`` provides ``unit_totals(context)`` (each unit's
   points, read by the year-end ranking); ``role = "award_proposal"`` provides ``proposal_lines(context)``
   (its lines for the council and the decision; see ``yearend.lines``) and may set ``LINE_ID_PREFIX``.

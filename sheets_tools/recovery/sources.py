@@ -12,7 +12,7 @@ from typing import Any
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import Finding
 from sheets_tools.formkit.plugins import Context
-from sheets_tools.master import office
+from sheets_tools.master import notes, office
 from sheets_tools.master.consolidate import edited_master, master_path, office_specs
 from sheets_tools.store import carry, guard
 from sheets_tools.store.carry import AWARDS, LEDGER_TABLES, OFFICE, VOTES
@@ -83,14 +83,15 @@ def newest_master(campaign: Campaign) -> Path | None:
 
 
 def office_from_master(campaign: Campaign, ledger: Ledger) -> tuple[Path | None, int, list[Finding]]:
-    """Take the office's entries back from the newest master: (master, entries now kept, problems)."""
+    """Take the office's entries back from the newest master, its "Ghi chú" notes too: (master, cells now
+    kept, problems)."""
     path = newest_master(campaign)
     if path is None:
         return None, 0, []
     specs = office_specs()
     problems = office.sync(ledger, path, specs, campaign)
     count = sum(len(fields) for spec in specs for fields in entries(ledger, spec.scope).values())
-    return path, count, problems
+    return path, count + notes.sync(ledger, path), problems
 
 
 def result_list(campaign: Campaign) -> Path:

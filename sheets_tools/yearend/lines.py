@@ -277,8 +277,8 @@ def check_sheet(m, context: Context, form_id: str, *, name: str | None = None, e
     ws.autofilter(m.header_row, 0, r, len(cols) - 1)
     counts = {status: sum(1 for x in found if x.status == status) for status in (PASSED, OVERRIDDEN, FAILED)}
     through = f" {OVERRIDDEN.lower()}: {counts[OVERRIDDEN]};" if counts[OVERRIDDEN] else ""
-    ws.write_string(r + 2, 0, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {counts[PASSED]};{through} "
-                              f"chưa đạt: {counts[FAILED]}.", m.fmt["note"])
+    m.note(ws, r + 2, f"Tổng số đề nghị: {len(found)}; đạt yêu cầu: {counts[PASSED]};{through} "
+                      f"chưa đạt: {counts[FAILED]}.")
 
 
 def _sheet_name(form_name: str) -> str:

@@ -16,7 +16,9 @@ from openpyxl import load_workbook
 from sheets_tools.collection.templates import form_workbook
 from sheets_tools.cli import main
 from sheets_tools.collection.collect import collect
+from sheets_tools.master.book import form_sheet_name
 from sheets_tools.master.consolidate import consolidate
+from sheets_tools.master.overview import OVERVIEW_SHEET
 from sheets_tools.core.findings import message
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
 from sheets_tools.store.ledger import Ledger
@@ -25,6 +27,7 @@ from sheets_tools.collection.issue import draft_email
 from workbooks import cell_of, register_common_targets
 
 FORM = get_form("registration")
+INDIVIDUALS = form_sheet_name("registration", "Cá nhân")  # the master's sheet of the form's "Cá nhân" table
 PERSON = {"family_name": "Nguyễn Thị", "given_name": "Hoa", "birth_date": date(1985, 3, 15), "sex": "Nữ",
           "position": "Chuyên viên", "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}
 
@@ -71,7 +74,7 @@ def test_valid_file_is_accepted_recorded_and_consolidated(camp, tmp_path):
         rows = list(ledger.rows(sub.id, "individuals"))
         assert rows[0][2]["given_name"] == "Hoa"
     master = consolidate(camp).path
-    ws = load_workbook(master)["Cá nhân"]
+    ws = load_workbook(master)[INDIVIDUALS]
     values = [c.value for row in ws.iter_rows() for c in row]
     assert "Hoa" in values and "VP" in values
 
@@ -102,7 +105,7 @@ def test_later_file_supersedes_earlier(camp, tmp_path):
         old = next(s for s in subs if s.name == "v1.xlsx")
         assert old.superseded_by == current.id
         assert (camp.dir / old.archive).exists()
-    ws = load_workbook(consolidate(camp).path)["Cá nhân"]
+    ws = load_workbook(consolidate(camp).path)[INDIVIDUALS]
     names = [c.value for row in ws.iter_rows() for c in row if c.value in ("Hoa", "Lan")]
     assert sorted(names) == ["Hoa", "Lan"]
 
@@ -174,11 +177,14 @@ def test_formula_looking_text_stays_text_in_master(camp, tmp_path):
     f = filled(camp, "VP", tmp_path / "vp.xlsx", individuals=[person], when=JAN)
     collect(camp, [f])
     master = consolidate(camp).path
-    ws = load_workbook(master)["Cá nhân"]
+    ws = load_workbook(master)[INDIVIDUALS]
     cells = [c for row in ws.iter_rows() for c in row if c.value in (evil, "=1+1")]
     assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
+    # the only formulas are the tool's own counts on the overview
+    wb = load_workbook(master)
+    assert {ws.title for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"} == {OVERVIEW_SHEET}
     with zipfile.ZipFile(master) as z:
-        assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n)
+        assert not any(b"<f>HYPERLINK" in z.read(n) or b"<f>1+1" in z.read(n)
                        for n in z.namelist() if n.startswith("xl/worksheets/"))
 
 

@@ -54,8 +54,13 @@ def _deep_mail(levels: int, kind: str) -> bytes:
 def _collect(camp, *paths: Path):
     result = CliRunner().invoke(main, ["collect", str(camp.dir), *map(str, paths), "--json"])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert result.exit_code == 0, result.output
-    return {_short(f["file"]): f for f in json.loads(result.output)["files"]}
+    files = json.loads(result.output)["files"]
+    assert result.exit_code == sent_back(files), result.output  # exit status 1 when a file is sent back
+    return {_short(f["file"]): f for f in files}
+
+
+def sent_back(files: list[dict]) -> int:
+    return 1 if any(f["status"] == "rejected" for f in files) else 0
 
 
 def _short(source: str) -> str:
@@ -153,8 +158,9 @@ def _collect_in_child(camp, *paths: Path) -> dict:
     """collect in its own process, so that a hang is a failure (killed after the timeout), not a stuck suite."""
     proc = subprocess.run([sys.executable, "-m", "sheets_tools.cli", "collect", str(camp.dir), *map(str, paths),
                            "--json"], capture_output=True, timeout=90, encoding="utf-8")
-    assert proc.returncode == 0, proc.stderr
-    return {f["file"]: f for f in json.loads(proc.stdout)["files"]}
+    files = json.loads(proc.stdout)["files"]
+    assert proc.returncode == sent_back(files), proc.stderr
+    return {f["file"]: f for f in files}
 
 
 @POSIX

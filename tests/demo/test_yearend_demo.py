@@ -12,6 +12,7 @@ from sheets_tools.cli import main
 from sheets_tools.yearend.council import load as council_results
 from sheets_tools.yearend.decision import money
 from sheets_tools.demo.yearend import INITIATIVE_CITED, INITIATIVE_MISTAKES, MISTAKES
+from sheets_tools.forms import proposals, scoring
 from sheets_tools.store.history import History, person_key
 from sheets_tools.store.ledger import Ledger
 
@@ -40,11 +41,12 @@ def test_master_shows_scoring_ranking_checks_and_council(demo_run):
     directory, _ = demo_run
     camp = campaign.load(directory)
     wb = load_workbook(next((directory / "master").glob("*.xlsx")))
-    assert {"Thẩm định điểm", "Xếp hạng khối 1", "Xếp hạng khối 2", "Kiểm tra đề nghị"} <= set(wb.sheetnames)
-    checks = [r for r in wb["Kiểm tra đề nghị"].iter_rows(min_row=7, values_only=True) if r[0]]
+    assert {scoring.CHECK_SHEET, scoring.ranking_sheet(1), scoring.ranking_sheet(2),
+            proposals.CHECK_SHEET} <= set(wb.sheetnames)
+    checks = [r for r in wb[proposals.CHECK_SHEET].iter_rows(min_row=7, values_only=True) if r[0]]
     assert any(r[6] == "Đạt" for r in checks) and any(r[6] == "Chưa đạt" for r in checks)
     assert any(r[9] and "Đạt" in r[9] for r in checks)  # the council's result is shown
-    ranking = [r for r in wb["Xếp hạng khối 1"].iter_rows(min_row=7, values_only=True) if r[1]]
+    ranking = [r for r in wb[scoring.ranking_sheet(1)].iter_rows(min_row=7, values_only=True) if r[1]]
     assert ranking[0][0] == 1 and any(r[6] == "Thẩm định" for r in ranking)  # the office's checked scores count
     with Ledger(directory) as ledger:
         votes = council_results(ledger)
@@ -84,7 +86,7 @@ def test_cli_year_end_commands(demo_copy):
     directory = demo_copy
     runner = CliRunner()
     refused = runner.invoke(main, ["council", "ballot", str(directory), "--counts"])  # the council's filled ballot
-    assert refused.exit_code == 1 and "--new" in refused.output
+    assert refused.exit_code == 2 and "--new" in refused.output  # a usage error: --new is needed
     ballot = runner.invoke(main, ["council", "ballot", str(directory), "--counts", "--new"])
     assert ballot.exit_code == 0, ballot.output
     assert ballot_path(campaign.load(directory)).exists() and "bản cũ" in ballot.output
@@ -125,7 +127,7 @@ def test_initiative_stage_then_year_end(demo_run):
     assert sum(1 for i in items if i.recognised) >= 10  # the council's results typed in the master, read back
     wb = load_workbook(next((directory / "master").glob("*.xlsx")))
     assert COUNCIL_SHEET in wb.sheetnames
-    checks = [r for r in wb["Kiểm tra đề nghị"].iter_rows(min_row=7, values_only=True) if r[0]]
+    checks = [r for r in wb[proposals.CHECK_SHEET].iter_rows(min_row=7, values_only=True) if r[0]]
     resting = {(r[0], r[5]): r for r in checks if r[10]}
     assert resting[(INITIATIVE_CITED, "Chiến sĩ thi đua cơ sở")][6] == "Đạt"
     assert "Hội đồng Sáng kiến công nhận" in resting[(INITIATIVE_CITED, "Chiến sĩ thi đua cơ sở")][10]

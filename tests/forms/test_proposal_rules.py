@@ -21,6 +21,7 @@ from sheets_tools.cli import main
 from sheets_tools.core.findings import ERROR, message
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
 from sheets_tools.forms.initiatives import COUNCIL_SCOPE, entry_key
+from sheets_tools.forms import proposals
 from sheets_tools.forms.proposal_collectives import HTT, HTXS, PRINCIPLE
 from sheets_tools.master.book import HEADER
 from sheets_tools.store import office
@@ -248,7 +249,7 @@ def test_the_same_award_proposed_by_another_unit_is_refused(camp):
     # the master's check: VP's line (first in) passes, TTR's is refused
     run = CliRunner().invoke(main, ["consolidate", str(camp.dir)])
     assert run.exit_code == 0, run.output
-    ws = load_workbook(next((camp.dir / "master").glob("*.xlsx")), read_only=True)["Kiểm tra đề nghị"]
+    ws = load_workbook(next((camp.dir / "master").glob("*.xlsx")), read_only=True)[proposals.CHECK_SHEET]
     table = list(ws.iter_rows(min_row=HEADER + 1, values_only=True))
     cols = {c: i for i, c in enumerate(table[0]) if c}
     results = {r[cols["Mã đơn vị"]]: r for r in table[1:] if r[cols["Họ và tên / Tên tập thể"]] == "Nguyễn Thị Hoa"}

@@ -19,10 +19,11 @@ from sheets_tools.collection.collect import check as check_files
 from sheets_tools.collection.collect import collect
 from sheets_tools.core.findings import CATALOGUE, ERROR, WARNING, message
 from sheets_tools.formkit.declaration import FIRST_ROW, FORMS_PACKAGE, get_form, load_forms
-from sheets_tools.formkit.plugins import Context, rules_for
+from sheets_tools.formkit.plugins import Context, load_all_rules, rules_for
 from sheets_tools.store.history import PastAward
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.forms.initiatives import COUNCIL_SCOPE, entry_key
+from sheets_tools.forms import proposals
 from sheets_tools.forms.proposal_collectives import HTT, HTXS, PRINCIPLE
 from sheets_tools.master.book import HEADER
 from sheets_tools.master.consolidate import consolidate
@@ -459,6 +460,7 @@ NOT_RULES = {"proposal.nothing", "proposal.member_counts"}
 
 
 def test_every_rule_message_cites_its_basis():
+    load_all_rules()  # the forms' own codes join the catalogue when their rules are imported
     rules = [code for code in CATALOGUE if code.startswith("proposal.")]
     assert len(rules) >= 17
     for code in rules:
@@ -593,13 +595,17 @@ def test_master_check_sheet_cites_the_registered_initiative(council_done, tmp_pa
     make_return(path, council_done, "VP", {"individuals": [person(NAM, CSTDCS, initiative=OWN), person(HOA)]},
                 form_id="proposals")
     collect(council_done, [when(path, YEAR_END)], feedback=False)
-    ws = load_workbook(consolidate(council_done).path)["Kiểm tra đề nghị"]
+    ws = load_workbook(consolidate(council_done).path)[proposals.CHECK_SHEET]
     cols = {c.value: c.column - 1 for c in ws[HEADER + 1] if c.value}
     rows = {r[cols["Họ và tên / Tên tập thể"]]: r for r in ws.iter_rows(min_row=HEADER + 2, values_only=True) if r[0]}
     assert rows["Trần Văn Nam"][cols["Sáng kiến đã đăng ký"]] == (
         f"Sáng kiến đã đăng ký: \"{OWN}\" (phạm vi: Toàn Sở; Hội đồng Sáng kiến công nhận, 15/QĐ-HĐSK ngày 20/3/2024)")
     assert rows["Trần Văn Nam"][cols["Kết quả kiểm tra"]] == "Đạt"
     assert rows["Nguyễn Thị Hoa"][cols["Sáng kiến đã đăng ký"]] is None
+    # the closing count wraps over the whole table, not one narrow cell
+    [total] = [c for row in ws.iter_rows() for c in row if str(c.value).startswith("Tổng số đề nghị: 2;")]
+    assert total.alignment.wrap_text and total.column == 1
+    assert any(total.coordinate in span and span.max_col == ws.max_column for span in ws.merged_cells.ranges)
 
 
 # --- the year end's plug-in contract (yearend.lines) ----------------------------------------------------
@@ -623,6 +629,6 @@ def test_another_award_proposal_form_reaches_the_council_and_the_master(camp, mo
         assert [c.id for c in found] == ["VP/individuals/9/CSTDCS", "adhoc:VP/individuals/9/CSTDCS"]
         assert {c.name for c in found} == {"Trần Văn Nam"}
         names = load_workbook(consolidate(camp).path).sheetnames
-        assert {"Kiểm tra đề nghị", "Kiểm tra đề nghị khen thưởng"} <= set(names)  # cut at a word: 31 characters
+        assert {proposals.CHECK_SHEET, "Kiểm tra đề nghị khen thưởng"} <= set(names)  # cut at a word: 31 characters
     finally:
         rules_for.cache_clear()

@@ -20,6 +20,7 @@ from sheets_tools.formkit.declaration import FIRST_ROW, get_form, load_forms
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.core.records import Document, Incoming
 from sheets_tools.formkit.plugins import Context
+from sheets_tools.forms import midyear_report, yearend_report
 from sheets_tools.collection.issue import draft_email
 from sheets_tools.collection.validate import check_file
 
@@ -355,8 +356,9 @@ def sheet_rows(ws, first: int, last: int) -> list[tuple]:
 def test_master_sheet_summary_chart_detail_and_documents(reported):
     camp, path = reported
     wb = load_workbook(path)
-    assert "Chỉ tiêu 6 tháng" in wb.sheetnames and "Chỉ tiêu cả năm" not in wb.sheetnames  # nobody sent it yet
-    ws = wb["Chỉ tiêu 6 tháng"]
+    midyear, yearend = midyear_report.REPORT.master_sheet, yearend_report.REPORT.master_sheet
+    assert midyear in wb.sheetnames and yearend not in wb.sheetnames  # nobody sent it yet
+    ws = wb[midyear]
     assert ws["A3"].value == "KẾT QUẢ THỰC HIỆN CHỈ TIÊU THI ĐUA 6 THÁNG ĐẦU NĂM 2024"
     head = [c.value for c in ws[6]]
     assert head[:9] == ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Số đơn vị báo cáo", "Chỉ tiêu năm", "Kết quả",
@@ -368,9 +370,9 @@ def test_master_sheet_summary_chart_detail_and_documents(reported):
     assert summary["CT02"][3:9] == (2, 100, 100, 100, 2, 0)  # a percentage: the average
     assert summary["CT04"][3] == 0
     [chart] = ws._charts  # % of the year's target per indicator: column G of the summary
-    assert chart.series[0].val.numRef.f == "'Chỉ tiêu 6 tháng'!$G$7:$G$11"
+    assert chart.series[0].val.numRef.f == f"'{midyear}'!$G$7:$G$11"
     categories = chart.series[0].cat.strRef or chart.series[0].cat.numRef
-    assert categories.f == "'Chỉ tiêu 6 tháng'!$A$7:$A$11"
+    assert categories.f == f"'{midyear}'!$A$7:$A$11"
     assert [ws[f"G{r}"].value for r in range(7, 12)] == [45.5, 100, None, None, None]
     cells = list(ws.iter_rows(min_row=12, values_only=True))
     assert any(row[0] == "Chi tiết theo đơn vị" for row in cells)
@@ -387,7 +389,8 @@ def test_master_sheet_summary_chart_detail_and_documents(reported):
 
 
 def test_master_has_no_report_sheet_before_any_report(camp):
-    assert "Chỉ tiêu 6 tháng" not in load_workbook(consolidate(camp).path).sheetnames
+    names = load_workbook(consolidate(camp).path).sheetnames
+    assert midyear_report.REPORT.master_sheet not in names and yearend_report.REPORT.master_sheet not in names
 
 
 # --- the demo --------------------------------------------------------------------------------------------

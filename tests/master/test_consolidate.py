@@ -6,6 +6,7 @@ import subprocess
 import sys
 import types
 import zipfile
+from xml.etree import ElementTree
 from datetime import date, datetime
 from itertools import count
 
@@ -15,7 +16,9 @@ from openpyxl.utils import get_column_letter
 
 from sheets_tools.collection import status as status_mod
 from sheets_tools.formkit.declaration import load_forms
-from sheets_tools.master.book import HEADER, UNIT_COLUMNS
+from sheets_tools.master.book import HEADER, UNIT_COLUMNS, form_sheet_name
+from sheets_tools.master.overview import OVERVIEW_SHEET
+from sheets_tools.master.problems import CODE_LABEL
 from sheets_tools.master.consolidate import consolidate, master_path
 from sheets_tools.core.findings import SEVERITY_LABELS, STATUS_LABELS, finding
 from sheets_tools.formkit.declaration import get_form
@@ -127,19 +130,23 @@ def last_letter(sheet_key: str) -> str:
 def test_sheets_in_order(filled, camp):
     assert filled.path == master_path(camp) and filled.busy_target is None
     wb = load_workbook(filled.path)
-    assert wb.sheetnames == ["Tình hình nộp", "Tổng hợp", "Tập thể", "Cá nhân", "Phong trào", "Chỉ tiêu",
+    assert wb.sheetnames == ["Tổng quan", "Tình hình nộp",
+                             *(form_sheet_name("registration", part)
+                               for part in ("Tổng hợp", "Tập thể", "Cá nhân", "Phong trào", "Chỉ tiêu")),
                              "Vấn đề tồn đọng"]
+    assert form_sheet_name("registration", "Cá nhân") == "ĐK thi đua - Cá nhân"
     for ws in wb:
         assert ws["A2"].value == camp.info.agency
         assert ws["A3"].font.b and ws["A3"].font.name == "Times New Roman"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
         assert ws.freeze_panes == f"C{HEAD + 1}"
-    assert wb["Tổng hợp"]["A3"].value == "TỔNG HỢP ĐĂNG KÝ THI ĐUA NĂM 2024"
+    assert wb[form_sheet_name("registration", "Tổng hợp")]["A3"].value == (
+        "TỔNG HỢP ĐĂNG KÝ THI ĐUA NĂM 2024: SỐ LƯỢNG THEO ĐƠN VỊ")
 
 
 @pytest.mark.parametrize("sheet", FORM.sheets, ids=lambda s: s.key)
 def test_input_tables_repeat_the_template_labels(filled, sheet):
-    ws = load_workbook(filled.path)[sheet.name]
+    ws = load_workbook(filled.path)[form_sheet_name("registration", sheet.name)]
     labels = ["Mã đơn vị", "Tên đơn vị", *(c.label for c in sheet.columns), "Dòng trong tệp gốc"]
     assert header(ws) == labels
     [table] = ws.tables.values()
@@ -149,7 +156,7 @@ def test_input_tables_repeat_the_template_labels(filled, sheet):
 
 def test_only_the_data_in_use_goes_into_the_master(filled):
     wb = load_workbook(filled.path)
-    ws = wb["Cá nhân"]
+    ws = wb[form_sheet_name("registration", "Cá nhân")]
     rows = rows_of(ws)
     by_unit = {}
     for r in rows:
@@ -164,20 +171,20 @@ def test_only_the_data_in_use_goes_into_the_master(filled):
 
 
 def test_dates_are_dates(filled):
-    ws = load_workbook(filled.path)["Cá nhân"]
+    ws = load_workbook(filled.path)[form_sheet_name("registration", "Cá nhân")]
     born = ws.cell(row=HEAD + 4, column=master_column("individuals", "birth_date"))  # TTR's Giang
     assert born.value == datetime(1990, 12, 1) and born.number_format == "dd/mm/yyyy"
 
 
 def test_empty_table_keeps_its_header(filled):
-    ws = load_workbook(filled.path)["Phong trào"]
+    ws = load_workbook(filled.path)[form_sheet_name("registration", "Phong trào")]
     [table] = ws.tables.values()
     assert table.ref == f"A{HEAD}:{last_letter('movements')}{HEAD + 1}"
     assert rows_of(ws) == []
 
 
 def test_summary_numbers(filled, camp):
-    ws = load_workbook(filled.path)["Tổng hợp"]
+    ws = load_workbook(filled.path)[form_sheet_name("registration", "Tổng hợp")]
     labels = header(ws)
     ind = camp.catalogue_names("title:individual")
     col = camp.catalogue_names("title:collective")
@@ -216,10 +223,11 @@ def test_status_sheet_lists_every_unit(filled, camp):
 def test_problems_sheet(filled, cross_calls):
     ws = load_workbook(filled.path)["Vấn đề tồn đọng"]
     labels = header(ws)
-    assert labels == ["Mã đơn vị", "Tên đơn vị", "Biểu mẫu", "Tệp", "Trang tính", "Ô", "Mức độ", "Mã lỗi",
-                      "Nội dung"]
+    assert labels == ["Mã đơn vị", "Tên đơn vị", "Biểu mẫu", "Tệp", "Trang tính", "Ô", "Mức độ", "Nội dung",
+                      CODE_LABEL]
+    assert ws.column_dimensions[get_column_letter(len(labels))].hidden  # the code: last, hidden
     rows = [dict(zip(labels, r)) for r in ws.iter_rows(min_row=HEAD + 1, values_only=True) if any(r)]
-    by_code = {r["Mã lỗi"]: r for r in rows}
+    by_code = {r[CODE_LABEL]: r for r in rows}
     rejected = by_code[REJECT.code]
     assert (rejected["Mã đơn vị"], rejected["Tệp"], rejected["Trang tính"], rejected["Ô"]) == (
         "XDKT", "XDKT.xlsx", "Cá nhân", REJECT.cell)
@@ -243,16 +251,30 @@ def test_cross_unit_check_runs_once_per_form_on_the_shared_rows_in_use(filled, c
 
 def test_unit_text_never_becomes_a_formula(filled):
     wb = load_workbook(filled.path)
-    ws = wb["Cá nhân"]
+    ws = wb[form_sheet_name("registration", "Cá nhân")]
     found = [c for row in ws.iter_rows(min_row=HEAD + 1) for c in row if c.value in HOSTILE]
     assert sorted(c.value for c in found) == sorted(HOSTILE)
     assert all(c.data_type == "s" for c in found)
     with zipfile.ZipFile(filled.path) as z:
-        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        assert len(sheets) == 7  # status, summary, the 4 registration tables, problems
-        for name in sheets:
+        sheets = sheet_parts(z)
+        assert len(sheets) == 8  # overview, status, summary, the 4 registration tables, problems
+        for title, name in sheets.items():
             xml = z.read(name).decode("utf-8")
-            assert "<f>" not in xml and "<f " not in xml
+            if title == OVERVIEW_SHEET:  # the tool's own counts (COUNTIF/SUM); no unit's text in them
+                assert "<f>" in xml and not any(h in xml for h in (HOSTILE[0], HOSTILE[2]))
+            else:
+                assert "<f>" not in xml and "<f " not in xml
+
+
+def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's title -> its part in the .xlsx (through xl/workbook.xml and its relationships)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    targets = {rel.get("Id"): rel.get("Target")
+               for rel in ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels")).findall("p:Relationship", ns)}
+    return {s.get("name"): "xl/" + targets[s.get(f"{{{ns['r']}}}id")].removeprefix("/xl/")
+            for s in ElementTree.fromstring(z.read("xl/workbook.xml")).find("m:sheets", ns)}
 
 
 def test_busy_master_is_written_beside(camp, cross_calls):
@@ -267,14 +289,14 @@ def test_busy_master_is_written_beside(camp, cross_calls):
     assert second.path != first.path and second.path.parent == first.path.parent and second.path.exists()
     assert first.path.read_bytes() == original
     assert second.counts["rows"]["individuals"] == 2
-    assert len(rows_of(load_workbook(second.path)["Cá nhân"])) == 2
+    assert len(rows_of(load_workbook(second.path)[form_sheet_name("registration", "Cá nhân")])) == 2
     assert not [p for p in first.path.parent.iterdir() if p.name.startswith(".tmp-")]
 
 
 def test_no_data_at_all(camp, cross_calls):
     result = consolidate(camp, today=date(2024, 1, 2))
     wb = load_workbook(result.path)
-    assert all(len(wb[s.name].tables) == 1 for s in FORM.sheets)
+    assert all(len(wb[form_sheet_name("registration", s.name)].tables) == 1 for s in FORM.sheets)
     assert result.counts["rows"] == {"collectives": 0, "individuals": 0, "movements": 0, "targets": 0}
     assert result.counts["units_with_data"] == 0
 
@@ -287,7 +309,8 @@ def test_real_cross_unit_check(camp):
     send(camp, "TTR", datetime(2024, 1, 30, 11, 0), individuals=[same])
     result = consolidate(camp, today=date(2024, 2, 5))
     ws = load_workbook(result.path)["Vấn đề tồn đọng"]
-    codes = {(r[0], r[7]) for r in ws.iter_rows(min_row=HEAD + 1, values_only=True) if r[0]}
+    code = header(ws).index(CODE_LABEL)
+    codes = {(r[0], r[code]) for r in ws.iter_rows(min_row=HEAD + 1, values_only=True) if r[0]}
     assert {("VP", "row.duplicate_across_units"), ("TTR", "row.duplicate_across_units")} <= codes
 
 

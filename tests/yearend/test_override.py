@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from sheets_tools.cli import main
 from sheets_tools.core.findings import message
+from sheets_tools.forms import adhoc_proposals, proposals
 from sheets_tools.master.consolidate import master_path
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.store.office import entries
@@ -28,7 +29,7 @@ HTT, HTXS = "Hoàn thành tốt nhiệm vụ", "Hoàn thành xuất sắc nhiệ
 LDTT, CSTDCS = "Lao động tiên tiến", "Chiến sĩ thi đua cơ sở"
 GK_CN = "Giấy khen của Giám đốc Sở (cá nhân)"
 # the labels of the master's check sheets and of the ballot, as the office reads them
-CHECKS, ADHOC_CHECKS = "Kiểm tra đề nghị", "Kiểm tra khen thưởng đột xuất"
+CHECKS, ADHOC_CHECKS = proposals.CHECK_SHEET, adhoc_proposals.CHECK_SHEET
 KEY, REASON, NAME, RESULT = "Mã dòng", "Văn phòng vẫn trình (ghi lý do)", "Họ và tên / Tên tập thể", "Kết quả kiểm tra"
 THROUGH = "Trình theo ý kiến Văn phòng"
 ON_BALLOT = "Văn phòng vẫn trình (lý do)"  # the ballot's column of the office's reasons

@@ -19,6 +19,7 @@ from sheets_tools.core.findings import WARNING, message
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.yearend.ranking import CHECKED_SCOPE, SOURCE_CHECKED, SOURCE_SELF, block_leaders, rankings
 from sheets_tools.formkit.plugins import Context
+from sheets_tools.forms import scoring
 from sheets_tools.forms.scoring import CHECK_SHEET
 
 from workbooks import with_setting, codes, scoring_workbook
@@ -130,7 +131,7 @@ def type_in_master(path: Path, unit: str, checked, remark: str | None = None) ->
 
 
 def ranking_sheet(path: Path, n: int = 1) -> list[dict]:
-    ws = load_workbook(path)[f"Xếp hạng khối {n}"]
+    ws = load_workbook(path)[scoring.ranking_sheet(n)]
     cols = columns(ws)
     return [{label: ws.cell(row=r, column=c).value for label, c in cols.items()}
             for r in sorted(data_rows(ws).values())]
@@ -178,7 +179,7 @@ def test_checked_score_below_the_self_score(camp):
     consolidate(camp)
     rows = {r["Mã đơn vị"]: r for r in ranking_sheet(path)}
     assert (rows["VP"]["Điểm xếp hạng"], rows["VP"]["Hạng"], rows["VP"]["Xếp loại"]) == (92.5, 3, "Tốt")
-    assert (rows["XDKT"]["Hạng"], rows["XDKT"]["Ghi chú"]) == (1, None)  # no longer tied
+    assert (rows["XDKT"]["Hạng"], rows["XDKT"]["Diễn giải"]) == (1, None)  # no longer tied
 
 
 def test_a_non_number_is_reported_and_the_stored_value_kept(camp):
@@ -233,21 +234,23 @@ def test_clearing_the_checked_score_goes_back_to_the_self_score(camp):
 def test_ranking_sheets_per_block_with_ties_and_a_chart(camp):
     path = consolidate(camp).path
     wb = load_workbook(path)
-    assert {"Xếp hạng khối 1", "Xếp hạng khối 2", CHECK_SHEET} <= set(wb.sheetnames)
+    assert {scoring.ranking_sheet(1), scoring.ranking_sheet(2), CHECK_SHEET} <= set(wb.sheetnames)
     assert all(len(name) <= 31 for name in wb.sheetnames)
     rows = ranking_sheet(path)
-    assert [(r["Mã đơn vị"], r["Hạng"], r["Ghi chú"]) for r in rows[:4]] == [
+    assert [(r["Mã đơn vị"], r["Hạng"], r["Diễn giải"]) for r in rows[:4]] == [
         ("XDKT", 1, "Đồng hạng"), ("VP", 1, "Đồng hạng"), ("TTR", 3, None), ("PBGD", 4, None)]
     assert (rows[2]["Tỷ lệ so với điểm chuẩn (%)"], rows[2]["Xếp loại"]) == (95, "Xuất sắc")
-    assert all(r["Hạng"] is None and r["Ghi chú"] == "Chưa có điểm" for r in rows[4:])
-    ws = wb["Xếp hạng khối 1"]
+    assert all(r["Hạng"] is None and r["Diễn giải"] == "Chưa có điểm" for r in rows[4:])
+    ws = wb[scoring.ranking_sheet(1)]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("Đồng hạng: ") and "Văn phòng Sở (hạng 1)" in t for t in texts)
     assert ranking_sheet(path, 2)[0]["Mã đơn vị"] == "PTP-BMT"
     with zipfile.ZipFile(path) as z:
-        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-        assert "xl/charts/chart1.xml" in charts and len(charts) == 2  # one per block
-        chart = z.read("xl/charts/chart1.xml").decode()
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    # one chart per block, on its ranking sheet (the overview has its own)
+    for n in (1, 2):
+        assert len([c for c in charts if f"'{scoring.ranking_sheet(n)}'!" in c]) == 1
+    [chart] = [c for c in charts if f"'{scoring.ranking_sheet(1)}'!" in c]
     # the chart shows the scored units only: rows 7..10 of the sheet (XDKT, VP, TTR, PBGD)
     assert f"$C${HEAD + 1}:$C${HEAD + 4}" in chart and f"$F${HEAD + 1}:$F${HEAD + 4}" in chart
 
@@ -256,4 +259,4 @@ def test_no_scoring_sheets_before_any_scoring_form(tmp_path):
     campaign_mod.create(tmp_path / "dot", "daklak-2024")
     camp = campaign_mod.load(tmp_path / "dot")
     names = load_workbook(consolidate(camp).path).sheetnames
-    assert CHECK_SHEET not in names and not any(n.startswith("Xếp hạng") for n in names)
+    assert CHECK_SHEET not in names and not any("Xếp hạng" in n for n in names)

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from sheets_tools.cli import main
 from sheets_tools.formkit.plugins import Context
+from sheets_tools.forms.scoring import ranking_sheet
 from sheets_tools.master.book import HEADER
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.yearend.council import FIRST_ROW, HEADER_ROW, MEMBERS_SHEET, VOTES_SHEET
@@ -119,13 +120,13 @@ def ranking(camp) -> tuple[list[tuple], list[str]]:
     """``sheets-tools consolidate``: the first block's ranking sheet, (unit, rank, note) of its ranked
     units, and the texts below the table."""
     run("consolidate", camp.dir)
-    ws = load_workbook(next((camp.dir / "master").glob("*.xlsx")))["Xếp hạng khối 1"]
+    ws = load_workbook(next((camp.dir / "master").glob("*.xlsx")))[ranking_sheet(1)]
     cols = {c.value: c.column for c in ws[HEAD] if c.value}
     rows, texts = [], []
     for r in range(HEAD + 1, ws.max_row + 1):
         code, rank = ws.cell(row=r, column=cols["Mã đơn vị"]).value, ws.cell(row=r, column=cols["Hạng"]).value
         if code and rank is not None:
-            rows.append((code, rank, ws.cell(row=r, column=cols["Ghi chú"]).value))
+            rows.append((code, rank, ws.cell(row=r, column=cols["Diễn giải"]).value))
         elif not code and isinstance(ws.cell(row=r, column=1).value, str):
             texts.append(ws.cell(row=r, column=1).value)
     return rows, texts
@@ -267,3 +268,13 @@ def test_order_candidates_puts_women_first_among_the_same_award(camp):
     # each award keeps the places it had in the given order
     assert [c.award_code for c in ordered] == [c.award_code for c in given]
 
+
+
+def test_a_tie_of_many_names_a_few_and_counts_the_rest():
+    """47 candidates with 9/9 votes each: a note naming 46 others ran to a page per line on the results."""
+    from sheets_tools.yearend.ties import named_few
+
+    assert named_few(["A", "B"]) == "A, B"
+    assert named_few(["A", "B", "C", "D"]) == "A, B, C, D"
+    many = named_few([f"Người {i}" for i in range(46)])
+    assert many == "Người 0, Người 1, Người 2 và 43 trường hợp khác"
