@@ -150,6 +150,6 @@ def _chart(m, ws, forms: list, top: int, at: int) -> None:
     chart.set_title({"name": "Tiến độ nộp từng biểu mẫu (số đơn vị)", "name_font": {"name": FONT, "size": 12}})
     chart.set_x_axis({"num_font": font, "min": 0})
     chart.set_y_axis({"num_font": font, "reverse": True})
-    chart.set_legend({"position": "bottom", "font": font})
-    chart.set_size({"width": 760, "height": 60 + 34 * len(forms) + 60})
+    chart.set_legend({"position": "right", "font": font})  # one state a line: never cut, however many states
+    chart.set_size({"width": 760, "height": max(80 + 34 * len(forms), 60 + 22 * len(STATES))})
     ws.insert_chart(at, 0, chart, {"object_position": 3})
