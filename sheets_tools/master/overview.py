@@ -80,9 +80,11 @@ def write_overview(m, status: Board) -> None:
         return
     ws.autofilter(m.header_row, 0, last, len(cols) - 1)
     _colour(m, ws, first, 2, last, len(cols) - 1)
-    ws.set_h_pagebreaks([last + 2])  # the counts and the chart on a page of their own
     r = _counts(m, ws, forms, first, last, last + 2)
     r = _meanings(m, ws, status, r + 1)
+    # the counts on a page of their own, the chart on the next: however many lines the counts take, the chart
+    # never runs across a page (and under the labels repeated at the top of the next one)
+    ws.set_h_pagebreaks([last + 2, r + 2])
     _chart(m, ws, forms, last + 2, r + 2)
 
 

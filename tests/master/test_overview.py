@@ -104,7 +104,11 @@ def test_progress_chart_has_a_stacked_bar_per_form(run):
         drawing_rels = z.read(f"xl/drawings/_rels/{drawing}.rels").decode()
         chart = re.search(r'Target="\.\./charts/(chart\d+\.xml)"', drawing_rels).group(1)
         xml = z.read(f"xl/charts/{chart}").decode()
+        anchor = int(re.search(r"<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>",
+                               z.read(f"xl/drawings/{drawing}").decode()).group(1))
+        breaks = [int(b) for b in re.findall(r'<brk id="(\d+)"', z.read("xl/worksheets/sheet1.xml").decode())]
     assert f"xl/charts/{chart}" in names
+    assert anchor in breaks  # the chart starts a page: it never runs across one, whatever the counts take
     assert "<c:barChart>" in xml and '<c:grouping val="stacked"/>' in xml
     assert xml.count("<c:ser>") == len(STATES)
     categories = re.findall(r"<c:cat>.*?<c:f>(.*?)</c:f>", xml, re.S)
