@@ -1,6 +1,6 @@
 """The ``sheets-tools`` command: a thin layer over the library, one module per group of commands
-(``app`` holds the group and what the commands share)."""
-from sheets_tools.cli import cycle, excel, fetch, guide, ledger, mail, report, yearend  # noqa: F401  (each registers its commands on ``main``)
-from sheets_tools.cli.app import main
+(``app`` holds the group, what the commands share, and which module declares which command: a command's
+module is loaded when the command runs)."""
+from sheets_tools.cli.app import load_commands, main
 
-__all__ = ["main"]
+__all__ = ["load_commands", "main"]

@@ -10,6 +10,7 @@ server that cannot be reached). With ``--json`` a failure also prints ``{"error"
 from __future__ import annotations
 
 import errno
+import importlib
 import io
 import json
 import sys
@@ -34,6 +35,13 @@ EXIT_DONE, EXIT_DATA, EXIT_USAGE, EXIT_UNUSABLE = 0, 1, 2, 3
 # "decision" only with a decision number (it then records the awards in the history)
 LEDGER_WRITERS = {("collect",), ("consolidate",), ("council", "tally"), ("history", "import"), ("decision",), ("send",),
                   ("fetch",)}
+
+
+def load_commands() -> click.Group:
+    """Every command declared on ``main`` (for the tests and tools that walk them all)."""
+    for name in COMMAND_MODULES:
+        main.get_command(None, name)
+    return main
 
 
 def load_campaign(directory: Path) -> campaign_mod.Campaign:
@@ -82,6 +90,29 @@ def print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+JSON = click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (lỗi cũng in dạng JSON).")
+
+
+class Say:
+    """A command's output: its lines for a person, or, with ``--json``, nothing but the one JSON object
+    given to ``done`` (paths as text, findings as their JSON)."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+
+    def __call__(self, text: str) -> None:
+        if not self.as_json:
+            click.echo(text)
+
+    def findings(self, findings) -> None:
+        if not self.as_json:
+            echo_findings(findings)
+
+    def done(self, data: dict) -> None:
+        if self.as_json:
+            print_json(data)
+
+
 def friendly(func):
     """Turn every failure into one Vietnamese message naming the path and what to do (exit status 3; the
     JSON error object is printed by the group); ``--debug`` shows the traceback."""
@@ -128,9 +159,29 @@ def utf8_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
+# which module of ``sheets_tools.cli`` declares each command: a command loads only its own module (and what
+# that imports), so a short command starts quickly; the help page loads them all
+COMMAND_MODULES = {
+    "init": "cycle", "templates": "cycle", "issue": "cycle", "remind": "cycle", "status": "cycle", "demo": "cycle",
+    "collect": "collect", "validate": "collect", "consolidate": "consolidate",
+    "history": "yearend", "council": "yearend", "decision": "yearend", "ledger": "ledger",
+    "send": "mail", "mail": "mail", "fetch": "fetch", "guide": "guide", "report": "report", "excel": "excel",
+}
+
+
 class Group(click.Group):
     """The command group: Click's words in Vietnamese, UTF-8 output, and the exit-code rule with the JSON
-    error object for every failure, usage errors included."""
+    error object for every failure, usage errors included; each command's module loaded when it is needed."""
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f"{__package__}.{COMMAND_MODULES[cmd_name]}")
+            if cmd_name in self.commands:
+                vietnamese.name_arguments(self.commands[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         utf8_streams()

@@ -12,9 +12,8 @@ import click
 from sheets_tools.campaign.model import CampaignError
 from sheets_tools.core.files import CampaignBusy
 from sheets_tools.core.findings import message
-from sheets_tools.recovery.rebuild import RebuildRefused
 from sheets_tools.store import guard
-from sheets_tools.store.guard import LEDGER_FILE, LedgerLost
+from sheets_tools.store.guard import LEDGER_FILE, LedgerLost, RebuildRefused
 
 # SQLite's primary result codes
 SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = \

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from sheets_tools.cli.app import UserError, friendly, load_campaign, main
+from sheets_tools.cli.app import JSON, Say, UserError, friendly, load_campaign, main
 from sheets_tools.office.control import ControlBusy, install
 
 
@@ -16,8 +16,9 @@ def excel() -> None:
 
 @excel.command("install", epilog="Ví dụ: sheets-tools excel install dot-2024")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@JSON
 @friendly
-def excel_install(directory: Path) -> None:
+def excel_install(directory: Path, as_json: bool) -> None:
     """Ghi bảng điều khiển "Bảng điều khiển thi đua <năm>.xlsm" vào thư mục đợt thi đua: mỗi bước một nút
     (Gửi biểu mẫu, Nhận hồ sơ, Tổng hợp, Tình hình nộp, ... Lập quyết định), tình hình các biểu mẫu và nhật ký.
 
@@ -29,6 +30,8 @@ def excel_install(directory: Path) -> None:
         done = install(campaign)
     except ControlBusy as exc:
         raise UserError(str(exc), code="error.busy", path=str(exc.path)) from exc
-    click.echo(f"Đã ghi bảng điều khiển: {done.path}")
-    click.echo(f"({done.forms} biểu mẫu, {done.units} đơn vị.) Mở tệp trong Excel, bấm \"Enable Content\" (Bật "
-               "nội dung) để dùng các nút.")
+    say = Say(as_json)
+    say(f"Đã ghi bảng điều khiển: {done.path}")
+    say(f"({done.forms} biểu mẫu, {done.units} đơn vị.) Mở tệp trong Excel, bấm \"Enable Content\" (Bật "
+        "nội dung) để dùng các nút.")
+    say.done({"control_workbook": str(done.path), "forms": done.forms, "units": done.units})

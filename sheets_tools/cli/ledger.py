@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sheets_tools.campaign import workbook as campaign_mod
-from sheets_tools.cli.app import echo_findings, friendly, main, print_json
+from sheets_tools.cli.app import JSON, Say, echo_findings, friendly, main, print_json
 from sheets_tools.core.findings import STATUS_LABELS
 from sheets_tools.recovery.check import check_ledger
 from sheets_tools.recovery.rebuild import rebuild
@@ -46,8 +46,9 @@ def ledger_check(directory: Path, as_json: bool) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Dựng lại cả khi sổ hiện tại vẫn dùng được (sổ hiện tại được giữ "
               "làm bản sao trong thư mục backup).")
+@JSON
 @friendly
-def ledger_rebuild(directory: Path, force: bool) -> None:
+def ledger_rebuild(directory: Path, force: bool, as_json: bool) -> None:
     """Dựng lại sổ ghi nhận từ các tệp đã nhận lưu trong archive (khi sổ bị mất hoặc hỏng).
 
     Mỗi tệp được nhận lại theo đúng thứ tự và thời điểm đã nhận, nên các lần nộp, bản thay thế, nộp muộn và
@@ -56,18 +57,23 @@ def ledger_rebuild(directory: Path, force: bool) -> None:
     không bị xóa mà được đổi tên (ledger.sqlite.damaged-...).
     """
     result = rebuild(campaign_mod.load(directory), force=force)
+    say = Say(as_json)
     if result.kept:
-        click.echo(f"Sổ cũ được giữ làm bản sao: {result.kept}")
+        say(f"Sổ cũ được giữ làm bản sao: {result.kept}")
     for path in result.aside:
-        click.echo(f"Sổ hỏng được giữ lại, đổi tên thành: {path}")
+        say(f"Sổ hỏng được giữ lại, đổi tên thành: {path}")
     by_status = ", ".join(f"{STATUS_LABELS.get(k, k).lower()}: {n}" for k, n in sorted(result.statuses.items()))
-    click.echo(f"Đã nhận lại {result.taken} tệp từ archive" + (f" ({by_status})." if by_status else "."))
+    say(f"Đã nhận lại {result.taken} tệp từ archive" + (f" ({by_status})." if by_status else "."))
     if result.history_source:
-        click.echo(f"Lịch sử khen thưởng: {result.history} dòng, lấy từ {result.history_source}.")
+        say(f"Lịch sử khen thưởng: {result.history} dòng, lấy từ {result.history_source}.")
     if result.office_source:
-        click.echo(f"Số liệu Văn phòng đã nhập: {result.office} ô, lấy lại từ {result.office_source}.")
+        say(f"Số liệu Văn phòng đã nhập: {result.office} ô, lấy lại từ {result.office_source}.")
     if result.votes_source:
-        click.echo(f"Kết quả biểu quyết của Hội đồng: {result.votes} trường hợp, lấy lại từ {result.votes_source}.")
-    echo_findings(result.findings)
-    click.echo(f"Đã dựng lại sổ ghi nhận: {result.path}. Nên chạy \"sheets-tools ledger check {directory}\" "
-               f"rồi \"sheets-tools consolidate {directory}\".")
+        say(f"Kết quả biểu quyết của Hội đồng: {result.votes} trường hợp, lấy lại từ {result.votes_source}.")
+    say.findings(result.findings)
+    say(f"Đã dựng lại sổ ghi nhận: {result.path}. Nên chạy \"sheets-tools ledger check {directory}\" "
+        f"rồi \"sheets-tools consolidate {directory}\".")
+    say.done({"ledger": str(result.path), "taken": result.taken, "statuses": result.statuses,
+              "previous_ledger": str(result.kept) if result.kept else None, "damaged": [str(p) for p in result.aside],
+              "history_rows": result.history, "office_cells": result.office, "votes": result.votes,
+              "findings": [f.to_json() for f in result.findings]})

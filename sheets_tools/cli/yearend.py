@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sheets_tools.cli.app import UsageProblem, UserError, dmy, echo_findings, echo_stale_lock, friendly, load_campaign, main
+from sheets_tools.cli.app import JSON, Say, UsageProblem, UserError, dmy, echo_stale_lock, friendly, load_campaign, main
 from sheets_tools.core.findings import has_errors
 from sheets_tools.yearend.award import BallotFilled, DecisionDateError, ballot_path, count_votes, make_ballot
 from sheets_tools.yearend.document_templates import TemplateBroken
@@ -23,24 +23,31 @@ def history() -> None:
 @history.command("import", epilog="Ví dụ: sheets-tools history import dot-2024 lich-su-khen-thuong.xlsx")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@JSON
 @friendly
-def history_import(directory: Path, file: Path) -> None:
+def history_import(directory: Path, file: Path, as_json: bool) -> None:
     """Nhập các quyết định khen thưởng đã có từ tệp Excel FILE (nhập lại không bị trùng)."""
     camp = load_campaign(directory)
     result = import_history(camp, file)
-    click.echo(f"Đã nhập {result.added} dòng mới; {result.unchanged} dòng đã có từ trước.")
-    echo_findings(result.findings)
+    say = Say(as_json)
+    say(f"Đã nhập {result.added} dòng mới; {result.unchanged} dòng đã có từ trước.")
+    say.findings(result.findings)
+    say.done({"added": result.added, "unchanged": result.unchanged, "findings": [f.to_json() for f in result.findings]})
     if has_errors(result.findings):
         sys.exit(1)
 
 
 @history.command("template", epilog="Ví dụ: sheets-tools history template dot-2024")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@JSON
 @friendly
-def history_template(directory: Path) -> None:
+def history_template(directory: Path, as_json: bool) -> None:
     """Tạo tệp Excel mẫu để nhập lịch sử khen thưởng."""
     camp = load_campaign(directory)
-    click.echo(f"Đã tạo tệp mẫu: {template(camp, camp.dir / 'Mẫu nhập lịch sử khen thưởng.xlsx')}")
+    path = template(camp, camp.dir / 'Mẫu nhập lịch sử khen thưởng.xlsx')
+    say = Say(as_json)
+    say(f"Đã tạo tệp mẫu: {path}")
+    say.done({"file": str(path)})
 
 
 @main.group(epilog="Ví dụ: sheets-tools council ballot dot-2024")
@@ -53,8 +60,9 @@ def council() -> None:
 @click.option("--counts", is_flag=True, help="Ghi số phiếu đồng ý/không đồng ý thay vì một cột cho mỗi thành viên.")
 @click.option("--new", "new", is_flag=True,
               help="Lập phiếu mới dù phiếu cũ đã có kết quả; phiếu cũ được lưu thành bản sao ghi ngày giờ.")
+@JSON
 @friendly
-def council_ballot(directory: Path, counts: bool, new: bool) -> None:
+def council_ballot(directory: Path, counts: bool, new: bool, as_json: bool) -> None:
     """Tạo phiếu tổng hợp biểu quyết từ các đề nghị đã kiểm tra đạt yêu cầu.
 
     Phiếu đã có đánh dấu có mặt hoặc phiếu biểu quyết thì không bị ghi đè (cần --new)."""
@@ -64,37 +72,49 @@ def council_ballot(directory: Path, counts: bool, new: bool) -> None:
         raise UsageProblem(str(exc)) from exc
     if result.path is None:
         raise UserError("Chưa có đề nghị nào đạt yêu cầu cần Hội đồng biểu quyết (hãy chạy collect và consolidate).")
+    say = Say(as_json)
     if result.kept:
-        click.echo(f"Đã lưu phiếu cũ (có kết quả biểu quyết) thành: {result.kept}")
+        say(f"Đã lưu phiếu cũ (có kết quả biểu quyết) thành: {result.kept}")
     if result.busy_target:
-        click.echo(f"Tệp {result.busy_target} đang được mở (Excel?) nên được giữ nguyên; phiếu mới ghi bên cạnh: "
-                   f"{result.path}. Khi kiểm phiếu trên tệp này, hãy ghi tên tệp: "
-                   f"sheets-tools council tally {directory} \"{result.path}\"")
-        echo_stale_lock(result.busy_target)
-    click.echo(f"Đã tạo phiếu biểu quyết ({result.candidates} trường hợp): {result.path}")
+        say(f"Tệp {result.busy_target} đang được mở (Excel?) nên được giữ nguyên; phiếu mới ghi bên cạnh: "
+            f"{result.path}. Khi kiểm phiếu trên tệp này, hãy ghi tên tệp: "
+            f"sheets-tools council tally {directory} \"{result.path}\"")
+        if not as_json:
+            echo_stale_lock(result.busy_target)
+    say(f"Đã tạo phiếu biểu quyết ({result.candidates} trường hợp): {result.path}")
+    say.done({"ballot": str(result.path), "candidates": result.candidates,
+              "previous_ballot": str(result.kept) if result.kept else None,
+              "busy_ballot": str(result.busy_target) if result.busy_target else None})
 
 
 @council.command("tally", epilog="Ví dụ: sheets-tools council tally dot-2024")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@JSON
 @friendly
-def council_tally(directory: Path, file: Path | None) -> None:
+def council_tally(directory: Path, file: Path | None, as_json: bool) -> None:
     """Kiểm phiếu: đọc phiếu biểu quyết đã điền (mặc định tệp do lệnh ballot tạo) và lập danh sách kết quả."""
     camp = load_campaign(directory)
     if file is None and not ballot_path(camp).exists():
         raise UserError(f"Chưa có phiếu biểu quyết {ballot_path(camp)}; hãy chạy \"sheets-tools council ballot\".")
     result = count_votes(camp, file)
     t = result.tally
+    say = Say(as_json)
     if result.path is None:
-        click.echo(f"Tệp {file or ballot_path(camp)} chưa được kiểm phiếu (không có dòng biểu quyết nào kiểm được, "
-                   "xem các lỗi dưới đây); kết quả đã ghi nhận trước đó được giữ nguyên.")
+        say(f"Tệp {file or ballot_path(camp)} chưa được kiểm phiếu (không có dòng biểu quyết nào kiểm được, "
+            "xem các lỗi dưới đây); kết quả đã ghi nhận trước đó được giữ nguyên.")
     else:
-        click.echo(f"Thành viên: {t.members}; có mặt: {t.present} (cần {t.quorum_needed}): "
-                   + ("đủ số lượng." if t.quorum_ok else "KHÔNG đủ số lượng, chưa ai được công nhận."))
+        say(f"Thành viên: {t.members}; có mặt: {t.present} (cần {t.quorum_needed}): "
+            + ("đủ số lượng." if t.quorum_ok else "KHÔNG đủ số lượng, chưa ai được công nhận."))
         for r in t.results:
-            click.echo(f"- {r.name} ({r.unit_name}), {r.award_name}: {r.note}")
-        click.echo(f"Đạt: {result.passed}/{len(t.results)}. Danh sách kết quả: {result.path}")
-    echo_findings(t.findings)
+            say(f"- {r.name} ({r.unit_name}), {r.award_name}: {r.note}")
+        say(f"Đạt: {result.passed}/{len(t.results)}. Danh sách kết quả: {result.path}")
+    say.findings(t.findings)
+    say.done({"results_file": str(result.path) if result.path else None, "members": t.members, "present": t.present,
+              "quorum_needed": t.quorum_needed, "quorum_ok": t.quorum_ok, "passed": result.passed,
+              "results": [{"name": r.name, "unit": r.unit_name, "award": r.award_name, "note": r.note}
+                          for r in t.results],
+              "valid": t.valid, "findings": [f.to_json() for f in t.findings]})
     if not t.valid:
         sys.exit(1)
 
@@ -104,8 +124,9 @@ def council_tally(directory: Path, file: Path | None) -> None:
 @click.option("--number", default="", help="Số quyết định (khi đã có); kèm --date thì ghi vào lịch sử khen thưởng.")
 @click.option("--date", "signed", default=None, help="Ngày ký quyết định, dd/mm/yyyy.")
 @click.option("--pdf", is_flag=True, help="Tạo thêm bản PDF của từng văn bản (để ký số), cần LibreOffice.")
+@JSON
 @friendly
-def decision_cmd(directory: Path, number: str, signed: str | None, pdf: bool) -> None:
+def decision_cmd(directory: Path, number: str, signed: str | None, pdf: bool, as_json: bool) -> None:
     """Lập danh sách khen thưởng (Excel và Word), tờ trình của Văn phòng, quyết định của Giám đốc Sở và tờ
     trình đề nghị Chủ tịch UBND tỉnh (Word, từ các mẫu trong thư mục "mẫu văn bản" của đợt thi đua).
 
@@ -118,16 +139,21 @@ def decision_cmd(directory: Path, number: str, signed: str | None, pdf: bool) ->
     except TemplateBroken as exc:
         raise UserError(str(exc)) from exc
     result = done.decided
-    click.echo(f"Danh sách khen thưởng: {len(result.awards)} dòng.")
+    say = Say(as_json)
+    say(f"Danh sách khen thưởng: {len(result.awards)} dòng.")
     for path in result.paths + done.documents + done.pdfs:
-        click.echo(f"- {path}")
+        say(f"- {path}")
     if result.waiting:
-        click.echo(f"Còn {len(result.waiting)} trường hợp chờ Hội đồng biểu quyết (chạy council ballot, council tally).")
+        say(f"Còn {len(result.waiting)} trường hợp chờ Hội đồng biểu quyết (chạy council ballot, council tally).")
     if result.replaced:
         earlier = ", ".join(f"số {n}" for n in result.earlier) or "ghi trước đó"
-        click.echo(f"Đã bỏ {result.replaced} khen thưởng của quyết định {earlier} khỏi lịch sử khen thưởng, "
-                   f"thay bằng Quyết định số {number} (không ghi trùng).")
+        say(f"Đã bỏ {result.replaced} khen thưởng của quyết định {earlier} khỏi lịch sử khen thưởng, "
+            f"thay bằng Quyết định số {number} (không ghi trùng).")
     if result.recorded:
-        click.echo(f"Đã ghi {result.recorded} khen thưởng vào lịch sử khen thưởng.")
+        say(f"Đã ghi {result.recorded} khen thưởng vào lịch sử khen thưởng.")
+    if not done.pdf_error:
+        say.done({"awards": len(result.awards), "files": [str(p) for p in result.paths + done.documents + done.pdfs],
+                  "waiting_for_council": len(result.waiting), "recorded_in_history": result.recorded,
+                  "replaced_in_history": result.replaced})
     if done.pdf_error:
         raise UserError(f"Đã ghi các văn bản Word ở trên nhưng chưa tạo được PDF: {done.pdf_error}")

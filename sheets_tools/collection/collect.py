@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sheets_tools.campaign.model import CAMPAIGN_FILE, Campaign, Unit
+from sheets_tools.core import progress
 from sheets_tools.core.files import campaign_lock
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.formkit.declaration import load_forms
@@ -96,6 +97,7 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
             result.rows, result.incoming.data = [], b""  # recorded: memory stays bounded
             result.documents, result.incoming.documents = [], []
             out.files.append(collected)
+            progress.report("Đã nhận", len(out.files), None, Path(incoming.source).name)
         for c in _add_cross_unit(campaign, ledger, out):
             if feedback:  # the unit hears of the person another unit also registered
                 c.result.rows = ledger.typed_rows(load_forms()[c.result.form_id], c.submission_id)

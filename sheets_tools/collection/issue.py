@@ -21,6 +21,7 @@ from sheets_tools.collection import reminders
 from sheets_tools.collection.status import is_optional
 from sheets_tools.collection.templates import form_workbook, safe_file_name, unit_file_name
 from sheets_tools.campaign.model import Campaign, Unit
+from sheets_tools.core import progress
 from sheets_tools.core.files import campaign_lock, atomic_write_bytes
 from sheets_tools.formkit.declaration import Form
 from sheets_tools.store.ledger import LEDGER_FILE, Ledger
@@ -163,12 +164,14 @@ def issue(campaign: Campaign, form_ids: list[str] | None = None, *, today: date 
         ledger = Ledger(campaign.dir) if (campaign.dir / LEDGER_FILE).exists() else None
         try:
             context = Context(campaign, ledger)
+            total = len(chosen) * len(campaign.units)
             for form in chosen:
                 if form.deadline and campaign.deadline(form.deadline) is None:
                     result.skipped.append(f"Biểu mẫu \"{form.name}\" chưa có hạn nộp trong campaign.xlsx (trang "
                                           "Thời hạn).")
                 for unit in campaign.units:
                     _issue_one(campaign, form, unit, result, context)
+                    progress.report("Đang ghi biểu mẫu", len(result.files), total, f"{form.name}, {unit.name}")
         finally:
             if ledger is not None:
                 ledger.close()
@@ -221,7 +224,8 @@ def _remind(campaign: Campaign, today: date, form_ids: list[str] | None, result:
             if form is not None and is_optional(campaign, form):
                 result.skipped.append(f"\"{form.name}\" là biểu mẫu không bắt buộc (trang \"Thời hạn\"): không nhắc.")
         context = Context(campaign, ledger)
-        for r in due:
+        for done, r in enumerate(due, 1):
+            progress.report("Đang ghi thư nhắc", done, len(due), f"{r.form.name}, {r.unit.name}")
             path = campaign.dir / OUTBOX / r.unit.code / unit_file_name(r.form, campaign, r.unit)
             if not path.exists():
                 buffer = io.BytesIO()

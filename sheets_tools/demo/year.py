@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import shutil
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable
@@ -77,6 +77,7 @@ class DemoResult:
     directory: Path
     master: Path
     status_text: str
+    status: dict = field(default_factory=dict)  # the same as ``status --json``
 
 
 def run_demo(directory: Path, echo: Callable[[str], None] = print, *, mail: bool = True) -> DemoResult:
@@ -120,8 +121,8 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print, *, mail: bool
     step = run_report(camp, "yearend_report", echo, step)
     run_year_end(camp, echo, step)
     with Ledger(directory) as ledger:
-        text = board(camp, ledger, today=YEAR_END_TODAY).format_text()
-    return DemoResult(directory=directory, master=master.path, status_text=text)
+        status = board(camp, ledger, today=YEAR_END_TODAY)
+    return DemoResult(directory=directory, master=master.path, status_text=status.format_text(), status=status.to_json())
 
 
 def _prepare(directory: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import board
+from sheets_tools.core import progress
 from sheets_tools.core.files import TargetBusy, campaign_lock, is_open_elsewhere, keep_copy, write_atomic
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.formkit.declaration import load_forms
@@ -27,6 +28,7 @@ from sheets_tools.store.ledger import Ledger
 
 MASTER_DIR = "master"
 COPIES_SETTING, COPIES_DEFAULT = "master_copies", 5
+STEPS = 4  # what consolidate reports as its progress
 
 
 @dataclass
@@ -57,13 +59,17 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
     counts: dict[str, Any] = {}
     with campaign_lock(campaign.dir, "consolidate") as held, Ledger(campaign.dir) as ledger:
         edited = edited_master(target)
+        progress.report("Đang tổng hợp", 1, STEPS, "đọc lại số liệu Văn phòng đã nhập trong bảng tổng hợp cũ")
         taken_back = office.sync(ledger, edited, office_specs(), campaign)
         notes.sync(ledger, edited)  # the office's "Ghi chú" columns
+        progress.report("Đang tổng hợp", 2, STEPS, "tình hình nộp của các đơn vị")
         status = board(campaign, ledger, today)
         cross = {fs.form.id: fs.cross_unit for fs in status.forms}
         copy = _keep_previous(campaign, target, unreadable=any(
             f.code == "office.unreadable" and f.file == str(target) for f in taken_back))
         try:
+            progress.report("Đang tổng hợp", 3, STEPS, f"ghi {target.name}")
+
             def write(tmp: Path) -> None:
                 MasterBook(tmp, campaign, ledger, counts).write(status, cross)
 
@@ -78,6 +84,7 @@ def consolidate(campaign: Campaign, today: date | None = None) -> ConsolidateRes
                                                             for p in held.swept[:5])
                                            + (", ..." if len(held.swept) > 5 else "")))
         context = Context(campaign, ledger)
+        progress.report("Đang tổng hợp", 4, STEPS, "các danh sách kèm theo")
         for form in load_forms().values():  # e.g. the list of nominations to publish (forms/<form id>.py)
             if (make := hook(form.id, "outputs")) is not None:
                 result.outputs.extend(make(context, target.parent))

@@ -34,14 +34,11 @@ from sheets_tools.recovery.archive import ArchiveScan, Received
 from sheets_tools.store import backup, carry, guard
 from sheets_tools.store.ledger import LEDGER_FILE, Ledger
 from sheets_tools.store.snapshot import Snapshot
+from sheets_tools.store.guard import RebuildRefused
 from sheets_tools.yearend.award import COUNCIL_DIR
 
 REBUILD_FILE = ".ledger-rebuild.sqlite"
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
-
-
-class RebuildRefused(Exception):
-    """A valid ledger with submissions is there and ``force`` was not given."""
 
 
 @dataclass

@@ -143,3 +143,7 @@ def backups(directory: Path) -> list[Path]:
 def newest_backup(directory: Path) -> Path | None:
     found = backups(directory)
     return found[-1] if found else None
+
+
+class RebuildRefused(Exception):
+    """``ledger rebuild`` without ``--force`` where a valid ledger with submissions is there."""

@@ -7,11 +7,11 @@ from click.testing import CliRunner
 
 from sheets_tools.formkit.declaration import get_form, load_forms
 from sheets_tools.campaign import workbook as campaign
-from sheets_tools.cli import main
+from sheets_tools.cli import load_commands, main
 
 
 def _commands(group: click.Group, prefix=()):
-    for name, cmd in group.commands.items():
+    for name, cmd in sorted(load_commands().commands.items() if group is main else group.commands.items()):
         if isinstance(cmd, click.Group):
             yield from _commands(cmd, prefix + (name,))
         else:

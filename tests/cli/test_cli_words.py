@@ -13,7 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from sheets_tools.cli import main
+from sheets_tools.cli import load_commands, main
 
 ENGLISH = ("Usage:", "Options:", "Show this message", "Error:", "Invalid value", "does not exist", "Commands:")
 
@@ -23,7 +23,7 @@ def run(*args):
 
 
 def all_commands(group: click.Group, prefix=()):
-    for name, command in group.commands.items():
+    for name, command in (load_commands() if group is main else group).commands.items():
         yield prefix + (name,)
         if isinstance(command, click.Group):
             yield from all_commands(command, prefix + (name,))

@@ -39,7 +39,7 @@ from openpyxl import Workbook, load_workbook
 
 from killing import (LedgerState, Run, archive_problems, backup_problems, broken, connect, delays, ledger_state,
                      outputs, run, run_killed, temporary_files, workbook_values)
-from sheets_tools.cli import main
+from sheets_tools.cli import load_commands, main
 from sheets_tools.forms.scoring import CHECK_SHEET
 from sheets_tools.yearend import council
 
@@ -356,7 +356,7 @@ def test_a_command_killed_at_any_moment_loses_nothing_and_runs_again(name, base,
     moments = delays(random.Random(f"{SEED}-{name}"), case.reference.seconds, startup, TRIALS)
     with ThreadPoolExecutor(max_workers=2) as pool:  # two at a time: each command runs on one core
         reports = pool.map(lambda i: trial(case, tmp_path / f"trial-{i}", moments[i],
-                                           ledger_check=i == TRIALS - 1 and "ledger" in main.commands), range(TRIALS))
+                                           ledger_check=i == TRIALS - 1 and "ledger" in load_commands().commands), range(TRIALS))
     report = [line for lines in reports for line in lines]
     assert not report, (f"KILL_SEED={SEED}: sheets-tools {name} (a whole run {case.reference.seconds:.2f}s, "
                         f"starting {startup:.2f}s)\n" + "\n".join(report))
