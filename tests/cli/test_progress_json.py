@@ -118,7 +118,7 @@ def test_the_demo_with_json_prints_one_object_and_no_progress(tmp_path):
     assert code == 0 and err == "", repr(err[:300])
     data = json.loads(out)
     assert Path(data["master"]).exists()
-    assert {f["id"] for f in data["status"]["forms"]} >= {"registration", "scoring", "proposals"}
+    assert {f["form"] for f in data["status"]["forms"]} >= {"registration", "scoring", "proposals"}
 
 
 # --- --json everywhere ------------------------------------------------------------------------------------
