@@ -68,11 +68,15 @@ def email_list(value: str, *, single: bool = False) -> str:
     """A unit's e-mail cell: one address, or several separated by "," or ";" (``single``: exactly one)."""
     if not value:
         return value
-    addresses = [a.strip() for a in re.split(r"[,;]", value)]
+    addresses = [a.strip() for a in re.split(r"[,;]", value) if a.strip()]  # "a@b.vn;" as Outlook copies it
+    if not addresses:  # only separators: no address
+        return ""
     if single and len(addresses) > 1:
         raise ValueError("chỉ ghi một địa chỉ e-mail")
-    if not all(valid_address(a) for a in addresses):
-        raise ValueError("địa chỉ e-mail không hợp lệ (dạng ten@coquan.gov.vn)")
+    bad = [a for a in addresses if not valid_address(a)]
+    if bad:
+        raise ValueError(f"địa chỉ e-mail không hợp lệ: {', '.join(chr(34) + a + chr(34) for a in bad)}; mỗi địa chỉ "
+                         "có dạng ten@coquan.gov.vn, các địa chỉ cách nhau bằng dấu \";\"")
     return value
 
 

@@ -102,3 +102,26 @@ def test_unit_codes_differing_only_by_case_are_one_code(tmp_path):
     assert "Traceback" not in result.output
     assert f"[{CAMPAIGN_FILE}, {UNITS_SHEET}!A3] \"{first.lower()}\" bị trùng (đã có ở dòng 2)" in result.output
     assert not (folder / "outbox").exists()
+
+
+def test_every_bad_address_is_named_with_its_cell(tmp_path):
+    folder = _init(tmp_path)
+    path = folder / CAMPAIGN_FILE
+    wb = load_workbook(path)
+    ws = wb[UNITS_SHEET]
+    col = _column("email")
+    ws[f"{col}2"] = "vp@stp.gov.vn; ke toan@stp"  # the second of two addresses is wrong
+    ws[f"{col}4"] = "phongA@"
+    ws[f"{col}7"] = "@b.vn"
+    ws[f"{col}8"] = "a@b.vn; c@d.vn;"  # a separator at the end, as Outlook copies addresses: fine
+    wb.save(path)
+
+    result = CliRunner().invoke(main, ["issue", str(folder), "--all"])
+
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    for cell in (f"{col}2", f"{col}4", f"{col}7"):
+        assert f"[{CAMPAIGN_FILE}, {UNITS_SHEET}!{cell}] \"{EMAIL_LABEL}\"" in result.output, (cell, result.output)
+    assert "\"ke toan@stp\"" in result.output and "\"phongA@\"" in result.output
+    assert "\"vp@stp.gov.vn\"" not in result.output  # the good one is not named
+    assert f"{UNITS_SHEET}!{col}8" not in result.output
+    assert not (folder / "outbox").exists()
