@@ -1,8 +1,17 @@
 """The layout of campaign.xlsx: its sheets, their columns (field, Vietnamese header, width),
-the Vietnamese words shown for internal values, and the default settings."""
+the Vietnamese words shown for internal values, and the default settings; and its sheets' values as
+``campaign.workbook.load`` reads them (``sheet_values``)."""
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
 from pydantic import BaseModel
+from python_calamine import CalamineError, CalamineWorkbook
 
 from sheets_tools.campaign.criteria import KIND_WORDS, Criterion
 from sheets_tools.campaign.mail_settings import MAIL_SETTINGS
@@ -76,6 +85,8 @@ DEFAULT_SETTINGS = [
     ("max_sheet_cells", 2000000, "Số ô tối đa một trang tính được khai báo hoặc chứa"),
     ("parse_timeout_s", 60, "Thời gian tối đa đọc một tệp .xls/.ods/.xlsb (giây)"),
     ("parse_memory_mb", 1024, "Bộ nhớ tối đa khi đọc một tệp .xls/.ods/.xlsb (MB)"),
+    ("collect_workers", "", "Số tiến trình đọc và kiểm tra tệp song song khi nhận tệp (để trống: tối đa 2, theo số "
+     "nhân của máy; 1: không chạy song song)"),
     ("remind_days", 7, "Nhắc các đơn vị chưa nộp từ số ngày này trước hạn nộp (khi trang \"Thời hạn\" không ghi "
      "\"Nhắc trước hạn (ngày)\")"),
     ("midyear_target_percent", 50, "Sơ kết 6 tháng: chỉ tiêu số lượng (đạt khi không thấp hơn) được so với số % "
@@ -136,3 +147,37 @@ DEFAULT_SETTINGS = [
 def word_of(table: str, field: str, value: str | None) -> str | None:
     """The Vietnamese word campaign.xlsx shows for an internal value."""
     return next((k for k, v in VOCAB[table][field].items() if v == value), value)
+
+
+# --- reading its values ---------------------------------------------------------------------------
+Sheets = dict[str, list[list[Any]]]  # sheet name -> its values, row n at index n-1, column c at c-1; None: empty
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"')
+
+
+def sheet_values(path: Path) -> Sheets:
+    """The values of every sheet of campaign.xlsx, read by python-calamine (fast); by openpyxl, as before,
+    when calamine cannot give the same values (a cell holding an error, which calamine reads as empty) or
+    cannot read the file at all (openpyxl then raises what it always raised)."""
+    data = path.read_bytes()  # a file Excel holds open raises PermissionError here, as before
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            same = "xl/workbook.xml" in names and not any(
+                _ERROR_CELL.search(zf.read(n)) for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data)) if same else None
+        if book is not None:
+            return {name: [[_plain(v) for v in row] for row in book.get_sheet_by_name(name).to_python(
+                skip_empty_area=False)] for name in book.sheet_names}
+    except (zipfile.BadZipFile, CalamineError, KeyError, OSError, ValueError):
+        pass
+    wb = load_workbook(io.BytesIO(data), data_only=True)
+    return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def _plain(v: Any) -> Any:
+    """A value as openpyxl gives it: None for an empty cell, a whole number as an int."""
+    if v == "":
+        return None
+    if type(v) is float and v.is_integer():
+        return int(v)
+    return v

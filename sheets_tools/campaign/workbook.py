@@ -10,7 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -21,7 +20,7 @@ from pydantic_core import PydanticCustomError
 from sheets_tools.campaign import samples as sample_data
 from sheets_tools.campaign.criteria import Criterion, check_tables
 from sheets_tools.campaign.layout import (DEFAULT_SETTINGS, INFO_FIELDS, INFO_SHEET, OPTIONAL_COLUMNS, OPTIONAL_SHEETS,
-                                          SETTINGS_SHEET, TABLES, VOCAB, word_of)
+                                          SETTINGS_SHEET, TABLES, VOCAB, Sheets, sheet_values, word_of)
 from sheets_tools.campaign.mail_settings import KEYS as MAIL_KEYS
 from sheets_tools.campaign.mail_settings import MailSettings
 from sheets_tools.campaign.model import (CAMPAIGN_FILE, Campaign, CampaignError, CatalogueItem, Deadline, Indicator,
@@ -44,7 +43,7 @@ def load(directory: Path) -> Campaign:
     if not path.is_file():
         raise CampaignError([finding("campaign.missing", value=str(path))])
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = sheet_values(path)
     except PermissionError as exc:
         raise CampaignError([finding("campaign.unreadable", detail="tệp đang bị khóa hoặc không có quyền đọc; "
                                      "hãy đóng tệp trong Excel rồi chạy lại")]) from exc
@@ -126,6 +125,10 @@ def sample_campaign(name: str = "daklak-2024", directory: Path | None = None, ye
 
 
 # --- reading ------------------------------------------------------------------------------------
+def _at(row: list[Any], i: int) -> Any:
+    return row[i] if i < len(row) else None
+
+
 def _cell_value(v: Any) -> Any:
     if isinstance(v, str):
         v = clean(v)  # the office's text too goes into forms, mails and file names: no control characters
@@ -144,21 +147,20 @@ def _text_date(text: str) -> date | str:
         return text
 
 
-def _read_info(wb, problems: list[Finding]) -> Info | None:
-    if INFO_SHEET not in wb.sheetnames:
+def _read_info(wb: Sheets, problems: list[Finding]) -> Info | None:
+    if INFO_SHEET not in wb:
         problems.append(finding("campaign.sheet_missing", sheet=INFO_SHEET))
         return None
-    ws = wb[INFO_SHEET]
     by_label = {fold(lbl): (field, lbl) for field, lbl, _ in INFO_FIELDS}
     data, cells = {}, {}
-    for row in ws.iter_rows(min_row=2, max_col=2):
-        label = row[0].value
+    for r, row in enumerate(wb[INFO_SHEET][1:], start=2):
+        label = _at(row, 0)
         if isinstance(label, str) and fold(label) in by_label:
             field, _ = by_label[fold(label)]
-            value = _cell_value(row[1].value)
+            value = _cell_value(_at(row, 1))
             if value is not None:
                 data[field] = str(value) if field != "year" else value
-            cells[field] = row[1].coordinate
+            cells[field] = f"B{r}"
     try:
         return Info.model_validate(data)
     except ValidationError as exc:
@@ -171,14 +173,14 @@ def _read_info(wb, problems: list[Finding]) -> Info | None:
         return None
 
 
-def _read_table(wb, key: str, problems: list[Finding]) -> list:
+def _read_table(wb: Sheets, key: str, problems: list[Finding]) -> list:
     sheet_name, model, cols = TABLES[key]
-    if sheet_name not in wb.sheetnames:
+    if sheet_name not in wb:
         if key not in OPTIONAL_SHEETS:
             problems.append(finding("campaign.sheet_missing", sheet=sheet_name))
         return []
-    ws = wb[sheet_name]
-    header = [fold(str(c.value)) if c.value is not None else "" for c in ws[1]]
+    table = wb[sheet_name]
+    header = [fold(str(v)) if v is not None else "" for v in (table[0] if table else [None])]
     positions, missing = {}, False
     for field, label, _ in cols:
         if fold(label) in header:
@@ -191,19 +193,19 @@ def _read_table(wb, key: str, problems: list[Finding]) -> list:
         return []
     rows_of: dict = {}
     items, seen = [], {}
-    for row in ws.iter_rows(min_row=2):
-        values = {f: _cell_value(row[i].value) if i < len(row) else None for f, i in positions.items()}
+    vocabs = {f: {fold(k): v for k, v in vocab.items()} for f, vocab in VOCAB.get(key, {}).items()}
+    for r, row in enumerate(table[1:], start=2):
+        values = {f: _cell_value(_at(row, i)) for f, i in positions.items()}
         if all(v is None for v in values.values()):
             continue
-        for f, vocab in VOCAB.get(key, {}).items():
+        for f, vocab in vocabs.items():
             if f in values and isinstance(values[f], str):
-                values[f] = {fold(k): v for k, v in vocab.items()}.get(fold(values[f]), values[f])
+                values[f] = vocab.get(fold(values[f]), values[f])
         for f in _DATE_FIELDS:
             if isinstance(values.get(f), str):  # typed as text, e.g. 31/01/2024
                 values[f] = _text_date(values[f])
         data = {f: v if f in _DATE_FIELDS or v is None or isinstance(v, str) else str(v) for f, v in values.items()}
         data = {f: v for f, v in data.items() if v is not None}
-        r = row[0].row
         try:
             item = model.model_validate(data)
         except ValidationError as exc:
@@ -252,15 +254,15 @@ def _ident(key: str, item: BaseModel) -> Any:
     return getattr(item, "code", None) or getattr(item, "form", None)
 
 
-def _read_settings(wb, problems: list[Finding]) -> dict[str, str]:
-    if SETTINGS_SHEET not in wb.sheetnames:
+def _read_settings(wb: Sheets, problems: list[Finding]) -> dict[str, str]:
+    if SETTINGS_SHEET not in wb:
         return {}
     out, cells = {}, {}
-    for row in wb[SETTINGS_SHEET].iter_rows(min_row=2, max_col=2):
-        if row[0].value:
-            key = str(row[0].value).strip()
-            out[key] = "" if row[1].value is None else str(_cell_value(row[1].value))
-            cells[key] = row[1].coordinate
+    for r, row in enumerate(wb[SETTINGS_SHEET][1:], start=2):
+        if _at(row, 0):
+            key = str(_at(row, 0)).strip()
+            out[key] = "" if _at(row, 1) is None else str(_cell_value(_at(row, 1)))
+            cells[key] = f"B{r}"
     try:
         YearEnd.from_settings(out)
     except (ValidationError, ValueError) as exc:

@@ -36,7 +36,7 @@ def gather(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Inco
     carrying a file-level finding when there is nothing to read. Paths in or under ``exclude``
     (e.g. the campaign's own folders) are left out. A path given here is the operator's choice
     (a link is followed); inside a folder, links leading out of it are refused."""
-    excluded = [_real(Path(e)) for e in exclude]
+    excluded = frozenset(_real(Path(e)) for e in exclude)
     entries: list[Path | FileResult] = []
     for path in map(Path, paths):
         if _within(path, excluded):
@@ -47,13 +47,14 @@ def gather(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Inco
             entries.append(path)
     files = [e for e in entries if isinstance(e, Path)]
     with_workbooks = {f.parent for f in files if not is_document(f.name)}
+    documents: dict[Path, list[Document]] = {}  # each folder listed once, however many workbooks it holds
     for entry in entries:
         if isinstance(entry, FileResult):
             yield entry
         elif is_document(entry.name) and entry.parent in with_workbooks:
             continue  # travels with the workbooks of its folder (Incoming.documents)
         else:
-            yield from _from_path(entry)
+            yield from _from_path(entry, documents)
 
 
 def _file_like(name: str) -> bool:
@@ -67,14 +68,24 @@ def _is_folder(path: Path) -> bool:
         return False
 
 
-def _folder_documents(path: Path) -> list[Document]:
-    """The documents beside a workbook: regular files only (a link or a FIFO named x.pdf is not taken)."""
+def _folder_documents(folder: Path) -> list[Document]:
+    """The documents in ``folder``, beside its workbooks: regular files only (a link or a FIFO named x.pdf
+    is not taken). Only names that look like documents are looked at further."""
     try:
-        siblings = sorted(path.parent.iterdir())
+        with os.scandir(folder) as listing:
+            paths = sorted(folder / e.name for e in listing if is_document(e.name) and not _skipped(e.name))
     except OSError:
         return []
-    return [Document(name=p.name, path=p) for p in siblings
-            if is_document(p.name) and not _skipped(p.name) and _regular_entry(p)]
+    return [Document(name=p.name, path=p) for p in paths if _regular_entry(p)]
+
+
+def _documents_beside(path: Path, cache: dict[Path, list[Document]]) -> list[Document]:
+    """The documents beside the workbook ``path``; its folder is listed once per ``cache``. Each workbook
+    gets its own list (of the same documents)."""
+    folder = path.parent
+    if folder not in cache:
+        cache[folder] = _folder_documents(folder)
+    return [Document(name=d.name, path=d.path) for d in cache[folder]]
 
 
 def _regular_entry(path: Path) -> bool:
@@ -96,14 +107,16 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _within(path: Path, excluded: list[Path]) -> bool:
-    if not excluded:
-        return False
-    resolved = _real(path)
-    return any(_inside(resolved, e) for e in excluded)
+def _inside_any(path: Path, folders: frozenset[Path]) -> bool:
+    """Whether ``path`` is one of ``folders`` or lies under one (one pass over its parents)."""
+    return bool(folders) and (path in folders or not folders.isdisjoint(path.parents))
 
 
-def _walk(folder: Path, excluded: list[Path]) -> list[Path | FileResult]:
+def _within(path: Path, excluded: frozenset[Path]) -> bool:
+    return bool(excluded) and _inside_any(_real(path), excluded)
+
+
+def _walk(folder: Path, excluded: frozenset[Path]) -> list[Path | FileResult]:
     """The files under ``folder`` in path order, without hidden ones; a link that leads out of the
     folder, or a folder named like a workbook, as a refusal. Iterative: no depth limit, and no loop
     (folder links are not followed; a folder reached twice is walked once)."""
@@ -117,6 +130,7 @@ def _walk(folder: Path, excluded: list[Path]) -> list[Path | FileResult]:
         if real in seen:
             continue
         seen.add(real)
+        place = (_inside(real, root), _inside_any(real, excluded))  # decides for every plain name in it
         try:
             with os.scandir(current) as listing:
                 children = [Path(entry.path) for entry in listing]
@@ -126,7 +140,7 @@ def _walk(folder: Path, excluded: list[Path]) -> list[Path | FileResult]:
         for child in children:
             if _skipped(child.name):
                 continue
-            entry = _entry(child, real, root, excluded)
+            entry = _entry(child, real, root, excluded, place)
             if isinstance(entry, str):  # "folder"
                 stack.append(child)
             elif entry is not None:
@@ -135,19 +149,25 @@ def _walk(folder: Path, excluded: list[Path]) -> list[Path | FileResult]:
     return [entry for _, entry in found]
 
 
-def _entry(child: Path, real_folder: Path, root: Path, excluded: list[Path]) -> Path | FileResult | str | None:
+def _entry(child: Path, real_folder: Path, root: Path, excluded: frozenset[Path],
+           place: tuple[bool, bool]) -> Path | FileResult | str | None:
     """What one name in a walked folder (whose real path is ``real_folder``) is: a file to take (its path),
     "folder" to walk, a refusal, or None (left out, or a link to a folder inside the walked one: that
-    folder is walked by its own name)."""
+    folder is walked by its own name). ``place``: whether ``real_folder`` is inside ``root``, and inside an
+    excluded folder (what decides for a name that is not a link, whose path is the folder's and its name)."""
     try:
         mode = os.lstat(child).st_mode
     except OSError as exc:
         return _refused(child, "file.unreadable", detail=_os_detail(exc))
-    linked = stat.S_ISLNK(mode) or stat.S_ISDIR(mode)  # a folder may be a junction (Windows): resolved too
-    target = _real(child) if linked else real_folder / child.name
-    if any(_inside(target, e) for e in excluded):
+    if stat.S_ISLNK(mode) or stat.S_ISDIR(mode):  # a folder may be a junction (Windows): resolved too
+        target = _real(child)
+        inside, left_out = _inside(target, root), _inside_any(target, excluded)
+    else:
+        target = real_folder / child.name
+        inside, left_out = place[0] or target == root, place[1] or target in excluded
+    if left_out:
         return None
-    if not _inside(target, root):
+    if not inside:
         return _refused(child, "file.link_outside", target=str(target))
     if stat.S_ISLNK(mode):
         return None if _is_folder(target) else child
@@ -200,7 +220,9 @@ def _read_regular(path: Path) -> tuple[bytes, os.stat_result]:
         return handle.read(), opened
 
 
-def _from_path(path: Path) -> Iterator[Incoming | FileResult]:
+def _from_path(path: Path, documents: dict[Path, list[Document]]) -> Iterator[Incoming | FileResult]:
+    """What the file ``path`` holds: one Incoming (a workbook, with the documents of its folder: ``documents``
+    caches them per folder), the workbooks of a mail, or a refusal."""
     try:
         data, info = _read_regular(path)
     except _NotRegular as exc:
@@ -221,7 +243,7 @@ def _from_path(path: Path) -> Iterator[Incoming | FileResult]:
         return
     received, notes = dated(mtime, now, str(path))
     yield Incoming(name=strip_controls(path.name), data=data, source=str(path), received_at=received, notes=notes,
-                   documents=_folder_documents(path))
+                   documents=_documents_beside(path, documents))
 
 
 def _timestamp(seconds: float) -> datetime | None:

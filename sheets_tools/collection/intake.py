@@ -103,7 +103,7 @@ def _legacy_text(book: Book, sheet: TableSheet, name: str, table: layout.Table, 
     if path is not None:
         if book.legacy is None:
             book.legacy = legacy_cells.scan_workbook(zf)
-        rows, conversions = legacy_cells.fix_sheet(zf, path, rows, columns, book.legacy)
+        rows, conversions = legacy_cells.fix_sheet(zf, path, rows, columns, book.legacy, xml=book.sheet_xml(name))
     rows, repaired = legacy_cells.fix_mojibake(rows, columns)
     for c in conversions + repaired:
         result.findings.append(legacy_cells.conversion_finding(c, name, sheet.column(c.field).label))

@@ -165,25 +165,61 @@ def _declared_col(sheet: TableSheet, fld: str) -> int:
 # --- data rows ---------------------------------------------------------------------------------
 def is_footer(cells: list[Any]) -> bool:
     """Whether a row is the note row or the signature block collection/templates.py writes under the table."""
-    return any(isinstance(v, str) and v.lstrip()[:3].lower() in _FOOTER_STARTS and fold(v).startswith(FOOTER_MARKS)
-               for v in cells)
+    for v in cells:  # a plain loop: this runs on every cell below the header
+        if isinstance(v, str) and v and v.lstrip()[:3].lower() in _FOOTER_STARTS and fold(v).startswith(FOOTER_MARKS):
+            return True
+    return False
+
+
+def _row_values(cells: list[Any], fields: list[tuple[str, int]]) -> dict[str, Any]:
+    """{field: value} of one row (None for an empty cell or one beyond the row's end)."""
+    n, values = len(cells), {}
+    for f, c in fields:
+        v = cells[c - 1] if c <= n else None
+        values[f] = None if v == "" else v
+    return values
+
+
+def _blank(values: dict[str, Any]) -> bool:
+    return all(v is None or is_empty(v) for v in values.values())
+
+
+class _Covered:
+    """The cells hidden by merged ranges, asked row by row in increasing order: only the ranges that
+    reach the current row are looked at (a range of a million rows is never expanded)."""
+
+    def __init__(self, merged: Iterable[Merge]):
+        self.pending, self.active, self.next = sorted(merged), [], 0
+
+    def hidden(self, r: int, fields: list[tuple[str, int]]) -> list[str]:
+        """The fields whose cell on row ``r`` lies under a merge without being its top-left cell."""
+        while self.next < len(self.pending) and self.pending[self.next][0] <= r:
+            self.active.append(self.pending[self.next])
+            self.next += 1
+        if not self.active:
+            return []
+        self.active = [m for m in self.active if m[2] >= r]
+        return [f for f, c in fields if any(m[1] <= c <= m[3] and (r, c) != (m[0], m[1]) for m in self.active)]
 
 
 def read_rows(rows: Rows, sheet: TableSheet, header_row: int, columns: dict[str, int], name: str, *,
-              covered: Callable[[int, int], bool] = lambda r, c: False, limit: int | None = None
+              merged: Iterable[Merge] = (), limit: int | None = None
               ) -> tuple[list[tuple[int, dict[str, Any]]], list[Finding], int]:
     """Every non-blank row below the header, down to the footer or, below the declared end of the
     table, a run of BLANK_RUN blank rows. Returns the rows, findings and the last row of the data
-    area. ``covered(r, c)``: a cell hidden by a merge (read as empty)."""
+    area. ``merged``: the merged ranges, whose cells other than the top-left one read as empty."""
     declared_end = header_row + sheet.rows
     out, below, blanks, footer, stopped = [], [], 0, None, False
+    fields, covered = list(columns.items()), _Covered(merged)
     for r in range(header_row + 1, len(rows) + 1):
         cells = rows[r - 1]
         if is_footer(cells):
             footer = r
             break
-        values = {f: None if covered(r, c) else _at(rows, r, c) for f, c in columns.items()}
-        if all(is_empty(v) for v in values.values()):
+        values = _row_values(cells, fields)
+        for f in covered.hidden(r, fields):
+            values[f] = None
+        if _blank(values):
             blanks += r > declared_end  # only blank rows below the declared table end the data
             if blanks >= BLANK_RUN:
                 stopped = True
@@ -243,12 +279,7 @@ def locate(rows: Rows, sheet: TableSheet, name: str, *, merges: Iterable[Merge] 
         return table
     cols = set(table.columns.values())
     merged = [m for m in merges if m[2] > header and any(m[1] <= c <= m[3] for c in cols)]
-
-    def covered(r: int, c: int) -> bool:
-        return any(m[0] <= r <= m[2] and m[1] <= c <= m[3] and (r, c) != (m[0], m[1]) for m in merged)
-
-    table.rows, found, end = read_rows(rows, sheet, header, table.columns, name,
-                                       covered=covered if merged else (lambda r, c: False), limit=limit)
+    table.rows, found, end = read_rows(rows, sheet, header, table.columns, name, merged=merged, limit=limit)
     table.findings += found
     table.findings += [finding("cell.merged", sheet=name, cell=_merge_ref(m).split(":")[0], range=_merge_ref(m)) for m in merged
                        if _in_area(m, header + 1, end, cols)]

@@ -31,6 +31,18 @@ _T = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?t(?:\s[^>]*)?>(.*?)</(?:[A-Za-z_][\w.-
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>\s*(\d+)\s*<")
 
 
+def _names_legacy_font(data: bytes) -> bool:
+    """``_LEGACY_FONT_BYTES.search(data)``, after a check at C speed for what every match holds
+    (a case-insensitive pattern is scanned position by position)."""
+    lowered = data.lower()
+    return (b".vn" in lowered or b"vni-" in lowered) and _LEGACY_FONT_BYTES.search(data) is not None
+
+
+def _names_legacy_run(data: bytes) -> bool:
+    """``_LEGACY_RFONT_BYTES.search(data)``, after the same kind of check ("rfont" in any case)."""
+    return b"rfont" in data.lower() and _LEGACY_RFONT_BYTES.search(data) is not None
+
+
 def _member(zf: zipfile.ZipFile, name: str) -> bytes | None:
     try:
         return zf.read(name)
@@ -44,7 +56,7 @@ def legacy_fonts(zf: zipfile.ZipFile) -> dict[int, str]:
     Empty (and cheap: one byte search) when the workbook uses no legacy font.
     """
     data = _member(zf, "xl/styles.xml")
-    if not data or not _LEGACY_FONT_BYTES.search(data):
+    if not data or not _names_legacy_font(data):
         return {}
     root = ElementTree.fromstring(data)
     fonts = []
@@ -67,7 +79,7 @@ def legacy_shared_strings(zf: zipfile.ZipFile) -> dict[int, list[tuple[str, str 
     Empty (one byte search) when no run of any shared string names a legacy font.
     """
     data = _member(zf, "xl/sharedStrings.xml")
-    if not data or not _LEGACY_RFONT_BYTES.search(data):
+    if not data or not _names_legacy_run(data):
         return {}
     out = {}
     for index, si in enumerate(ElementTree.fromstring(data).iterfind("./{*}si")):
@@ -112,7 +124,7 @@ def rich_cells(sheet_xml: bytes, first_row: int, last_row: int, first_col: int, 
 
     ``shared``: legacy_shared_strings(); inline rich strings (openpyxl writes them) are read here.
     """
-    inline = _LEGACY_RFONT_BYTES.search(sheet_xml) is not None
+    inline = _names_legacy_run(sheet_xml)
     out: dict[tuple[int, int], list[tuple[str, str | None]]] = {}
     if not shared and not inline:
         return out
@@ -211,15 +223,17 @@ def _convert_runs(value: str, runs: list[tuple[str, str | None]], cell_font: str
 
 
 def fix_sheet(zf: zipfile.ZipFile, sheet_path: str, raw_rows: Rows, columns: dict[str, int],
-              legacy: WorkbookLegacy) -> tuple[Rows, list[Conversion]]:
-    """fix_rows for one sheet of an xlsx (``sheet_path``: its zip member); ``legacy``: scan_workbook(zf).
+              legacy: WorkbookLegacy, xml: bytes | None = None) -> tuple[Rows, list[Conversion]]:
+    """fix_rows for one sheet of an xlsx (``sheet_path``: its zip member); ``legacy``: scan_workbook(zf);
+    ``xml``: the sheet part when the caller has already unzipped it.
 
     The sheet XML is only parsed when the workbook names a legacy font somewhere.
     """
     if not raw_rows:
         return raw_rows, []
-    xml = _member(zf, sheet_path)
-    if xml is None or not (legacy.fonts or legacy.rich or _LEGACY_RFONT_BYTES.search(xml)):
+    if xml is None:
+        xml = _member(zf, sheet_path)
+    if xml is None or not (legacy.fonts or legacy.rich or _names_legacy_run(xml)):
         return raw_rows, []
     bounds = (min(r for r, _ in raw_rows), max(r for r, _ in raw_rows), min(columns.values()), max(columns.values()))
     styles = cell_styles(xml, *bounds) if legacy.fonts else {}

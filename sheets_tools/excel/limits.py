@@ -30,8 +30,8 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{0,3})(\d{1,9})"')
 # with a literal, which the regex engine scans for at C speed; the word boundary a leading \b
 # would check (and that makes every position a candidate) is checked on each match instead.
 _FAR_CELL = re.compile(rb'r="(?:[A-Z]{3}\d|[A-Z]{0,2}\d{5})')
-# A cell reference at column AA or beyond (two letters and a digit).
-_WIDE_CELL = re.compile(rb'r="[A-Z]{2}\d')
+# That, or a cell reference at column AA or beyond (two letters and a digit), in one scan.
+_FAR_OR_WIDE = re.compile(rb'r="(?:[A-Z]{2,3}\d|[A-Z]{0,2}\d{5})')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?)"')
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -149,12 +149,10 @@ def _area(dimension: re.Match) -> int:
 def _may_exceed(xml: bytes, limit: int) -> bool:
     """Whether the cells of a sheet's XML may span more than ``limit`` cells. With no reference at
     row 10,000 or beyond nor at column AAA or beyond, a sheet spans at most 9,999 x 702 cells; with
-    none at column AA or beyond either, at most 9,999 x 26 (both scans run at C speed)."""
-    if _has_far_reference(xml):
-        return True
+    none at column AA or beyond either, at most 9,999 x 26 (one scan, at C speed)."""
     if limit >= 9_999 * 702:
-        return False
-    return limit < 9_999 * 26 or _has_far_reference(xml, _WIDE_CELL)
+        return _has_far_reference(xml)
+    return limit < 9_999 * 26 or _has_far_reference(xml, _FAR_OR_WIDE)
 
 
 def _has_far_reference(xml: bytes, pattern: re.Pattern = None) -> bool:

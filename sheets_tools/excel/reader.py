@@ -108,6 +108,7 @@ class Book:
         self.sheet_names = set(self.ordered_names)
         self.members = set(zf.namelist())
         self._rows: dict[str, tuple[int, list[list[Any]]]] = {}  # name -> (rows asked, rows)
+        self._xml: dict[str, bytes] = {}  # name -> its sheet part, unzipped once (guard, merges, legacy fonts)
         self.legacy: WorkbookLegacy | None = None  # legacy-font styles, scanned on first use
 
     @cached_property
@@ -141,18 +142,22 @@ class Book:
         return self.workbook.get_sheet_by_name(name).merged_cell_ranges
 
     def sheet_xml(self, name: str) -> bytes | None:
-        """The XML part of sheet ``name`` (None when the zip does not hold it)."""
-        path = self.sheet_paths.get(name)
-        return self.zf.read(path) if path and path in self.members else None
+        """The XML part of sheet ``name`` (None when the zip does not hold it), unzipped once: the
+        guard, the merges and formulas, and the legacy-font check all read the same bytes."""
+        xml = self._xml.get(name)
+        if xml is None:
+            path = self.sheet_paths.get(name)
+            if not path or path not in self.members:
+                return None
+            xml = self._xml[name] = self.zf.read(path)  # bounded by the zip checks; a lying directory raises BadZipFile
+        return xml
 
     def _guard(self, name: str) -> None:
         """Refuse a sheet whose declared dimension or whose cells span more than max_sheet_cells
         cells, before calamine allocates it (it has aborted the process on such sheets)."""
-        path = self.sheet_paths.get(name)
-        if not path or path not in self.members:
-            return
-        xml = self.zf.read(path)  # bounded by the zip checks; a lying directory raises BadZipFile
-        check_sheet(name, xml, self.limits.max_sheet_cells)
+        xml = self.sheet_xml(name)
+        if xml is not None:
+            check_sheet(name, xml, self.limits.max_sheet_cells)
 
     def defined_names(self) -> dict[str, str]:
         """Defined name -> its value, for names whose value is a constant: a quoted text (unquoted

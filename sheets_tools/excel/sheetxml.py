@@ -15,6 +15,9 @@ Merge = tuple[int, int, int, int]  # first row, first column, last row, last col
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# What every _HAS_FORMULA match ends with: a literal first byte, which the regex engine scans for at C speed
+# (a pattern starting with "<" stops at every tag).
+_FORMULA_END = re.compile(rb"f[\s>/]")
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.S)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
 _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.S)
@@ -35,8 +38,12 @@ def column_number(letters: bytes) -> int:
 
 def merges_from_xml(xml: bytes) -> list[Merge]:
     """The merged ranges of a sheet part of an xlsx (``<mergeCell ref="B9:C10"/>``)."""
+    first = xml.find(b"mergeCell")
+    if first < 0:
+        return []
     out = []
-    for a, r1, b, r2 in _MERGE.findall(xml):
+    # scanned from the tag of the first "mergeCell" (they follow the cells): no tag before it can match
+    for a, r1, b, r2 in _MERGE.findall(xml, max(xml.rfind(b"<", 0, first), 0)):
         c1 = column_index_from_string(a.decode())
         out.append((int(r1), c1, int(r2 or r1), column_index_from_string(b.decode()) if b else c1))
     return out
@@ -47,10 +54,20 @@ def merges_from_calamine(ranges: Iterable[tuple[tuple[int, int], tuple[int, int]
     return [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in ranges or ()]
 
 
+def has_formula(xml: bytes) -> bool:
+    """Whether a sheet part holds a formula element: ``_HAS_FORMULA.search(xml)``, found from its end (each
+    match of ``_FORMULA_END`` checked from the tag it is in: the last "<" before it)."""
+    for end in _FORMULA_END.finditer(xml):
+        tag = xml.rfind(b"<", 0, end.start())
+        if tag >= 0 and _HAS_FORMULA.match(xml, tag):
+            return True
+    return False
+
+
 def formula_cells(xml: bytes) -> dict[tuple[int, int], bool]:
     """(row, column) of every cell holding a formula in a sheet part -> whether a computed value
     was saved with it (a file written by a program that never calculated has none)."""
-    if not _HAS_FORMULA.search(xml):
+    if not has_formula(xml):
         return {}
     out = {}
     for attrs, body in _FORMULA_CELL.findall(xml):

@@ -354,13 +354,17 @@ def typed_values(sheet: TableSheet, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_default)
+    """``json.dumps(value, ensure_ascii=False, default=_default)``, with one encoder for every row."""
+    return _ENCODER.encode(value)
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_default)
 
 
 def _submission(row: tuple, db: sqlite3.Connection) -> Submission:

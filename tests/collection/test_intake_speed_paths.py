@@ -1,0 +1,190 @@
+"""The fast paths of taking files in (issue: collect at the speed limit): each folder of an inbox is listed
+once however many workbooks it holds, a file the ledger already has is recognised by its bytes before
+anything opens it, and the faster ways of reading a table give what the slower ones gave."""
+from __future__ import annotations
+
+import json
+import sys
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sheets_tools.cli import main
+from sheets_tools.collection import intake, layout
+from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, get_form
+
+from workbooks import make_return
+
+FORM = get_form("registration")
+PERSON = {"family_name": "Trần Văn", "given_name": "Bình", "birth_date": date(1980, 5, 2), "sex": "Nam",
+          "position": "Chuyên viên", "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}
+
+# --- what the process lists and opens, seen through Python's audit events -------------------------------
+_LISTED: list[str] = []
+_WATCHING: list[bool] = [False]
+
+
+def _audit(event: str, args: tuple) -> None:
+    if _WATCHING[0] and event in ("os.listdir", "os.scandir") and args and args[0] is not None:
+        _LISTED.append(str(args[0]))
+
+
+sys.addaudithook(_audit)  # a hook cannot be removed: it records only while a test watches
+
+
+@pytest.fixture
+def listings():
+    """The folders listed (os.listdir, os.scandir) while the test runs, as given to the call."""
+    _LISTED.clear()
+    _WATCHING[0] = True
+    yield _LISTED
+    _WATCHING[0] = False
+    _LISTED.clear()
+
+
+def _inbox(camp, folder: Path, units: list[str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [make_return(folder / f"{code}.xlsx", camp, code, {"individuals": [{**PERSON, "given_name": code}]})
+            for code in units]
+
+
+def _collect(camp, *paths: Path):
+    result = CliRunner().invoke(main, ["collect", str(camp.dir), *map(str, paths), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+def _sidecars(camp) -> dict[str, dict]:
+    """The sidecar of each archived file, by the name the unit sent."""
+    out = {}
+    for path in (camp.dir / "archive").rglob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out[data["name"]] = data
+    return out
+
+
+def test_collect_lists_an_inbox_folder_once_however_many_workbooks_it_holds(camp, tmp_path, listings):
+    units = [u.code for u in camp.units[:6]]
+    inbox = tmp_path / "hộp thư"
+    _inbox(camp, inbox, units)
+    (inbox / "báo cáo.pdf").write_bytes(b"%PDF-1.4 narrative")
+    (inbox / "~$VP.xlsx").write_bytes(b"lock")  # Excel's lock file: never a document nor a workbook
+    out = _collect(camp, inbox)
+    assert len(out["files"]) == len(units) and all(f["status"] != "rejected" for f in out["files"]), out
+    times = sum(1 for p in listings if Path(p) == inbox)
+    assert times <= 2, f"the inbox was listed {times} times for {len(units)} workbooks"
+    sidecars = _sidecars(camp)  # every workbook still travels with the document of its folder
+    assert sorted(sidecars) == sorted(f"{code}.xlsx" for code in units)
+    assert all(s["sent"] == ["báo cáo.pdf"] for s in sidecars.values()), sidecars
+
+
+def test_documents_of_two_folders_stay_with_their_own_workbooks(camp, tmp_path):
+    a, b = [u.code for u in camp.units[:2]]
+    _inbox(camp, tmp_path / "in" / "a", [a])
+    _inbox(camp, tmp_path / "in" / "b", [b])
+    (tmp_path / "in" / "a" / "thuyết minh.docx").write_bytes(b"PK narrative")
+    (tmp_path / "in" / "b" / "z.pdf").write_bytes(b"%PDF b")
+    (tmp_path / "in" / "b" / "a.pdf").write_bytes(b"%PDF a")
+    _collect(camp, tmp_path / "in")
+    sidecars = _sidecars(camp)
+    assert sidecars[f"{a}.xlsx"]["sent"] == ["thuyết minh.docx"]
+    assert sidecars[f"{b}.xlsx"]["sent"] == ["a.pdf", "z.pdf"]  # in name order
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """The files read by intake and the zips opened while the test runs, but campaign.xlsx (the real
+    functions still run)."""
+    seen = {"read": [], "zip": 0}
+    real_read, real_init = intake.read, zipfile.ZipFile.__init__
+
+    def read(incoming, campaign):
+        seen["read"].append(incoming.name)
+        return real_read(incoming, campaign)
+
+    def init(self, file, *args, **kwargs):
+        seen["zip"] += not (isinstance(file, (str, Path)) and Path(file).name == "campaign.xlsx")
+        return real_init(self, file, *args, **kwargs)
+
+    monkeypatch.setattr(intake, "read", read)
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", init)
+    return seen
+
+
+def test_collect_again_opens_no_workbook_and_answers_as_before(camp, tmp_path, opened):
+    inbox = tmp_path / "in"
+    _inbox(camp, inbox, [u.code for u in camp.units[:3]])
+    first = _collect(camp, inbox)
+    assert len(opened["read"]) == 3 and opened["zip"] > 0
+    opened["read"].clear()
+    opened["zip"] = 0
+    again = _collect(camp, inbox)
+    assert opened == {"read": [], "zip": 0}  # recognised by its bytes: no zip opened, nothing identified
+    assert again == first  # the same answer: unit, form, status and findings of each file
+
+
+def test_one_new_file_among_known_ones_is_the_only_one_opened(camp, tmp_path, opened):
+    inbox = tmp_path / "in"
+    codes = [u.code for u in camp.units[:4]]
+    _inbox(camp, inbox, codes[:3])
+    _collect(camp, inbox)
+    opened["read"].clear()
+    _inbox(camp, inbox, codes[3:])
+    out = _collect(camp, inbox)
+    assert opened["read"] == [f"{codes[3]}.xlsx"]
+    assert sorted(f["unit"] for f in out["files"]) == sorted(codes)
+
+
+# --- reading the rows: the merged-cell sweep against the per-cell check it replaced ---------------------
+def _old_read_rows(rows, sheet, header_row, columns, merges):
+    """The rows as read before: every cell checked against every merged range."""
+    def covered(r, c):
+        return any(m[0] <= r <= m[2] and m[1] <= c <= m[3] and (r, c) != (m[0], m[1]) for m in merges)
+    out, blanks = [], 0
+    declared_end = header_row + sheet.rows
+    for r in range(header_row + 1, len(rows) + 1):
+        if layout.is_footer(rows[r - 1]):
+            break
+        values = {f: None if covered(r, c) else layout._at(rows, r, c) for f, c in columns.items()}
+        if all(layout.is_empty(v) for v in values.values()):
+            blanks += r > declared_end
+            if blanks >= layout.BLANK_RUN:
+                break
+            continue
+        blanks = 0
+        out.append((r, values))
+    return out
+
+
+def _sheet_rows(height: int, seed: int) -> list[list]:
+    sheet = FORM.sheet("individuals")
+    width = len(sheet.columns) + 3
+    rows = [[""] * width for _ in range(height)]
+    for i, column in enumerate(sheet.columns):
+        rows[HEADER_ROW - 1][i + 1] = column.label
+    for r in range(FIRST_ROW - 1, height):
+        for c in range(1, width):
+            k = (r * 31 + c * 17 + seed) % 11
+            rows[r][c] = "" if k < 3 else (float(k) if k == 5 else f"v{r}.{c}")
+    return rows
+
+
+@pytest.mark.parametrize("merges", [
+    [],
+    [(FIRST_ROW, 2, FIRST_ROW + 3, 3)],
+    [(FIRST_ROW + 2, 2, FIRST_ROW + 2, 9), (FIRST_ROW, 4, 10**6, 4), (3, 1, 4, 9)],
+    [(FIRST_ROW + 5, 6, FIRST_ROW + 1, 2), (FIRST_ROW + 1, 2, FIRST_ROW + 30, 30), (FIRST_ROW + 1, 2, FIRST_ROW + 2, 3)],
+    [(r, 2, r + 1, 3) for r in range(FIRST_ROW, FIRST_ROW + 40, 3)],
+])
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_rows_under_merged_ranges_read_as_before(merges, seed):
+    sheet = FORM.sheet("individuals")
+    rows = _sheet_rows(FIRST_ROW + 45, seed)
+    for r in range(FIRST_ROW + 20, FIRST_ROW + 45):  # a blank run below the data ends it
+        rows[r - 1] = [""] * len(rows[r - 1])
+    columns = {c.field: i + 2 for i, c in enumerate(sheet.columns)}
+    new, _, _ = layout.read_rows(rows, sheet, HEADER_ROW, columns, sheet.name, merged=merges)
+    assert new == _old_read_rows(rows, sheet, HEADER_ROW, columns, merges)
