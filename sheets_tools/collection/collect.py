@@ -6,6 +6,7 @@ A bad file never stops the run: it becomes a rejected result with findings.
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,11 @@ from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.collection.gather import NOT_RECEIVED, gather
 from sheets_tools.collection.restore import restore_feedback
 from sheets_tools.store.ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
-from sheets_tools.core.records import FileResult
+from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.collection.validate import check_file, cross_unit_findings
 from sheets_tools.collection.feedback import write_feedback
+from sheets_tools.collection.workers import Died, in_workers
 
 # what collect must never take as a return when it is given the campaign folder itself
 INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", "backup", "council", "decision", CAMPAIGN_FILE,
@@ -77,27 +79,35 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
         ledger.sweep()
         context = Context(campaign, ledger)
         internal = [campaign.dir / name for name in INTERNAL] + list(campaign.dir.glob(LEDGER_FILE + ".damaged-*"))
-        for item in gather(paths, exclude=internal):
-            if isinstance(item, FileResult) and _not_received(item):  # the operator's path, not a unit's file
-                out.files.append(Collected(item))
-                continue
-            incoming = item.incoming if isinstance(item, FileResult) else item
-            known = ledger.known(incoming.sha256)  # a mail refused whole is taken once too
-            if known is not None:
-                out.files.append(_duplicate(incoming, known, ledger))
-                continue
-            result = item if isinstance(item, FileResult) else check_file(item, campaign, context)
-            if senders and (noted := sender_findings(campaign, result)):
-                result.findings.extend(noted)
-                if not isinstance(item, FileResult):  # intake's notes: a rebuild reads the file again with them
-                    incoming.notes.extend(noted)
-            collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
-            if feedback and result.findings:
-                collected.feedback = write_feedback(campaign, result, context)
-            result.rows, result.incoming.data = [], b""  # recorded: memory stays bounded
-            result.documents, result.incoming.documents = [], []
-            out.files.append(collected)
-            progress.report("Đã nhận", len(out.files), None, Path(incoming.source).name)
+        died: set[str] = set()  # contents whose worker died: never checked in this process
+        with closing(in_workers(gather(paths, exclude=internal), campaign,
+                                lambda sha256: ledger.known(sha256) is not None)) as stream:
+            for item, outcome in stream:  # in the order gathered; outcome: what a worker made of it, or None
+                if isinstance(item, FileResult) and _not_received(item):  # the operator's path, not a unit's file
+                    out.files.append(Collected(item))
+                    continue
+                incoming = item.incoming if isinstance(item, FileResult) else item
+                known = ledger.known(incoming.sha256)  # a mail refused whole is taken once too
+                if known is not None:
+                    out.files.append(_duplicate(incoming, known, ledger))
+                elif isinstance(outcome, Died) or incoming.sha256 in died:  # not recorded: the next run takes it
+                    died.add(incoming.sha256)
+                    out.files.append(_died(incoming, outcome))
+                if known is not None or incoming.sha256 in died:
+                    incoming.data = b""  # nothing to record: memory stays bounded on a run of files already taken
+                    continue
+                result = _checked(item, outcome, campaign, context)
+                if senders and (noted := sender_findings(campaign, result)):
+                    result.findings.extend(noted)
+                    if not isinstance(item, FileResult):  # intake's notes: a rebuild reads the file again with them
+                        incoming.notes.extend(noted)
+                collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
+                if feedback and result.findings:
+                    collected.feedback = write_feedback(campaign, result, context)
+                result.rows, result.incoming.data = [], b""  # recorded: memory stays bounded
+                result.documents, result.incoming.documents = [], []
+                out.files.append(collected)
+                progress.report("Đã nhận", len(out.files), None, Path(incoming.source).name)
         for c in _add_cross_unit(campaign, ledger, out):
             if feedback:  # the unit hears of the person another unit also registered
                 c.result.rows = ledger.typed_rows(load_forms()[c.result.form_id], c.submission_id)
@@ -195,6 +205,24 @@ def _not_received(result: FileResult) -> bool:
     """A path of the operator's that holds nothing received (missing, unreadable, not a file, a link out of
     the folder): reported, never recorded."""
     return not result.incoming.data and bool(result.findings) and {f.code for f in result.findings} <= NOT_RECEIVED
+
+
+def _checked(item: Incoming | FileResult, outcome, campaign: Campaign, context: Context) -> FileResult:
+    """The file refused before it was read, as a worker checked it, or checked here (``outcome`` None, or the
+    worker's check needed the ledger)."""
+    if isinstance(item, FileResult):
+        return item
+    if isinstance(outcome, FileResult):
+        outcome.incoming = item  # the worker sent it back without the bytes
+        return outcome
+    return check_file(item, campaign, context)
+
+
+def _died(incoming: Incoming, outcome: Died | None) -> Collected:
+    """A file whose worker process died while checking it (or the same bytes again in the run)."""
+    detail = outcome.detail if outcome is not None else "tệp cùng nội dung nhận trước trong lần này đã gặp lỗi đó"
+    return Collected(FileResult(incoming=incoming, findings=[
+        finding("file.check_died", file=incoming.source, value=incoming.name, detail=detail)]))
 
 
 def _duplicate(item, known, ledger: Ledger) -> Collected:

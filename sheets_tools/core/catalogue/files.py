@@ -54,6 +54,10 @@ CODES: dict[str, Code] = {
     "file.link_outside": Code(
         ERROR, "\"{value}\" là liên kết (shortcut/symlink) trỏ ra ngoài thư mục đang nhận (tới \"{target}\"); "
         "đã bỏ qua, không đọc. Nếu đó đúng là tệp đơn vị gửi, hãy chép chính tệp vào thư mục rồi chạy lại."),
+    "file.check_died": Code(
+        ERROR, "Chưa kiểm tra được tệp \"{value}\": tiến trình kiểm tra tệp bị dừng đột ngột ({detail}). Tệp chưa "
+        "được ghi nhận; hãy chạy lại lệnh nhận tệp. Nếu vẫn gặp lỗi này, đề nghị đơn vị gửi lại tệp (mở bằng "
+        "Excel, lưu lại dạng .xlsx) hoặc báo cho văn phòng."),
     # --- identification ------------------------------------------------------------
     "ident.unknown_form": Code(
         ERROR, "Không nhận ra biểu mẫu: tệp không phải biểu mẫu của đợt thi đua này. "
