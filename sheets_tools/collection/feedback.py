@@ -6,17 +6,21 @@ unit's form rebuilt from a fresh template with the unit's values and the bad cel
 from __future__ import annotations
 
 import re
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_tools.campaign.model import Campaign, Unit
 from sheets_tools.collection.templates import form_workbook
-from sheets_tools.core.files import atomic_save
+from sheets_tools.collection.feedback_books import feedback_bytes
+from sheets_tools.collection.unit_books import workbook_bytes
+from sheets_tools.core.files import atomic_write_bytes
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.findings import SEVERITY_LABELS
 from sheets_tools.core.records import FileResult, Row
@@ -83,8 +87,20 @@ def write_feedback(campaign: Campaign, result: FileResult, context: Context | No
     """Write the feedback workbook of ``result`` under ``campaign.dir/feedback/<unit>/``; return its path."""
     form = forms.load_forms().get(result.form_id) if result.form_id else None
     unit = campaign.unit(result.unit_code) if result.unit_code else None
-    wb = feedback_workbook(form, campaign, unit, result, context)
-    return atomic_save(wb, feedback_path(campaign, result.incoming.name, result.unit_code))
+    path = feedback_path(campaign, result.incoming.name, result.unit_code)
+    return atomic_write_bytes(path, feedback_file(form, campaign, unit, result, context))
+
+
+def feedback_file(form: Form | None, campaign: Campaign, unit: Unit | None, result: FileResult,
+                  context: Context | None = None) -> bytes:
+    """The bytes of ``feedback_workbook``: made from the form's build kept from an earlier file when it can
+    be (``feedback_books``: the same workbook, a tenth of the time), else built in full."""
+    if form is not None and unit is not None:
+        rows, marks = _on_template(form, result)
+        data = feedback_bytes(form, campaign, unit, result, rows, marks, context, ERRORS_SHEET, _fixable_errors)
+        if data is not None:
+            return data
+    return workbook_bytes(feedback_workbook(form, campaign, unit, result, context))
 
 
 def feedback_path(campaign: Campaign, file_name: str, unit_code: str | None) -> Path:
@@ -99,6 +115,10 @@ def feedback_path(campaign: Campaign, file_name: str, unit_code: str | None) -> 
 # --- the list of findings ------------------------------------------------------------------------
 _ERROR_COLUMNS = (("STT", 6), ("Mức độ", 10), ("Trang tính", 16), ("Ô", 8), ("Nội dung đã nhập", 30),
                   ("Vấn đề và cách sửa", 80))
+
+
+def _fixable_errors(ws: Worksheet, campaign: Campaign, unit: Unit, result: FileResult) -> None:
+    _errors_sheet(ws, campaign, unit, result, fixable=True)
 
 
 def _errors_sheet(ws: Worksheet, campaign: Campaign, unit: Unit | None, result: FileResult, *,
@@ -121,14 +141,20 @@ def _errors_sheet(ws: Worksheet, campaign: Campaign, unit: Unit | None, result: 
         cell = ws.cell(row=top, column=c)
         put(cell, label)
         header_cell(cell)
+    styles: dict[tuple[int, bool], StyleArray] = {}  # a cell's style, set once and copied (hashing it costs)
     for n, f in enumerate(result.findings, start=1):
         values = [n, SEVERITY_LABELS.get(f.severity, f.severity), strip_controls(f.sheet or ""), f.cell or "",
                   "" if f.value is None else strip_controls(str(f.value)), strip_controls(f.message)]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(row=top + n, column=c)
             put(cell, value)
-            cell.font, cell.border = font(color=ERROR_COLOR if c == 2 and f.severity == "error" else None), BORDER
+            red = c == 2 and f.severity == "error"
+            if (c, red) in styles:
+                cell._style = copy(styles[(c, red)])
+                continue
+            cell.font, cell.border = font(color=ERROR_COLOR if red else None), BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+            styles[(c, red)] = copy(cell._style)
         if fixable and f.sheet and f.cell:
             ws.cell(row=top + n, column=4).hyperlink = Hyperlink(
                 ref=f"D{top + n}", location=f"{quote_sheetname(f.sheet)}!{f.cell}")

@@ -6,7 +6,6 @@ Drafts are RFC 5322 ``.eml`` files the office opens in its mail program (Outlook
 from __future__ import annotations
 
 import base64
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +18,8 @@ from sheets_tools.formkit import declaration as forms
 from sheets_tools.collection import calendar as schedule
 from sheets_tools.collection import reminders
 from sheets_tools.collection.status import is_optional
-from sheets_tools.collection.templates import form_workbook, safe_file_name, unit_file_name
+from sheets_tools.collection.templates import safe_file_name, unit_file_name
+from sheets_tools.collection.unit_books import UnitBooks
 from sheets_tools.campaign.model import Campaign, Unit
 from sheets_tools.core import progress
 from sheets_tools.core.files import campaign_lock, atomic_write_bytes
@@ -163,14 +163,14 @@ def issue(campaign: Campaign, form_ids: list[str] | None = None, *, today: date 
     with campaign_lock(campaign.dir, "issue"):
         ledger = Ledger(campaign.dir) if (campaign.dir / LEDGER_FILE).exists() else None
         try:
-            context = Context(campaign, ledger)
+            books = UnitBooks(campaign, Context(campaign, ledger))
             total = len(chosen) * len(campaign.units)
             for form in chosen:
                 if form.deadline and campaign.deadline(form.deadline) is None:
                     result.skipped.append(f"Biểu mẫu \"{form.name}\" chưa có hạn nộp trong campaign.xlsx (trang "
                                           "Thời hạn).")
                 for unit in campaign.units:
-                    _issue_one(campaign, form, unit, result, context)
+                    _issue_one(campaign, form, unit, result, books)
                     progress.report("Đang ghi biểu mẫu", len(result.files), total, f"{form.name}, {unit.name}")
         finally:
             if ledger is not None:
@@ -186,11 +186,9 @@ def next_opening(campaign: Campaign, today: date) -> tuple[date | None, bool]:
     return (later[0], True) if later else (opens[0] if opens else None, False)
 
 
-def _issue_one(campaign: Campaign, form: Form, unit: Unit, result: IssueResult, context: Context) -> None:
+def _issue_one(campaign: Campaign, form: Form, unit: Unit, result: IssueResult, books: UnitBooks) -> None:
     path = campaign.dir / OUTBOX / unit.code / unit_file_name(form, campaign, unit)
-    buffer = io.BytesIO()
-    form_workbook(form, campaign, unit, context=context).save(buffer)
-    result.files.append(atomic_write_bytes(path, buffer.getvalue()))
+    result.files.append(atomic_write_bytes(path, books.workbook_bytes(form, unit)))
     if not unit.email:
         result.skipped.append(f"{unit.name} ({unit.code}) chưa có e-mail: đã tạo biểu mẫu \"{path.name}\" "
                               "nhưng không tạo thư nháp.")
@@ -223,14 +221,12 @@ def _remind(campaign: Campaign, today: date, form_ids: list[str] | None, result:
         for form in (forms.load_forms().get(f) for f in form_ids or []):
             if form is not None and is_optional(campaign, form):
                 result.skipped.append(f"\"{form.name}\" là biểu mẫu không bắt buộc (trang \"Thời hạn\"): không nhắc.")
-        context = Context(campaign, ledger)
+        books = UnitBooks(campaign, Context(campaign, ledger))
         for done, r in enumerate(due, 1):
             progress.report("Đang ghi thư nhắc", done, len(due), f"{r.form.name}, {r.unit.name}")
             path = campaign.dir / OUTBOX / r.unit.code / unit_file_name(r.form, campaign, r.unit)
             if not path.exists():
-                buffer = io.BytesIO()
-                form_workbook(r.form, campaign, r.unit, context=context).save(buffer)
-                atomic_write_bytes(path, buffer.getvalue())
+                atomic_write_bytes(path, books.workbook_bytes(r.form, r.unit))
             result.files.append(path)
             if r.form not in result.forms:
                 result.forms.append(r.form)

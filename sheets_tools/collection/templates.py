@@ -9,6 +9,7 @@ returned file is recognised even after a re-save by Excel or LibreOffice.
 """
 from __future__ import annotations
 
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,18 +40,21 @@ from sheets_tools.formkit.declaration import (FIRST_COL, FIRST_ROW, HEADER_ROW, 
 from sheets_tools.formkit.plugins import Context, Formula, hook
 
 GUIDE_SHEET = "Hướng dẫn"
+GUIDE_WIDTH = 110  # the guide's one column
 CHOICE_MAX_WIDTH = 45.0  # a dropdown column is made wide enough for its longest choice, up to this
 _DATE_MIN, _DATE_MAX = 1, 73415  # Excel serials of 01/01/1900 and 31/12/2100
 
 
 # --- public API ----------------------------------------------------------------------------------
 def form_workbook(form: Form, campaign: Campaign | None, unit: Unit | None, *, rows: list[Row] | None = None,
-                  marks: dict[tuple[str, str], str] | None = None, context: Context | None = None) -> Workbook:
+                  marks: dict[tuple[str, str], str] | None = None, context: Context | None = None,
+                  prefilled: dict[str, list[dict] | None] | None = None) -> Workbook:
     """The workbook of one form, for ``unit`` (None: a blank template with C6/C7 left to fill).
 
     ``rows`` are written at their own spreadsheet rows (feedback); ``marks`` maps
     (sheet name, cell) to a Vietnamese message: the cell is filled red and gets a comment.
-    ``context`` (with the ledger) lets a form prefill what units sent before (e.g. their targets).
+    ``context`` (with the ledger) lets a form prefill what units sent before (e.g. their targets);
+    ``prefilled`` (sheet key -> ``prefill_rows``), when given, are those rows already asked for.
     """
     wb = new_workbook()
     password = (campaign.settings.get("sheet_password") if campaign else "") or None
@@ -57,13 +62,14 @@ def form_workbook(form: Form, campaign: Campaign | None, unit: Unit | None, *, r
     lists = _ListSheet(wb)
     for sheet in form.sheets:
         ws = wb.create_sheet(sheet.name)
-        _input_sheet(ws, form, sheet, campaign, unit, lists, context)
+        given = prefilled[sheet.key] if prefilled is not None else prefill_rows(form, sheet, campaign, unit, context)
+        _input_sheet(ws, form, sheet, campaign, unit, lists, given)
         protect(ws, password)
     for row in rows or []:
-        _write_row(wb, form, row)
+        write_row(wb, form, row)
     for (sheet_name, ref), message in (marks or {}).items():
         if sheet_name in wb.sheetnames:
-            _mark(wb[sheet_name][ref], message)
+            mark_cell(wb[sheet_name][ref], message)
     lists.finish(password)
     _identify(wb, form, campaign, unit)
     protect_workbook(wb, password)
@@ -86,7 +92,7 @@ def unit_file_name(form: Form, campaign: Campaign, unit: Unit) -> str:
 
 # --- input sheets --------------------------------------------------------------------------------
 def _input_sheet(ws: Worksheet, form: Form, sheet: TableSheet, campaign: Campaign | None, unit: Unit | None,
-                 lists: "_ListSheet", context: Context | None = None) -> None:
+                 lists: "_ListSheet", given: list[dict] | None) -> None:
     last = get_column_letter(sheet.last_col)
     info = campaign.info if campaign else None
     year = info.year if info else ""
@@ -96,7 +102,6 @@ def _input_sheet(ws: Worksheet, form: Form, sheet: TableSheet, campaign: Campaig
     ws.row_dimensions[4].height = 24
     _unit_cells(ws, sheet, unit)
     _header(ws, sheet)
-    given = prefill_rows(form, sheet, campaign, unit, context)
     last_row = sheet.last_row if given is None else FIRST_ROW + len(given) - 1
     _body(ws, sheet, last_row)
     for r, values in enumerate(given or [], start=FIRST_ROW):
@@ -200,19 +205,27 @@ def _header(ws: Worksheet, sheet: TableSheet) -> None:
 
 
 def _body(ws: Worksheet, sheet: TableSheet, last_row: int) -> None:
+    """The table's rows: the first row is styled cell by cell; the others take its cells' styles (the
+    same style ids: setting a style through openpyxl hashes it again for every cell, the cost of a form)."""
     body_font = font()
+    columns = [(1, None)] + [(column_index_from_string(c.letter), c) for c in sheet.columns]
+    first: dict[int, StyleArray] = {}
     for n, r in enumerate(range(FIRST_ROW, last_row + 1), start=1):
-        stt = ws.cell(row=r, column=1, value=n)
-        stt.font, stt.border = body_font, BORDER
-        stt.alignment = Alignment(horizontal="center", vertical="top")
-        for c in sheet.columns:
-            cell = ws[f"{c.letter}{r}"]
+        for col, c in columns:
+            cell = ws.cell(row=r, column=col, value=n if c is None else None)
+            if col in first:
+                cell._style = copy(first[col])
+                continue
             cell.font, cell.border = body_font, BORDER
-            if not c.prefilled:
-                cell.protection = UNLOCKED
-            cell.alignment = Alignment(vertical="top", wrap_text=c.type in ("text", "choice"))
-            if c.type == "date":
-                cell.number_format = DATE_FORMAT
+            if c is None:
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+            else:
+                if not c.prefilled:
+                    cell.protection = UNLOCKED
+                cell.alignment = Alignment(vertical="top", wrap_text=c.type in ("text", "choice"))
+                if c.type == "date":
+                    cell.number_format = DATE_FORMAT
+            first[col] = cell._style
 
 
 def _footer(ws: Worksheet, sheet: TableSheet, split: int, last_row: int) -> None:
@@ -314,8 +327,9 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-# --- rows and marks (feedback.py) -------------------------------------------------------------------
-def _write_row(wb: Workbook, form: Form, row: Row) -> None:
+# --- rows and marks (feedback.py, feedback_books.py) -------------------------------------------------------------------
+def write_row(wb: Workbook, form: Form, row: Row) -> None:
+    """Write a unit's ``row`` at its own place in its sheet (not the office's columns, not a formula)."""
     sheet = next((s for s in form.sheets if s.key == row.sheet), None)
     if sheet is None or not FIRST_ROW <= row.row <= sheet.last_row:  # a row the unit typed outside the table
         return
@@ -330,7 +344,8 @@ def _write_row(wb: Workbook, form: Form, row: Row) -> None:
         put(cell, value)
 
 
-def _mark(cell, message: str) -> None:
+def mark_cell(cell, message: str) -> None:
+    """Fill ``cell`` red with a comment saying what is wrong (a merged cell's part: left as it is)."""
     if isinstance(cell, MergedCell):  # a finding on a cell the template merges (e.g. the note row under the table)
         return
     cell.fill = MARK_FILL
@@ -343,7 +358,7 @@ def _mark(cell, message: str) -> None:
 def _guide_sheet(wb: Workbook, form: Form, campaign: Campaign | None, unit: Unit | None,
                  password: str | None) -> None:
     ws = wb.create_sheet(GUIDE_SHEET)
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = GUIDE_WIDTH
     info = campaign.info if campaign else None
     office = (info.office if info else "") or "cơ quan tiếp nhận"
     email = (info.office_email if info else "") or "địa chỉ e-mail của cơ quan tiếp nhận"
@@ -352,8 +367,7 @@ def _guide_sheet(wb: Workbook, form: Form, campaign: Campaign | None, unit: Unit
     lines = [
         ("HƯỚNG DẪN ĐIỀN BIỂU MẪU", {"bold": True, "size": 14}),
         (_title(form, campaign), {"bold": True}),
-        (f"Đơn vị: {unit.name} (mã {unit.code})" if unit else
-         "Đơn vị: ghi tên đơn vị vào ô C6 và mã đơn vị vào ô C7 của mỗi trang tính.", {}),
+        (guide_unit_line(unit), {}),
         (f"Hạn nộp: {deadline}. Gửi về: {office}, e-mail {email}.", {"bold": True}),
         ("", {}),
         (f"1. Điền thông tin vào các trang tính {sheets}, mỗi dòng một đối tượng, bắt đầu từ dòng {FIRST_ROW}.", {}),
@@ -374,6 +388,12 @@ def _guide_sheet(wb: Workbook, form: Form, campaign: Campaign | None, unit: Unit
         text(ws, f"A{r}", line, wrap=True, **style)
     print_a4(ws)
     protect(ws, password)
+
+
+def guide_unit_line(unit: Unit | None) -> str:
+    """The guide's line naming the unit (wrapped over column A, ``GUIDE_WIDTH`` wide)."""
+    return (f"Đơn vị: {unit.name} (mã {unit.code})" if unit else
+            "Đơn vị: ghi tên đơn vị vào ô C6 và mã đơn vị vào ô C7 của mỗi trang tính.")
 
 
 def _identify(wb: Workbook, form: Form, campaign: Campaign | None, unit: Unit | None) -> None:

@@ -23,7 +23,7 @@ agency top left, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập -
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Iterable
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
@@ -212,15 +212,18 @@ def shown_width(ws: Worksheet, col: int) -> float:
     return 0.0 if dim.hidden else (dim.width or DEFAULT_WIDTH)
 
 
-def fit_rows(ws: Worksheet) -> None:
+def fit_rows(ws: Worksheet, only: Iterable[int] | None = None) -> None:
     """Make every row as high as its text needs: a wrapped text by its column's width (a merged
     range's summed widths), its font's size and weight; a larger font by one line of it. Rows whose
     texts all fit one line of the default size keep the default height; a height already set is
-    never lowered; a text merged over several rows leaves them as they are."""
+    never lowered; a text merged over several rows leaves them as they are. ``only``: just these rows."""
     merged = {(m.min_row, m.min_col): (m.max_row, m.max_col) for m in ws.merged_cells.ranges}
     widths: dict[int, float] = {}
     need: dict[int, list[tuple[str, float, float, bool]]] = {}
-    for row in ws.iter_rows():
+    last = ws.max_column if only is not None else None
+    rows = ws.iter_rows() if only is None else (
+        cells for r in sorted(set(only)) for cells in ws.iter_rows(min_row=r, max_row=r, max_col=last))
+    for row in rows:
         for cell in row:
             if cell.value is None or cell.value == "" or isinstance(cell, MergedCell):
                 continue
