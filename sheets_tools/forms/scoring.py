@@ -271,8 +271,10 @@ def ranking_key(unit: str) -> str:
 
 def master(m, context: Context) -> None:
     """The sheet where the office enters checked scores, then one ranking sheet (with a chart) per block."""
+    if context.ledger is None or not context.ledger.submissions(form=FORM_ID):  # before ranking: it reads
+        return  # every person the units registered
     ranked = rankings(context)
-    if not ranked or context.ledger is None or not context.ledger.submissions(form=FORM_ID):
+    if not ranked:
         return
     _check_sheet(m, context, ranked)
     for n, (block, ranks) in enumerate(ranked.items(), start=1):

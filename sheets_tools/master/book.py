@@ -8,7 +8,12 @@ A form's sheets are named "<form label> - <part>" (``sheet_name``), the label be
 
 Every string goes through ``write_string`` and the workbook options (``excel.style.WORKBOOK_OPTIONS``)
 turn off formula, URL and number guessing, so text a unit typed ("=HYPERLINK(...)") stays text.
-``constant_memory`` is off because xlsxwriter does not support ``add_table`` in that mode.
+
+The sheets of the units' rows (``sheets.write_table``: hundreds of thousands of rows in a large
+campaign) are *streamed*: xlsxwriter's constant-memory mode, each row written to a temporary file as
+soon as the next one starts, so memory stays flat however many rows there are. Such a sheet is written
+strictly top to bottom: its subtitle and each row's height are set before the row under it is written
+(``sheet(..., streamed=True)``, ``table``). The other sheets are kept in memory until the book closes.
 
 Wrapped text gets room: every wrapped cell written through the API (``put``, ``header``, ``merge``,
 ``note``, the title lines) records the height its text needs (``excel.fit``) for its row, and the rows get
@@ -28,16 +33,17 @@ from xlsxwriter.worksheet import Worksheet
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import Board, format_moment, local_naive
 from sheets_tools.core.findings import Finding
-from sheets_tools.excel.fit import CELL_PADDING_PX, DIGIT_PX, SIZE, lines_needed, row_height
+from sheets_tools.excel.fit import SIZE, row_height
 from sheets_tools.excel.style import MASTER_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, add_formats, xlsx_print_a4
 from sheets_tools.formkit.declaration import Form, load_forms
 from sheets_tools.formkit.plugins import Context, hook
+from sheets_tools.master import measure
 from sheets_tools.master import notes as office_notes
 from sheets_tools.master.overview import write_overview
 from sheets_tools.master.problems import write_problems
 from sheets_tools.master.problems import PROBLEMS_SHEET
-from sheets_tools.master.sheets import (STATUS_SHEET, UNIT_COLUMNS, sheet_name, title_columns, write_status, write_summary,
-                                        write_table)
+from sheets_tools.master.sheets import (STATUS_SHEET, UNIT_COLUMNS, put_string, sheet_name, title_columns, write_status,
+                                        write_summary, write_table)
 from sheets_tools.store.ledger import Ledger
 
 __all__ = ["HEADER", "MasterBook", "PROBLEMS_SHEET", "STATUS_SHEET", "UNIT_COLUMNS", "form_label", "form_sheet_name"]
@@ -60,7 +66,7 @@ _OWN_FORMATS = {
     "center": {**MASTER_FORMATS["cell"], "align": "center", "valign": "vcenter"},
 }
 _FONT_SIZES = {"title": TITLE_SIZE}
-_WIDEST_PX = 1.0 * SIZE * 96 / 72 * 1.1  # an em of the Normal font, with room to spare
+_MIN_HEIGHT = 15.75  # one line of the Normal font (points)
 
 
 class MasterBook:
@@ -70,7 +76,8 @@ class MasterBook:
     What a form may use:
 
     * ``m.form_sheet(form_id, part)`` adds the worksheet "<form label> - <part>" (at most 31 characters,
-      cut at a word); ``m.sheet(name)`` one with exactly that name (made valid and unique);
+      cut at a word); ``m.sheet(name)`` one with exactly that name (made valid and unique); with
+      ``streamed=True`` a sheet written strictly row after row (see the module's docstring);
     * ``m.frame(ws, title, subtitle, widths, freeze_col)`` writes the agency lines, the title and
       the subtitle, sets the column widths, freezes the header and sets A4 printing, protects the sheet;
     * ``m.header(ws, labels)`` writes the column labels on row ``m.header_row``;
@@ -106,6 +113,8 @@ class MasterBook:
         self._heights: dict[tuple[str, int], float] = {}
         self._frames: dict[str, tuple[Worksheet, str, int]] = {}
         self._inputs: set[str] = set()
+        self._streamed: dict[str, tuple[int, float]] = {}  # streamed sheet -> (row, the height it was given)
+        self._specs = {**MASTER_FORMATS, **_OWN_FORMATS}
 
     def write(self, status: Board, cross: dict[str, dict[str, list[Finding]]]) -> None:
         """The whole workbook, in the order of the year; closes it. ``cross`` holds the cross-unit
@@ -138,17 +147,30 @@ class MasterBook:
         """The short label of a form in sheet names: its ``MASTER_LABEL``, or its name."""
         return form_label(form)
 
-    def form_sheet(self, form_id: str, part: str) -> Worksheet:
+    def form_sheet(self, form_id: str, part: str, *, streamed: bool = False) -> Worksheet:
         """A new worksheet "<form label> - <part>", at most 31 characters, cut at a word."""
-        return self.sheet(form_sheet_name(form_id, part))
+        return self.sheet(form_sheet_name(form_id, part), streamed=streamed)
 
-    def sheet(self, wanted: str, prefix: str = "") -> Worksheet:
+    def sheet(self, wanted: str, prefix: str = "", *, streamed: bool = False) -> Worksheet:
         """A new worksheet named ``wanted`` (made valid and unique; ``prefix`` is kept for older hooks:
-        a name already used gets it in front)."""
+        a name already used gets it in front). A ``streamed`` sheet is written in xlsxwriter's
+        constant-memory mode: strictly row after row, no yellow input cells."""
         name = sheet_name(prefix, wanted) if prefix and wanted.casefold() in self.names else wanted
         name = _unique(sheet_name("", name), self.names)
         self.names.add(name.casefold())
-        return self.wb.add_worksheet(name)
+        self.wb.constant_memory = streamed  # read by add_worksheet only: the other sheets stay in memory
+        try:
+            ws = self.wb.add_worksheet(name)
+        finally:
+            self.wb.constant_memory = False
+        if streamed:  # one line of text is every row's height unless the row says otherwise: most rows need
+            ws.set_default_row(_MIN_HEIGHT)  # not say it (a height kept per row is memory kept per row)
+            self._streamed[ws.name] = (-1, 0.0)
+        return ws
+
+    def streamed(self, ws: Worksheet) -> bool:
+        """Whether ``ws`` is written row after row (``sheet(..., streamed=True)``)."""
+        return ws.name in self._streamed
 
     def frame(self, ws: Worksheet, title: str, subtitle: str, widths: list[float], freeze_col: int = 0) -> None:
         """Agency lines, bold title, subtitle, column widths, frozen header, A4 printing (landscape when
@@ -158,7 +180,10 @@ class MasterBook:
         ws.write_string(0, 0, info.parent_agency, self.fmt["agency"])
         ws.write_string(1, 0, info.agency, self.fmt["agency_bold"])
         self.merge(ws, 2, 0, last, title, "title")
-        self._frames[ws.name] = (ws, subtitle, last)
+        if self.streamed(ws):  # its rows cannot wait for the book's end; it has no input cells
+            self.merge(ws, 3, 0, last, f"{subtitle}\n{LOCKED_VIEW}" if subtitle else LOCKED_VIEW, "subtitle")
+        else:
+            self._frames[ws.name] = (ws, subtitle, last)
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
         ws.freeze_panes(HEADER + 1, freeze_col)
@@ -186,9 +211,9 @@ class MasterBook:
             ws.write_number(r, c, value, self.fmt["number" if fmt == "cell" else fmt])
         else:
             text, width = str(value), self.width(ws, c, c)
-            if fmt == "cell" and " " in text and _wider(text, width):  # words wider than the column wrap
+            if fmt == "cell" and " " in text and measure.wider(text, width):  # words wider than the column wrap
                 fmt = "wrap"
-            ws.write_string(r, c, text, self.fmt[fmt])
+            put_string(ws, r, c, text, self.fmt[fmt])
             if fmt in self._wraps:
                 self.need(ws, r, text, width, fmt)
 
@@ -196,7 +221,7 @@ class MasterBook:
         """``text`` over the columns ``first``..``last`` of row ``r`` (one cell when they are the same)."""
         if last > first:
             ws.merge_range(r, first, r, last, "", self.fmt[fmt])
-        ws.write_string(r, first, text, self.fmt[fmt])
+        put_string(ws, r, first, text, self.fmt[fmt])
         if fmt in self._wraps:
             self.need(ws, r, text, self.width(ws, first, last), fmt)
 
@@ -213,7 +238,7 @@ class MasterBook:
         in the hidden column ``c + 1``."""
         self.notes_shown.add(key)
         self.put(ws, r, c, self.notes.get(key, {}).get("note"), "input_text")
-        ws.write_string(r, c + 1, key, self.fmt["cell"])
+        put_string(ws, r, c + 1, key, self.fmt["cell"])
         width = self._widths.get(ws.name, [])
         ws.set_column(c + 1, c + 1, width[c + 1] if c + 1 < len(width) else 10, None, {"hidden": True})
 
@@ -223,12 +248,54 @@ class MasterBook:
         return sum(widths[c] if c < len(widths) else 8.43 for c in range(first, last + 1))
 
     def need(self, ws: Worksheet, r: int, text: str, width: float, fmt: str = "wrap") -> None:
-        """Record that row ``r`` needs the height of ``text`` wrapped in ``width``."""
-        spec = {**MASTER_FORMATS, **_OWN_FORMATS}.get(fmt, {})
-        one_line = fmt != "title" and not _wider(text, width)  # the cheap test spares measuring most texts
-        height = row_height([("x" if one_line else text, width, _FONT_SIZES.get(fmt, SIZE), bool(spec.get("bold")))])
+        """Record that row ``r`` needs the height of ``text`` wrapped in ``width``. On a streamed sheet the
+        row gets it at once: call this before writing the row under it."""
+        size, bold = _FONT_SIZES.get(fmt, SIZE), bool(self._specs.get(fmt, {}).get("bold"))
+        if text:
+            height = measure.height(text, width, size, bold)
+        else:
+            height = row_height([("x" if fmt != "title" else "", width, size, bold)])
+        if ws.name in self._streamed:
+            self._stream_height(ws, r, height)
+            return
         key = (ws.name, r)
         self._heights[key] = max(self._heights.get(key, 0.0), height)
+
+    def table(self, ws: Worksheet, labels: list[str], options: dict) -> None:
+        """The column labels on row ``header_row`` and an Excel table under them, on a streamed sheet, before any
+        row under the labels (``end_table`` stretches it over the rows once they are written).
+
+        xlsxwriter refuses ``add_table`` while streaming, and indexes every cell of a table (for its overlap
+        check): the table is declared with the mode off for that call, over the labels and one row (the call
+        only writes the labels, written again after it in the streamed way)."""
+        fmt = self.fmt["header"]
+        ws.write_string(HEADER, 0, labels[0], fmt)  # the rows above are now written out
+        streamed, ws.constant_memory = ws.constant_memory, False
+        try:
+            ws.add_table(HEADER, 0, HEADER + 1, len(labels) - 1, {
+                **options, "columns": [{"header": label, "header_format": fmt} for label in labels]})
+        finally:
+            ws.constant_memory = streamed
+        for c, label in enumerate(labels):
+            put_string(ws, HEADER, c, label, fmt)
+
+    def end_table(self, ws: Worksheet, last_row: int) -> None:
+        """The table ``table`` declared on ``ws`` stretched down to ``last_row`` (at least one row under the
+        labels). Its filter covers the same rows (a table without a total row)."""
+        table = ws.tables[-1]
+        first, last = table["range"].split(":")
+        last_col = last.rstrip("0123456789")
+        table["range"] = table["a_range"] = f"{first}:{last_col}{max(last_row, HEADER + 1) + 1}"
+        if table.get("autofilter"):
+            table["autofilter"] = table["a_range"]
+
+    def _stream_height(self, ws: Worksheet, r: int, height: float) -> None:
+        row, given = self._streamed[ws.name]
+        height = _whole_pixels(height)
+        if row != r or height > given:
+            if height > _MIN_HEIGHT:  # one line: the sheet's default height
+                ws.set_row(r, height)
+            self._streamed[ws.name] = (r, height)
 
     def stamp(self) -> str:
         """"Số liệu tính đến <now>": when the figures were taken."""
@@ -245,7 +312,7 @@ class MasterBook:
             row = ws.row_info.get(r)  # a height the sheet already set: the larger wins
             if row is not None and row.height is not None:
                 height = max(height, row.height * 0.75)
-            height = math.ceil(max(height, 15.75) * 4 / 3) * 3 / 4  # whole pixels, as the file keeps them
+            height = _whole_pixels(height)
             ws.set_row(r, height, row.row_format if row else None,
                        {"hidden": True} if row is not None and row.hidden else None)
 
@@ -261,11 +328,9 @@ def form_sheet_name(form_id: str, part: str) -> str:
     return sheet_name(form_label(load_forms()[form_id]), part)
 
 
-def _wider(text: str, width: float) -> bool:
-    """Whether ``text`` needs more than one line in a column ``width`` wide (a cheap test first)."""
-    if "\n" not in text and len(text) * _WIDEST_PX < width * DIGIT_PX - CELL_PADDING_PX - 1:
-        return False
-    return lines_needed(text, width) > 1
+def _whole_pixels(height: float) -> float:
+    """A row's height in points, at least one line, in whole pixels as the file keeps them."""
+    return math.ceil(max(height, _MIN_HEIGHT) * 4 / 3) * 3 / 4
 
 
 def _unique(name: str, used: set[str]) -> str:

@@ -15,6 +15,7 @@ import xlsxwriter
 
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.files import TargetBusy, write_atomic
+from sheets_tools.master.sheets import put_string
 from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, FittedSheet, add_formats,
                                       dated_line, xlsx_heading, xlsx_print_a4)
 
@@ -79,7 +80,7 @@ def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomin
                          (5, f"(Gồm {count} tập thể, cá nhân do {info.office} lựa chọn từ đề xuất của các đơn vị)",
                           "subtitle")):
         ws.merge_range(row, 0, row, last, "", fmt[f])
-        ws.write_string(row, 0, text, fmt[f])
+        put_string(ws, row, 0, text, fmt[f])
     header = 7
     for c, (label, width) in enumerate(COLUMNS):
         ws.set_column(c, c, width)
@@ -95,7 +96,7 @@ def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomin
             for c, value in enumerate((item.name, item.position, item.unit_name, item.field, item.description,
                                        item.publicity), start=1):
                 if value:
-                    ws.write_string(r, c, value, fmt["cell"])
+                    put_string(ws, r, c, value, fmt["cell"])
                 else:
                     ws.write_blank(r, c, None, fmt["cell"])
     ws.fit_rows()

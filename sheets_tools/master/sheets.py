@@ -138,37 +138,34 @@ def _tally(m, form: Form, sub: Submission) -> Counter:
 
 # --- one sheet per input table -------------------------------------------------------------------------
 def write_table(m, form: Form, sheet: TableSheet, data: dict[str, Submission]) -> None:
-    """The rows of one input table, every unit's data in use, as an Excel table."""
+    """The rows of one input table, every unit's data in use, as an Excel table, on a streamed sheet."""
     labels = _distinct_labels([u for u, _ in UNIT_COLUMNS] + [c.label for c in sheet.columns] + [SOURCE_ROW_LABEL])
     widths = [w for _, w in UNIT_COLUMNS] + [max(c.width, 12 if c.type == "date" else 8)
                                              for c in sheet.columns] + [10]
-    ws = m.form_sheet(form.id, sheet.name)
+    ws = m.form_sheet(form.id, sheet.name, streamed=True)
     m.frame(ws, f"TỔNG HỢP {of_year(form.name, m.year)}: {sheet.name.upper()}", sheet.heading, widths, 2)
     writers = [(c, col.field, _writer(m, ws, col)) for c, col in enumerate(sheet.columns, start=2)]
     for c, label in enumerate(labels):  # the table writes the labels; their row needs the room
         m.need(ws, m.header_row, label, widths[c], "header")
+    m.tables += 1
+    m.table(ws, labels, {"name": _table_name(m.tables, form, sheet), "style": "Table Style Light 9"})
     cell, number, last = m.fmt["cell"], m.fmt["number"], len(labels) - 1
     r = m.header_row
-    for code in unit_codes(m.campaign, data):
-        if code not in data:
-            continue
+    for code in (code for code in unit_codes(m.campaign, data) if code in data):
         unit = m.campaign.unit(code)
         name = unit.name if unit else ""
         for _, n, values in m.ledger.rows(data[code].id, sheet.key):
             r += 1
-            ws.write_string(r, 0, code, cell)
+            put_string(ws, r, 0, code, cell)
             m.put(ws, r, 1, name, "wrap")
             for c, key_field, write in writers:
                 value = values.get(key_field)
                 if value is not None and value != "":  # blank cells are left out: the table style draws the grid
                     write(r, c, value)
             ws.write_number(r, last, n, number)
+    m.end_table(ws, r)
     key = sheet.key if sheet.key not in m.counts["rows"] else f"{form.id}.{sheet.key}"
     m.counts["rows"][key] = r - m.header_row
-    m.tables += 1
-    ws.add_table(m.header_row, 0, max(r, m.header_row + 1), last, {
-        "name": _table_name(m.tables, form, sheet), "style": "Table Style Light 9",
-        "columns": [{"header": label, "header_format": m.fmt["header"]} for label in labels]})
 
 
 def _writer(m, ws, column: Column):
@@ -179,25 +176,34 @@ def _writer(m, ws, column: Column):
         def write_date(r: int, c: int, value: Any) -> None:
             parsed = _iso_date(value)
             if parsed is None:
-                ws.write_string(r, c, str(value), m.fmt["cell"])
+                put_string(ws, r, c, str(value), m.fmt["cell"])
             else:  # the Excel serial number (1900 system), cheaper than write_datetime
                 ws.write_number(r, c, date_to_serial(parsed), fmt)
         return write_date
     if column.type in ("integer", "number"):
         fmt = m.fmt["number"]
         return lambda r, c, v: (ws.write_number(r, c, v, fmt) if isinstance(v, (int, float))
-                                else ws.write_string(r, c, str(v), fmt))
+                                else put_string(ws, r, c, str(v), fmt))
     fmt = m.fmt["wrap"]
 
     def write_text(r: int, c: int, value: Any) -> None:
         text = value if isinstance(value, str) else str(value)
-        ws.write_string(r, c, text, fmt)
+        put_string(ws, r, c, text, fmt)
         if len(text) > 4:  # a short text fits any column
             m.need(ws, r, text, m.width(ws, c, c))
     return write_text
 
 
 # --- helpers ------------------------------------------------------------------------------------------
+def put_string(ws, r: int, c: int, text: str, fmt) -> None:
+    """``ws.write_string``, except for a text xlsxwriter would take for its own rich-text markup ("<r>...</r>"
+    goes into the file as it is, and breaks the cell): written as three runs of itself, read back the same."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        ws.write_rich_string(r, c, text[:1], text[1:2], text[2:], fmt)
+    else:
+        ws.write_string(r, c, text, fmt)
+
+
 def unit_codes(campaign: Campaign, extra: Any) -> list[str]:
     """The campaign's units in order, then codes known only to the ledger."""
     codes = [u.code for u in campaign.units]
