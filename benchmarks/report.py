@@ -51,7 +51,9 @@ def commit() -> dict:
         except OSError:
             return None
         return done.stdout.strip() if done.returncode == 0 else None
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", "sheets_tools", "benchmarks")
+    # the results this run writes (after every round) are not a change of what is measured
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", "sheets_tools", "benchmarks",
+                  ":(exclude)benchmarks/results")
     return {"hash": git("rev-parse", "HEAD"), "subject": git("log", "-1", "--format=%s"),
             "uncommitted_changes": bool(changed) if changed is not None else None}
 
