@@ -56,8 +56,12 @@ def dovecot():
 
 @pytest.fixture
 def mailbox(dovecot) -> Mailbox:
-    """A fresh, empty mailbox (its own user) on the session's Dovecot."""
-    return Mailbox(dovecot, dovecot.add_user())
+    """A fresh, empty mailbox (its own user) on the session's Dovecot, known to Dovecot before the test starts: a
+    test whose first login is the command's own (which does not try again) must not meet a passwd-file that
+    Dovecot has not read yet on a busy machine."""
+    box = Mailbox(dovecot, dovecot.add_user())
+    box.client().logout()
+    return box
 
 
 # --- the mail units send ----------------------------------------------------------------------------------
