@@ -6,14 +6,16 @@ Order: "Tổng quan" (``overview``), "Tình hình nộp" (``sheets``), then each
 A form's sheets are named "<form label> - <part>" (``sheet_name``), the label being the form's
 ``MASTER_LABEL`` (its rules module) or its name cut at a word.
 
-Every string goes through ``write_string`` and the workbook options (``excel.style.WORKBOOK_OPTIONS``)
+Every string goes through ``write_string`` (on a streamed sheet's rows, ``excel.rowstream``: the same
+bytes, no rich-text markup) and the workbook options (``excel.style.WORKBOOK_OPTIONS``)
 turn off formula, URL and number guessing, so text a unit typed ("=HYPERLINK(...)") stays text.
 
 The sheets of the units' rows (``sheets.write_table``: hundreds of thousands of rows in a large
 campaign) are *streamed*: xlsxwriter's constant-memory mode, each row written to a temporary file as
 soon as the next one starts, so memory stays flat however many rows there are. Such a sheet is written
 strictly top to bottom: its subtitle and each row's height are set before the row under it is written
-(``sheet(..., streamed=True)``, ``table``). The other sheets are kept in memory until the book closes.
+(``sheet(..., streamed=True)``, ``table``); ``write_table`` writes each row at once through
+``excel.rowstream.RowStream``. The other sheets are kept in memory until the book closes.
 
 Wrapped text gets room: every wrapped cell written through the API (``put``, ``header``, ``merge``,
 ``note``, the title lines) records the height its text needs (``excel.fit``) for its row, and the rows get
@@ -22,7 +24,6 @@ resizing allowed) with its input cells (yellow) unlocked, and its subtitle says 
 """
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import Board, format_moment, local_naive
 from sheets_tools.core.findings import Finding
 from sheets_tools.excel.fit import SIZE, row_height
+from sheets_tools.excel.rowstream import RowStream
 from sheets_tools.excel.style import MASTER_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, add_formats, xlsx_print_a4
 from sheets_tools.formkit.declaration import Form, load_forms
 from sheets_tools.formkit.plugins import Context, hook
@@ -66,7 +68,7 @@ _OWN_FORMATS = {
     "center": {**MASTER_FORMATS["cell"], "align": "center", "valign": "vcenter"},
 }
 _FONT_SIZES = {"title": TITLE_SIZE}
-_MIN_HEIGHT = 15.75  # one line of the Normal font (points)
+_MIN_HEIGHT = measure.MIN_HEIGHT  # one line of the Normal font (points)
 
 
 class MasterBook:
@@ -114,6 +116,7 @@ class MasterBook:
         self._frames: dict[str, tuple[Worksheet, str, int]] = {}
         self._inputs: set[str] = set()
         self._streamed: dict[str, tuple[int, float]] = {}  # streamed sheet -> (row, the height it was given)
+        self._streams: dict[str, RowStream] = {}  # streamed sheet -> its rows written whole (``row``)
         self._specs = {**MASTER_FORMATS, **_OWN_FORMATS}
 
     def write(self, status: Board, cross: dict[str, dict[str, list[Finding]]]) -> None:
@@ -151,13 +154,16 @@ class MasterBook:
         """A new worksheet "<form label> - <part>", at most 31 characters, cut at a word."""
         return self.sheet(form_sheet_name(form_id, part), streamed=streamed)
 
-    def sheet(self, wanted: str, prefix: str = "", *, streamed: bool = False) -> Worksheet:
+    def sheet(self, wanted: str, prefix: str = "", *, streamed: bool = False, inputs: bool = False) -> Worksheet:
         """A new worksheet named ``wanted`` (made valid and unique; ``prefix`` is kept for older hooks:
         a name already used gets it in front). A ``streamed`` sheet is written in xlsxwriter's
-        constant-memory mode: strictly row after row, no yellow input cells."""
+        constant-memory mode: strictly row after row (``row`` writes a whole one), with yellow input cells
+        only when it says so here (``inputs``: its subtitle is written first)."""
         name = sheet_name(prefix, wanted) if prefix and wanted.casefold() in self.names else wanted
         name = _unique(sheet_name("", name), self.names)
         self.names.add(name.casefold())
+        if inputs:
+            self._inputs.add(name)
         self.wb.constant_memory = streamed  # read by add_worksheet only: the other sheets stay in memory
         try:
             ws = self.wb.add_worksheet(name)
@@ -180,8 +186,9 @@ class MasterBook:
         ws.write_string(0, 0, info.parent_agency, self.fmt["agency"])
         ws.write_string(1, 0, info.agency, self.fmt["agency_bold"])
         self.merge(ws, 2, 0, last, title, "title")
-        if self.streamed(ws):  # its rows cannot wait for the book's end; it has no input cells
-            self.merge(ws, 3, 0, last, f"{subtitle}\n{LOCKED_VIEW}" if subtitle else LOCKED_VIEW, "subtitle")
+        if self.streamed(ws):  # its rows cannot wait for the book's end: whether it has input cells is said first
+            lock = LOCKED_INPUT if ws.name in self._inputs else LOCKED_VIEW
+            self.merge(ws, 3, 0, last, f"{subtitle}\n{lock}" if subtitle else lock, "subtitle")
         else:
             self._frames[ws.name] = (ws, subtitle, last)
         for i, width in enumerate(widths):
@@ -201,21 +208,52 @@ class MasterBook:
         the plain "cell" format; None or "" as a formatted blank."""
         if fmt in INPUT_FORMATS:
             self._inputs.add(ws.name)
+        # xlsxwriter's undecorated writers (its public ones only convert "A1" arguments first)
         if value is None or value == "":
-            ws.write_blank(r, c, None, self.fmt[fmt])
+            ws._write_blank(r, c, None, self.fmt[fmt])
         elif isinstance(value, datetime):
             ws.write_datetime(r, c, local_naive(value), self.fmt["moment"])
         elif isinstance(value, date):
             ws.write_datetime(r, c, value, self.fmt["date"])
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            ws.write_number(r, c, value, self.fmt["number" if fmt == "cell" else fmt])
+            ws._write_number(r, c, value, self.fmt["number" if fmt == "cell" else fmt])
         else:
-            text, width = str(value), self.width(ws, c, c)
-            if fmt == "cell" and " " in text and measure.wider(text, width):  # words wider than the column wrap
-                fmt = "wrap"
+            text = str(value)
+            if fmt == "cell" and " " in text and measure.wider(text, self.width(ws, c, c)):
+                fmt = "wrap"  # words wider than the column wrap
             put_string(ws, r, c, text, self.fmt[fmt])
             if fmt in self._wraps:
-                self.need(ws, r, text, width, fmt)
+                self.need(ws, r, text, self.width(ws, c, c), fmt)
+
+    def row(self, ws: Worksheet, r: int, cells: list[tuple[int, Any, str]], ready: tuple = ()) -> None:
+        """Row ``r`` of a streamed sheet at once (``excel.rowstream``): each ``(column, value, format name)``
+        written as ``put`` writes it, and ``ready`` cells ``(column, value, Format)`` as they are; the row
+        as high as its wrapped texts need."""
+        stream = self._streams.get(ws.name)
+        if stream is None:
+            stream = self._streams[ws.name] = RowStream(ws)
+        out, tall = list(ready), 0.0
+        for c, value, fmt in cells:
+            if fmt in INPUT_FORMATS:
+                self._inputs.add(ws.name)
+            if value is None or value == "":
+                out.append((c, None, self.fmt[fmt]))
+            elif isinstance(value, datetime):
+                out.append((c, ws._convert_date_time(local_naive(value)), self.fmt["moment"]))
+            elif isinstance(value, date):
+                out.append((c, ws._convert_date_time(value), self.fmt["date"]))
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                out.append((c, value, self.fmt["number" if fmt == "cell" else fmt]))
+            else:
+                text = str(value)
+                if fmt == "cell" and " " in text and measure.wider(text, self.width(ws, c, c)):
+                    fmt = "wrap"  # words wider than the column wrap
+                out.append((c, text, self.fmt[fmt]))
+                if fmt in self._wraps:
+                    tall = max(tall, self._height(text, self.width(ws, c, c), fmt))
+        out.sort(key=lambda cell: cell[0])
+        height = measure.whole_pixels(tall)
+        stream.row(r, out, height if height > _MIN_HEIGHT else None)
 
     def merge(self, ws: Worksheet, r: int, first: int, last: int, text: str, fmt: str = "bold") -> None:
         """``text`` over the columns ``first``..``last`` of row ``r`` (one cell when they are the same)."""
@@ -233,14 +271,24 @@ class MasterBook:
         """The labels and widths of the office's note column and the hidden row key after it."""
         return [(NOTE_LABEL, 30), (ROW_KEY_LABEL, 10)]
 
+    def office_note_cells(self, ws: Worksheet, c: int, key: str) -> tuple[list, list]:
+        """``office_note`` for ``row``: the cells ``(cells, ready)`` of the office's note for the row ``key`` in
+        column ``c`` and of the key in column ``c + 1`` (hidden by ``hide_key_column``)."""
+        self.notes_shown.add(key)
+        return [(c, self.notes.get(key, {}).get("note"), "input_text")], [(c + 1, key, self.fmt["cell"])]
+
+    def hide_key_column(self, ws: Worksheet, c: int) -> None:
+        """The column ``c`` of the rows' hidden keys (``office_note``), hidden."""
+        width = self._widths.get(ws.name, [])
+        ws.set_column(c, c, width[c] if c < len(width) else 10, None, {"hidden": True})
+
     def office_note(self, ws: Worksheet, r: int, c: int, key: str) -> None:
         """The office's note for the row ``key`` (yellow, read back at the next run) in column ``c``, the key
         in the hidden column ``c + 1``."""
         self.notes_shown.add(key)
         self.put(ws, r, c, self.notes.get(key, {}).get("note"), "input_text")
         put_string(ws, r, c + 1, key, self.fmt["cell"])
-        width = self._widths.get(ws.name, [])
-        ws.set_column(c + 1, c + 1, width[c + 1] if c + 1 < len(width) else 10, None, {"hidden": True})
+        self.hide_key_column(ws, c + 1)
 
     def width(self, ws: Worksheet, first: int, last: int) -> float:
         """The width of columns ``first``..``last`` summed (Excel's units)."""
@@ -250,16 +298,19 @@ class MasterBook:
     def need(self, ws: Worksheet, r: int, text: str, width: float, fmt: str = "wrap") -> None:
         """Record that row ``r`` needs the height of ``text`` wrapped in ``width``. On a streamed sheet the
         row gets it at once: call this before writing the row under it."""
-        size, bold = _FONT_SIZES.get(fmt, SIZE), bool(self._specs.get(fmt, {}).get("bold"))
-        if text:
-            height = measure.height(text, width, size, bold)
-        else:
-            height = row_height([("x" if fmt != "title" else "", width, size, bold)])
+        height = self._height(text, width, fmt)
         if ws.name in self._streamed:
             self._stream_height(ws, r, height)
             return
         key = (ws.name, r)
         self._heights[key] = max(self._heights.get(key, 0.0), height)
+
+    def _height(self, text: str, width: float, fmt: str) -> float:
+        """The height in points ``text`` needs wrapped in ``width`` in the format named ``fmt``."""
+        size, bold = _FONT_SIZES.get(fmt, SIZE), bool(self._specs.get(fmt, {}).get("bold"))
+        if text:
+            return measure.height(text, width, size, bold)
+        return row_height([("x" if fmt != "title" else "", width, size, bold)])
 
     def table(self, ws: Worksheet, labels: list[str], options: dict) -> None:
         """The column labels on row ``header_row`` and an Excel table under them, on a streamed sheet, before any
@@ -291,7 +342,7 @@ class MasterBook:
 
     def _stream_height(self, ws: Worksheet, r: int, height: float) -> None:
         row, given = self._streamed[ws.name]
-        height = _whole_pixels(height)
+        height = measure.whole_pixels(height)
         if row != r or height > given:
             if height > _MIN_HEIGHT:  # one line: the sheet's default height
                 ws.set_row(r, height)
@@ -312,7 +363,7 @@ class MasterBook:
             row = ws.row_info.get(r)  # a height the sheet already set: the larger wins
             if row is not None and row.height is not None:
                 height = max(height, row.height * 0.75)
-            height = _whole_pixels(height)
+            height = measure.whole_pixels(height)
             ws.set_row(r, height, row.row_format if row else None,
                        {"hidden": True} if row is not None and row.hidden else None)
 
@@ -326,11 +377,6 @@ def form_sheet_name(form_id: str, part: str) -> str:
     """The master's sheet "<form label> - <part>" of a form (e.g. its input table ``part`` = the sheet's name:
     "ĐK thi đua - Cá nhân")."""
     return sheet_name(form_label(load_forms()[form_id]), part)
-
-
-def _whole_pixels(height: float) -> float:
-    """A row's height in points, at least one line, in whole pixels as the file keeps them."""
-    return math.ceil(max(height, _MIN_HEIGHT) * 4 / 3) * 3 / 4
 
 
 def _unique(name: str, used: set[str]) -> str:

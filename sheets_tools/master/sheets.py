@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import Board, counts_line
 from sheets_tools.core.values import date_to_serial
+from sheets_tools.excel.rowstream import RowStream
 from sheets_tools.formkit.declaration import Column, Form, TableSheet, resolve_choices
+from sheets_tools.master import measure
+from sheets_tools.master.measure import MIN_HEIGHT
 from sheets_tools.store.ledger import Submission
 
 STATUS_SHEET = "Tình hình nộp"
@@ -67,7 +70,7 @@ def write_status(m, status: Board) -> None:
     cols = [*UNIT_COLUMNS, ("Khối thi đua", 24), ("Biểu mẫu", 18), ("Hạn nộp", 12), ("Nhận lúc", 17),
             ("Đúng hạn/Muộn", 16), ("Tình trạng", 17), ("Số lỗi", 8), ("Số lưu ý", 8), ("Số lần gửi", 8),
             ("Tệp", 28), ("Diễn giải", 26), *m.note_columns()]
-    ws = m.sheet(STATUS_SHEET)
+    ws = m.sheet(STATUS_SHEET, streamed=True, inputs=True)  # a row per unit and form: thousands of rows
     m.frame(ws, f"TÌNH HÌNH NỘP BIỂU MẪU THI ĐUA NĂM {m.year}", m.stamp(), [w for _, w in cols], 2)
     m.header(ws, [label for label, _ in cols])
     r = m.header_row
@@ -78,9 +81,10 @@ def write_status(m, status: Board) -> None:
             values = [e.unit, e.unit_name, e.block, fs.form.name, e.deadline, e.received_at,
                       e.timing_label, e.state_label, e.errors if sent else None,
                       e.warnings if sent else None, e.versions, e.file, e.note]
-            for c, v in enumerate(values):
-                m.put(ws, r, c, v, "wrap" if c in (1, 2, 3, 6, 7, 11, 12) else "cell")
-            m.office_note(ws, r, len(values), status_key(e.unit, fs.form.id))
+            note, key = m.office_note_cells(ws, len(values), status_key(e.unit, fs.form.id))
+            m.row(ws, r, [(c, v, "wrap" if c in (1, 2, 3, 6, 7, 11, 12) else "cell") for c, v in enumerate(values)]
+                  + note, key)
+    m.hide_key_column(ws, len(cols) - 1)
     ws.autofilter(m.header_row, 0, max(r, m.header_row + 1), len(cols) - 2)
     r += 1
     for fs in status.forms:
@@ -138,60 +142,68 @@ def _tally(m, form: Form, sub: Submission) -> Counter:
 
 # --- one sheet per input table -------------------------------------------------------------------------
 def write_table(m, form: Form, sheet: TableSheet, data: dict[str, Submission]) -> None:
-    """The rows of one input table, every unit's data in use, as an Excel table, on a streamed sheet."""
+    """The rows of one input table, every unit's data in use, as an Excel table, on a streamed sheet: each
+    row's cells and height made at once and written by ``excel.rowstream``."""
     labels = _distinct_labels([u for u, _ in UNIT_COLUMNS] + [c.label for c in sheet.columns] + [SOURCE_ROW_LABEL])
     widths = [w for _, w in UNIT_COLUMNS] + [max(c.width, 12 if c.type == "date" else 8)
                                              for c in sheet.columns] + [10]
     ws = m.form_sheet(form.id, sheet.name, streamed=True)
     m.frame(ws, f"TỔNG HỢP {of_year(form.name, m.year)}: {sheet.name.upper()}", sheet.heading, widths, 2)
-    writers = [(c, col.field, _writer(m, ws, col)) for c, col in enumerate(sheet.columns, start=2)]
+    writers = [(c, col.field, *_writer(m, col, widths[c])) for c, col in enumerate(sheet.columns, start=2)]
     for c, label in enumerate(labels):  # the table writes the labels; their row needs the room
         m.need(ws, m.header_row, label, widths[c], "header")
     m.tables += 1
     m.table(ws, labels, {"name": _table_name(m.tables, form, sheet), "style": "Table Style Light 9"})
-    cell, number, last = m.fmt["cell"], m.fmt["number"], len(labels) - 1
+    stream, names = RowStream(ws), measure.Heights(widths[1])
+    cell, wrap, number, last = m.fmt["cell"], m.fmt["wrap"], m.fmt["number"], len(labels) - 1
     r = m.header_row
     for code in (code for code in unit_codes(m.campaign, data) if code in data):
         unit = m.campaign.unit(code)
         name = unit.name if unit else ""
+        first = [(0, code, cell), (1, name or None, wrap)]
+        least = names(name) if name else MIN_HEIGHT
         for _, n, values in m.ledger.rows(data[code].id, sheet.key):
             r += 1
-            put_string(ws, r, 0, code, cell)
-            m.put(ws, r, 1, name, "wrap")
-            for c, key_field, write in writers:
+            cells, tall = first.copy(), least
+            for c, key_field, write, heights in writers:
                 value = values.get(key_field)
-                if value is not None and value != "":  # blank cells are left out: the table style draws the grid
-                    write(r, c, value)
-            ws.write_number(r, last, n, number)
+                if value is None or value == "":  # blank cells are left out: the table style draws the grid
+                    continue
+                if heights is None:
+                    cells.append((c, *write(value)))
+                    continue
+                if value.__class__ is not str:  # a text column's value, always written as text
+                    value = str(value)
+                cells.append((c, value, wrap))
+                if len(value) > 4:  # a short text fits any column
+                    height = heights(value)
+                    if height > tall:
+                        tall = height
+            cells.append((last, n, number))
+            stream.row(r, cells, tall if tall > MIN_HEIGHT else None)
     m.end_table(ws, r)
     key = sheet.key if sheet.key not in m.counts["rows"] else f"{form.id}.{sheet.key}"
     m.counts["rows"][key] = r - m.header_row
 
 
-def _writer(m, ws, column: Column):
-    """How one column's stored values are written: text always as text, dates as dates."""
+def _writer(m, column: Column, width: float) -> tuple[Callable[[Any], tuple[Any, Any]] | None, measure.Heights | None]:
+    """How one column's stored values are written: ``(write, None)``, ``write(value) -> (cell value, format)``
+    for dates (as dates) and numbers; ``(None, heights)`` for text, always written as text, wrapped, the row as
+    high as ``heights(text)`` says (``write_table`` writes those itself: they are most of the cells)."""
+    cell = m.fmt["cell"]
     if column.type == "date":
         fmt = m.fmt["date"]
 
-        def write_date(r: int, c: int, value: Any) -> None:
+        def write_date(value: Any) -> tuple[Any, Any]:
             parsed = _iso_date(value)
             if parsed is None:
-                put_string(ws, r, c, str(value), m.fmt["cell"])
-            else:  # the Excel serial number (1900 system), cheaper than write_datetime
-                ws.write_number(r, c, date_to_serial(parsed), fmt)
-        return write_date
+                return str(value), cell
+            return date_to_serial(parsed), fmt  # the Excel serial number (1900 system)
+        return write_date, None
     if column.type in ("integer", "number"):
         fmt = m.fmt["number"]
-        return lambda r, c, v: (ws.write_number(r, c, v, fmt) if isinstance(v, (int, float))
-                                else put_string(ws, r, c, str(v), fmt))
-    fmt = m.fmt["wrap"]
-
-    def write_text(r: int, c: int, value: Any) -> None:
-        text = value if isinstance(value, str) else str(value)
-        put_string(ws, r, c, text, fmt)
-        if len(text) > 4:  # a short text fits any column
-            m.need(ws, r, text, m.width(ws, c, c))
-    return write_text
+        return (lambda v: (v if isinstance(v, (int, float)) else str(v), fmt)), None
+    return None, measure.Heights(width)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
