@@ -100,7 +100,14 @@ def read_depth() -> int:
     """How many rows of an input sheet are read: the deepest declared table and ROWS_BELOW more,
     for rows inserted above or inside it and data typed below it. The sheet's cell area is bounded
     before parsing (the limits), so this bounds the rows only."""
-    return max(s.last_row for f in load_forms().values() for s in f.sheets) + layout.ROWS_BELOW
+    forms = load_forms()
+    if _DEPTH and _DEPTH[0] is forms:  # asked for each sheet of each file: computed once per declaration set
+        return _DEPTH[1]
+    _DEPTH[:] = [forms, max(s.last_row for f in forms.values() for s in f.sheets) + layout.ROWS_BELOW]
+    return _DEPTH[1]
+
+
+_DEPTH: list = []  # [the forms read_depth was computed for, its answer]
 
 
 def _identify_unit(book: Book, form: Form, campaign: Campaign, code: str | None, result: FileResult) -> None:

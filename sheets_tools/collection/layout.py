@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -165,8 +166,8 @@ def _declared_col(sheet: TableSheet, fld: str) -> int:
 # --- data rows ---------------------------------------------------------------------------------
 def is_footer(cells: list[Any]) -> bool:
     """Whether a row is the note row or the signature block collection/templates.py writes under the table."""
-    for v in cells:  # a plain loop: this runs on every cell below the header
-        if isinstance(v, str) and v and v.lstrip()[:3].lower() in _FOOTER_STARTS and fold(v).startswith(FOOTER_MARKS):
+    for v in filter(None, cells):  # this runs on every row below the header: the empty cells skipped at C speed
+        if isinstance(v, str) and v.lstrip()[:3].lower() in _FOOTER_STARTS and fold(v).startswith(FOOTER_MARKS):
             return True
     return False
 
@@ -178,6 +179,18 @@ def _row_values(cells: list[Any], fields: list[tuple[str, int]]) -> dict[str, An
         v = cells[c - 1] if c <= n else None
         values[f] = None if v == "" else v
     return values
+
+
+def _picker(fields: list[tuple[str, int]]) -> tuple[Callable[[list[Any]], tuple] | None, int]:
+    """A function giving the cells of ``fields`` of a row as a tuple (in the order of ``fields``), and the
+    row length it needs; (None, 0) when there is no field."""
+    if not fields:
+        return None, 0
+    indexes = [c - 1 for _, c in fields]
+    if len(indexes) == 1:
+        only = indexes[0]
+        return (lambda cells: (cells[only],)), only + 1
+    return itemgetter(*indexes), max(indexes) + 1
 
 
 def _blank(values: dict[str, Any]) -> bool:
@@ -211,15 +224,26 @@ def read_rows(rows: Rows, sheet: TableSheet, header_row: int, columns: dict[str,
     declared_end = header_row + sheet.rows
     out, below, blanks, footer, stopped = [], [], 0, None, False
     fields, covered = list(columns.items()), _Covered(merged)
+    pick, width = _picker(fields)
     for r in range(header_row + 1, len(rows) + 1):
         cells = rows[r - 1]
         if is_footer(cells):
             footer = r
             break
-        values = _row_values(cells, fields)
-        for f in covered.hidden(r, fields):
-            values[f] = None
-        if _blank(values):
+        if pick is not None and len(cells) >= width:
+            got = pick(cells)  # the row's declared cells at C speed; all '' is a blank row, merged or not
+            if got.count("") == len(got):
+                values = None
+            else:
+                values = dict(zip(columns, got))
+                if "" in got:
+                    values = {f: None if v == "" else v for f, v in values.items()}
+        else:
+            values = _row_values(cells, fields)
+        if covered.pending and values is not None:
+            for f in covered.hidden(r, fields):
+                values[f] = None
+        if values is None or _blank(values):
             blanks += r > declared_end  # only blank rows below the declared table end the data
             if blanks >= BLANK_RUN:
                 stopped = True

@@ -60,7 +60,19 @@ def fold(value: str) -> str:
     It keeps diacritics ("Hà" != "Ha", "Thủy" != "Thúy"); NFC or NFD, case, repeated spaces and the old
     or new tone placement ("Thuỷ"/"Thủy", "Hoà"/"Hòa", "Khoẻ"/"Khỏe") give the same key.
     """
+    if type(value) is str:  # labels, names and choices repeat across rows and files: each folded once
+        known = _FOLDED.get(value)
+        if known is None:
+            known = same_tones(normalize(value).casefold())
+            if len(_FOLDED) >= _MEMO_SIZE:
+                _FOLDED.clear()
+            _FOLDED[value] = known
+        return known
     return same_tones(normalize(value).casefold())
+
+
+_MEMO_SIZE = 8192  # texts whose folded key is remembered (a plain dict, emptied when full)
+_FOLDED: dict[str, str] = {}
 
 
 # A tone mark on the o of "oa", "oă", "oe" or on the u of "uy" (the new placement, or a slip): in one

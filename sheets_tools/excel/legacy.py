@@ -197,7 +197,7 @@ _CP1252_BYTES = {bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b 
 _TO_BYTE = {**{chr(b): b for b in range(256)}, **_CP1252_BYTES}
 # a UTF-8 lead byte (Â..ô) read as cp1252/latin-1, followed by a continuation byte (0x80-0xBF)
 _CONTINUATION = "".join(sorted(set(_CP1252_BYTES) | {chr(b) for b in range(0x80, 0xC0)}))
-_MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][{re.escape(_CONTINUATION)}]")
+MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][{re.escape(_CONTINUATION)}]")
 
 
 def repair_mojibake(text: str) -> str | None:
@@ -209,7 +209,7 @@ def repair_mojibake(text: str) -> str | None:
     repaired = None
     current = text
     for _ in range(3):
-        if current.isascii() or not _MOJIBAKE_HINT.search(current):
+        if current.isascii() or not MOJIBAKE_HINT.search(current):
             break
         try:
             decoded = bytes(_TO_BYTE[c] for c in current).decode("utf-8")

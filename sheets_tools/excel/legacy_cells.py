@@ -14,7 +14,8 @@ from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
 
 from sheets_tools.core.findings import Finding, finding
-from sheets_tools.excel.legacy import ENCODING_NAMES, convert_cell, legacy_kind, repair_mojibake
+# MOJIBAKE_HINT: the test repair_mojibake starts with, run once over a whole table (fix_mojibake)
+from sheets_tools.excel.legacy import MOJIBAKE_HINT, ENCODING_NAMES, convert_cell, legacy_kind, repair_mojibake
 from sheets_tools.excel.sheetxml import column_number
 
 
@@ -242,7 +243,13 @@ def fix_sheet(zf: zipfile.ZipFile, sheet_path: str, raw_rows: Rows, columns: dic
 
 
 def fix_mojibake(raw_rows: Rows, columns: dict[str, int]) -> tuple[Rows, list[Conversion]]:
-    """repair_mojibake on every text value of ``raw_rows``; returns new rows and the repairs."""
+    """repair_mojibake on every text value of ``raw_rows``; returns new rows and the repairs (``raw_rows``
+    itself when no text can be mojibake: every one ASCII or without a lead byte followed by a continuation
+    byte, decided for the whole table in one scan)."""
+    texts = [v for _, values in raw_rows for v in values.values() if isinstance(v, str)]
+    joined = "\n".join(texts)  # "\n" is neither a lead nor a continuation character: no match across texts
+    if joined.isascii() or not MOJIBAKE_HINT.search(joined):
+        return raw_rows, []
     out: Rows = []
     conversions: list[Conversion] = []
     for row, values in raw_rows:

@@ -89,12 +89,13 @@ def match_row(cells: Sequence[Any], labels: Labels, *, normalize: Callable[[str]
     one expected label (and it to exactly one of them); ``similar=None``: equal labels only.
     Cells whose normalized text is one of ``ignore`` (e.g. "STT") are never matched nor reported."""
     skip = {normalize(t) for t in ignore}
-    free = {c: t for c, t in ((c, cell_text(v)) for c, v in enumerate(cells)) if t and normalize(t) not in skip}
+    normal = {c: (t, normalize(t)) for c, t in ((c, cell_text(v)) for c, v in enumerate(cells) if v != "") if t}
+    free = {c: t for c, (t, n) in normal.items() if n not in skip}
     expected = {key: _aliases(label) for key, label in labels.items()}
     columns: dict[Any, int] = {}
     for key, texts in expected.items():
         targets = {normalize(t) for t in texts}
-        col = next((c for c, t in free.items() if normalize(t) in targets), None)
+        col = next((c for c in free if normal[c][1] in targets), None)
         if col is not None:
             columns[key] = col
             del free[col]

@@ -10,7 +10,7 @@ from datetime import date
 from functools import partial
 from typing import Annotated, Any, Callable
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, create_model
 from pydantic_core import PydanticCustomError
 
 from sheets_tools.core.values import (_error, choice_table, coerce_choice, coerce_date, coerce_integer,
@@ -97,9 +97,9 @@ _MEMO_LIMIT = 4096
 
 def _text_validator(column: Column) -> Callable[[Any], Any]:
     """A text cell: normalised without control characters, not longer than the column allows, present if
-    required; never a TRUE/FALSE cell (nor, in a name column, the words TRUE/FALSE)."""
+    required; never a TRUE/FALSE cell (nor, in a name column, the words TRUE/FALSE). Accepted texts are
+    remembered per raw string (names, positions and notes repeat), as choices are (_remembered)."""
     limit, required, alphabetic = column.max_length, column.required, column.alphabetic
-
     def check(value: Any) -> str | None:
         if type(value) is not str or alphabetic:
             refuse_boolean(value, words=alphabetic)
@@ -113,7 +113,7 @@ def _text_validator(column: Column) -> Callable[[Any], Any]:
         if alphabetic and not any(ch.isalpha() for ch in text):
             raise _error("cell.no_letters")
         return text
-    return check
+    return _remembered(check)
 
 
 def _date_validator(column: Column, year: int) -> Callable[[Any], Any]:
@@ -136,7 +136,7 @@ def _date_validator(column: Column, year: int) -> Callable[[Any], Any]:
     return check
 
 
-def _choice_validator(column: Column, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _remembered(slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``slow`` (the full check) with its successes remembered per raw string.
 
     Only accepted values are remembered: an empty or wrong value takes the full path every time,
@@ -168,7 +168,7 @@ def column_validator(sheet: TableSheet, column: Column, campaign: Any) -> Callab
         return partial(_required, column, check)
     choices = choice_table(resolve_choices(column, campaign) or [])
     check = partial(_check_choice, column, choices, partial(_catalogue_misplacement, sheet, column, campaign))
-    return _choice_validator(column, partial(_required, column, check))
+    return _remembered(partial(_required, column, check))
 
 
 _PY_TYPES = {"text": str, "date": date, "integer": int, "number": float, "choice": str}
@@ -198,3 +198,16 @@ def row_model(sheet: TableSheet, campaign: Any) -> type[BaseModel]:
         _RECENT.clear()
     _RECENT[(id(sheet), id(campaign))] = (key, model)
     return model
+
+
+_ADAPTERS: dict[type[BaseModel], TypeAdapter] = {}
+
+
+def list_adapter(model: type[BaseModel]) -> TypeAdapter:
+    """A TypeAdapter of ``list[model]``: a whole table validated in one call (cached per model)."""
+    adapter = _ADAPTERS.get(model)
+    if adapter is None:
+        if len(_ADAPTERS) >= 64:
+            _ADAPTERS.clear()
+        adapter = _ADAPTERS[model] = TypeAdapter(list[model])
+    return adapter
