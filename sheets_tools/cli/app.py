@@ -18,18 +18,18 @@ from functools import wraps
 from pathlib import Path
 
 import click
-from pydantic_core import PydanticCustomError
 
-from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.cli import vietnamese
 from sheets_tools.cli.errors import command_names, explain
 from sheets_tools.core.files import excel_lock_file
-from sheets_tools.core.values import coerce_date
 from sheets_tools.store import backup, guard
 
 vietnamese.install()  # before the commands are declared: Click words some texts as they are
 
 SAMPLE = "daklak-2024"
+# loaded when a command reads the campaign or a date, not when the group starts: they bring openpyxl and
+# pydantic (0.5 s), which a collect answered from the ledger alone never needs
+CAMPAIGN_WORKBOOK, VALUES = "sheets_tools.campaign.workbook", "sheets_tools.core.values"
 EXIT_DONE, EXIT_DATA, EXIT_USAGE, EXIT_UNUSABLE = 0, 1, 2, 3
 # the commands that write to the ledger (by their names under the group): a copy is taken before they run;
 # "decision" only with a decision number (it then records the awards in the history)
@@ -44,11 +44,12 @@ def load_commands() -> click.Group:
     return main
 
 
-def load_campaign(directory: Path) -> campaign_mod.Campaign:
-    """The campaign in ``directory``. A lost ledger stops every command here, before it writes anything
-    (``store.guard``); before a command that writes to the ledger, a copy goes to ``backup/``."""
+def load_campaign(directory: Path):
+    """The campaign in ``directory`` (a ``campaign.model.Campaign``). A lost ledger stops every command here,
+    before it writes anything (``store.guard``); before a command that writes to the ledger, a copy goes to
+    ``backup/``."""
     guard.check(directory)
-    campaign = campaign_mod.load(directory)
+    campaign = importlib.import_module(CAMPAIGN_WORKBOOK).load(directory)
     if writes_ledger(click.get_current_context(silent=True)):
         backup.take(directory, backup.keep_of(campaign.settings))
     return campaign
@@ -245,17 +246,18 @@ def dmy(text: str | None):
     if not text:
         return None
     try:
-        return coerce_date(text)
-    except PydanticCustomError as exc:
+        return importlib.import_module(VALUES).coerce_date(text)
+    except importlib.import_module("pydantic_core").PydanticCustomError as exc:
         raise UsageProblem(f"\"{text}\" không phải ngày hợp lệ; nhập dạng dd/mm/yyyy, ví dụ 15/12/2024.") from exc
 
 
 
 def campaign_or_sample(directory: Path | None):
     """The campaign in ``directory`` if it has one, else the built-in sample's catalogue."""
-    if directory is not None and (directory / campaign_mod.CAMPAIGN_FILE).exists():
+    campaigns = importlib.import_module(CAMPAIGN_WORKBOOK)
+    if directory is not None and (directory / campaigns.CAMPAIGN_FILE).exists():
         return load_campaign(directory), directory / "templates"
-    return campaign_mod.sample_campaign(SAMPLE), directory
+    return campaigns.sample_campaign(SAMPLE), directory
 
 
 def echo_stale_lock(target: Path, then: str = "") -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import errno
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
 
 import click
 
-from sheets_tools.campaign.model import CampaignError
 from sheets_tools.core.files import CampaignBusy
 from sheets_tools.core.findings import message
 from sheets_tools.store import guard
@@ -20,6 +20,7 @@ SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_F
     3, 5, 6, 8, 10, 13, 14
 DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 DETAIL_MAX = 300
+CAMPAIGN_MODEL = "sheets_tools.campaign.model"
 LOW_SPACE = 1 << 20  # bytes free below which a failed write is taken for a full disk
 TEMP_PREFIX = ".tmp-"
 
@@ -29,8 +30,13 @@ def explain(exc: BaseException, ctx: click.Context) -> tuple[str, str, str | Non
     directory = _campaign_dir(ctx)
     if isinstance(exc, LedgerLost):
         return "ledger.lost", str(exc), str(exc.path)
-    if isinstance(exc, (CampaignError, CampaignBusy, RebuildRefused)):
-        code = {CampaignError: "error.campaign", CampaignBusy: "error.busy"}.get(type(exc), "error.rebuild_refused")
+    # the campaign model (pydantic) is not imported for this: a command that never loaded it cannot have
+    # raised its CampaignError, and a collect answered from the ledger alone does not load it
+    model = sys.modules.get(CAMPAIGN_MODEL)
+    if model is not None and isinstance(exc, model.CampaignError):
+        return "error.campaign", str(exc), str(directory) if directory else None
+    if isinstance(exc, (CampaignBusy, RebuildRefused)):
+        code = "error.busy" if isinstance(exc, CampaignBusy) else "error.rebuild_refused"
         return code, str(exc), str(directory) if directory else None
     if isinstance(exc, sqlite3.Error):
         return _database(exc, directory)

@@ -7,80 +7,46 @@ from __future__ import annotations
 
 import re
 from contextlib import closing
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
-from sheets_tools.campaign.model import CAMPAIGN_FILE, Campaign, Unit
+from sheets_tools.campaign.model import Campaign, Unit
 from sheets_tools.core import progress
 from sheets_tools.core.files import campaign_lock
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.formkit.declaration import load_forms
-from sheets_tools.collection.gather import NOT_RECEIVED, gather
+from sheets_tools.collection.gather import NOT_RECEIVED, Seen, gather
 from sheets_tools.collection.restore import restore_feedback
-from sheets_tools.store.ledger import ARCHIVE_DIR, LEDGER_FILE, Ledger
+from sheets_tools.store import seen as seen_store
+from sheets_tools.store.ledger import LEDGER_FILE, Ledger
 from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.collection.validate import check_file, cross_unit_findings
 from sheets_tools.collection.feedback import write_feedback
 from sheets_tools.collection.workers import Died, in_workers
+from sheets_tools.collection.results import (INTERNAL, CollectResult, Collected, duplicate, empty_folders,
+                                             internal_paths)
 
-# what collect must never take as a return when it is given the campaign folder itself
-INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", "backup", "council", "decision", CAMPAIGN_FILE,
-            LEDGER_FILE, LEDGER_FILE + "-wal", LEDGER_FILE + "-shm", ".ledger-rebuild.sqlite")
-
-
-@dataclass
-class Collected:
-    """One file of a collect run and what became of it."""
-
-    result: FileResult
-    duplicate: bool = False  # the same content was taken before: nothing recorded again
-    feedback: Path | None = None
-    submission_id: int | None = None
-
-    def to_json(self) -> dict:
-        """The issue's JSON shape: file, unit, form, status, findings."""
-        return self.result.to_json()
-
-
-@dataclass
-class CollectResult:
-    files: list[Collected] = field(default_factory=list)
-    restored: list[Path] = field(default_factory=list)  # feedback an earlier run recorded but did not write
-
-    @property
-    def has_errors(self) -> bool:
-        return any(c.result.status == "rejected" for c in self.files)
-
-    def to_json(self) -> dict:
-        out: dict = {"files": [c.to_json() for c in self.files]}
-        if self.restored:
-            out["restored_feedback"] = [str(p) for p in self.restored]
-        return out
-
-
-def empty_folders(paths: Iterable[Path], result: CollectResult) -> list[Path]:
-    """The folders among ``paths`` in which collect found nothing at all (no workbook, no mail)."""
-    folders = [Path(p) for p in paths if Path(p).is_dir()]
-    sources = [Path(c.result.incoming.source.split(" » ")[0]) for c in result.files]
-    return [f for f in folders if not any(s == f or f in s.parents for s in sources)]
+__all__ = ["INTERNAL", "CollectResult", "Collected", "collect", "check", "empty_folders", "sender_findings",
+           "unit_addresses"]
 
 
 def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
-            senders: bool = False) -> CollectResult:
+            senders: bool = False, campaign_content: str | None = None) -> CollectResult:
     """Take files, folders and .eml messages in; record them in the campaign's ledger. With ``senders``
     (mail fetched from the office's mailbox), each mail's sender is checked against the units' addresses
-    (``sender_findings``)."""
+    (``sender_findings``). A file the ledger saw unchanged (same path and stat) is not read again. Each file
+    read is noted in the ledger (``store.seen``), with ``campaign_content`` (``seen.content_of`` campaign.xlsx,
+    taken before ``campaign`` was read from it), for the next collect's answer from the ledger alone."""
 
     out = CollectResult()
     with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
         ledger.sweep()
         context = Context(campaign, ledger)
-        internal = [campaign.dir / name for name in INTERNAL] + list(campaign.dir.glob(LEDGER_FILE + ".damaged-*"))
+        seen = Seen(_unchanged_index(ledger))
         died: set[str] = set()  # contents whose worker died: never checked in this process
-        with closing(in_workers(gather(paths, exclude=internal), campaign,
+        with closing(in_workers(gather(paths, exclude=internal_paths(campaign.dir), seen=seen), campaign,
                                 lambda sha256: ledger.known(sha256) is not None)) as stream:
             for item, outcome in stream:  # in the order gathered; outcome: what a worker made of it, or None
                 if isinstance(item, FileResult) and _not_received(item):  # the operator's path, not a unit's file
@@ -113,9 +79,30 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
                 c.result.rows = ledger.typed_rows(load_forms()[c.result.form_id], c.submission_id)
                 c.feedback = write_feedback(campaign, c.result, context)
                 c.result.rows = []
+        answered: list[Path] = []
         if feedback:
-            out.restored = restore_feedback(campaign, ledger, context)
+            out.restored = restore_feedback(campaign, ledger, context, answered)
+        seen_store.note(ledger.db, _seen_paths(ledger, seen), campaign_content,
+                        [p.relative_to(campaign.dir).as_posix() for p in answered], feedback)
     return out
+
+
+def _unchanged_index(ledger: Ledger) -> dict[str, tuple[str, list[seen_store.Item]]]:
+    """The paths an earlier collect read whose every item's content the ledger holds."""
+    index = seen_store.paths_seen(ledger.db)
+    held = seen_store.known(ledger.db, [i.sha256 for _, items in index.values() for i in items])
+    return {path: entry for path, entry in index.items() if all(i.sha256 in held for i in entry[1])}
+
+
+def _seen_paths(ledger: Ledger, seen: Seen) -> dict[str, tuple[str, list[seen_store.Item]]]:
+    """The files this run read (or knew unchanged), each with what it gave, when the ledger now holds every
+    item's content (a file whose check died is not noted: the next run takes it)."""
+    out = {}
+    for text, (real, facts, items) in seen.read.items():
+        if all(i.source.startswith(text) for i in items):
+            out[real] = (facts, [seen_store.Item(i.source[len(text):], i.name, i.sha256) for i in items])
+    held = seen_store.known(ledger.db, [i.sha256 for _, items in out.values() for i in items])
+    return {real: entry for real, entry in out.items() if all(i.sha256 in held for i in entry[1])}
 
 
 def check(campaign: Campaign, paths: Iterable[Path]) -> CollectResult:
@@ -226,9 +213,4 @@ def _died(incoming: Incoming, outcome: Died | None) -> Collected:
 
 
 def _duplicate(item, known, ledger: Ledger) -> Collected:
-    result = FileResult(incoming=item, form_id=known.form, unit_code=known.unit,
-                        identified_by=known.identified_by, late=known.late,
-                        findings=ledger.findings(known.id))
-    for f in result.findings:
-        f.file = item.source
-    return Collected(result, duplicate=True)
+    return duplicate(item, known.form, known.unit, known.identified_by, known.late, ledger.findings(known.id))

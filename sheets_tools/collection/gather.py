@@ -12,7 +12,7 @@ import os
 import stat
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from sheets_tools.collection.mail_files import (DOCUMENT_EXTENSIONS, MAIL_EXTENSIONS, MailFacts, dated, is_document,
                                                 mail_facts, mail_sender, read_mail, read_msg)
@@ -20,10 +20,11 @@ from sheets_tools.core.findings import finding
 from sheets_tools.core.records import Document, FileResult, Incoming
 from sheets_tools.core.text import strip_controls
 from sheets_tools.excel.sniff import SPREADSHEET_EXTENSIONS
+from sheets_tools.store import seen as seen_store
 
 # the names other stages take from here
-__all__ = ["gather", "NOT_RECEIVED", "FILE_LIKE_EXTENSIONS", "DOCUMENT_EXTENSIONS", "MailFacts", "dated",
-           "mail_facts", "mail_sender", "read_mail"]
+__all__ = ["gather", "listed", "resolved", "Seen", "NOT_RECEIVED", "FILE_LIKE_EXTENSIONS", "DOCUMENT_EXTENSIONS",
+           "MailFacts", "dated", "mail_facts", "mail_sender", "read_mail"]
 
 # a folder with such a name is refused, not walked: it stands where a workbook or a mail is expected
 FILE_LIKE_EXTENSIONS = SPREADSHEET_EXTENSIONS + MAIL_EXTENSIONS
@@ -31,11 +32,27 @@ FILE_LIKE_EXTENSIONS = SPREADSHEET_EXTENSIONS + MAIL_EXTENSIONS
 NOT_RECEIVED = frozenset({"file.unreadable", "file.not_regular", "file.link_outside"})
 
 
-def gather(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Incoming | FileResult]:
+def gather(paths: Iterable[Path], exclude: Iterable[Path] = (), *, seen: Seen | None = None
+           ) -> Iterator[Incoming | FileResult]:
     """Every file under ``paths`` (files, folders, .eml and .msg mails) as Incoming, or a FileResult
     carrying a file-level finding when there is nothing to read. Paths in or under ``exclude``
     (e.g. the campaign's own folders) are left out. A path given here is the operator's choice
-    (a link is followed); inside a folder, links leading out of it are refused."""
+    (a link is followed); inside a folder, links leading out of it are refused. With ``seen``, each file
+    read is noted there with what it gave, and a file ``seen.index`` knows unchanged is not read: its items
+    come back as they were (no bytes, their sha256 known), for the ledger to answer as duplicates."""
+    documents: dict[Path, list[Document]] = {}  # each folder listed once, however many workbooks it holds
+    for entry in listed(paths, exclude):
+        if isinstance(entry, FileResult):
+            yield entry
+        elif seen is None:
+            yield from _from_path(entry, documents)
+        else:
+            yield from seen.taken(entry, documents)
+
+
+def listed(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[Path | FileResult]:
+    """What ``gather`` goes through, in its order, without reading any file: the paths of the files it
+    reads, and the refusals found while walking the folders."""
     excluded = frozenset(_real(Path(e)) for e in exclude)
     entries: list[Path | FileResult] = []
     for path in map(Path, paths):
@@ -47,14 +64,51 @@ def gather(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Inco
             entries.append(path)
     files = [e for e in entries if isinstance(e, Path)]
     with_workbooks = {f.parent for f in files if not is_document(f.name)}
-    documents: dict[Path, list[Document]] = {}  # each folder listed once, however many workbooks it holds
-    for entry in entries:
-        if isinstance(entry, FileResult):
-            yield entry
-        elif is_document(entry.name) and entry.parent in with_workbooks:
-            continue  # travels with the workbooks of its folder (Incoming.documents)
-        else:
-            yield from _from_path(entry, documents)
+    # a document travels with the workbooks of its folder (Incoming.documents)
+    return [e for e in entries if not (isinstance(e, Path) and is_document(e.name) and e.parent in with_workbooks)]
+
+
+class Seen:
+    """The files a collect read, each with its stat and the items it gave (``read``: text of the path ->
+    (resolved path, stat, items)), and the files known unchanged from an earlier collect (``index``:
+    resolved path -> (stat, items), every item's content in the ledger)."""
+
+    def __init__(self, index: dict[str, tuple[str, list[seen_store.Item]]] | None = None):
+        self.index = index or {}
+        self.read: dict[str, tuple[str, str, list[Incoming]]] = {}
+        self.folders: dict[Path, str] = {}  # resolved folders (``resolved``)
+
+    def taken(self, path: Path, documents: dict[Path, list[Document]]) -> Iterator[Incoming | FileResult]:
+        real = resolved(path, self.folders)
+        known = self.index.get(real)
+        if known is not None and seen_store.stat_of(path) == known[0]:
+            self.read[str(path)] = (real, known[0], [])
+            now = datetime.now()
+            for item in known[1]:
+                incoming = Incoming(name=item.name, data=b"", source=f"{path}{item.suffix}", received_at=now)
+                incoming.sha256 = item.sha256  # the cached property, known without the bytes
+                self.read[str(path)][2].append(incoming)
+                yield incoming
+            return
+        items: list[list[Incoming]] = []  # the list of this reading's items, once the file was read
+
+        def note(path: Path, info: os.stat_result) -> None:
+            self.read[str(path)] = (real, seen_store.stat_text(info), [])
+            items.append(self.read[str(path)][2])
+        for item in _from_path(path, documents, note):
+            if items:
+                items[0].append(item.incoming if isinstance(item, FileResult) else item)
+            yield item
+
+
+def resolved(path: Path, folders: dict[Path, str] | None = None) -> str:
+    """The path with every link resolved, as text: the name under which ``Seen`` notes a file. ``folders``
+    caches each folder's resolved path: a file that is no link is its resolved folder and its name."""
+    if folders is None or os.path.islink(path):
+        return str(_real(path))
+    if path.parent not in folders:
+        folders[path.parent] = str(_real(path.parent))
+    return os.path.join(folders[path.parent], path.name)
 
 
 def _file_like(name: str) -> bool:
@@ -220,9 +274,11 @@ def _read_regular(path: Path) -> tuple[bytes, os.stat_result]:
         return handle.read(), opened
 
 
-def _from_path(path: Path, documents: dict[Path, list[Document]]) -> Iterator[Incoming | FileResult]:
+def _from_path(path: Path, documents: dict[Path, list[Document]], note: Callable | None = None
+               ) -> Iterator[Incoming | FileResult]:
     """What the file ``path`` holds: one Incoming (a workbook, with the documents of its folder: ``documents``
-    caches them per folder), the workbooks of a mail, or a refusal."""
+    caches them per folder), the workbooks of a mail, or a refusal. ``note(path, stat)``: told of each file
+    read, with its stat taken before the read."""
     try:
         data, info = _read_regular(path)
     except _NotRegular as exc:
@@ -233,6 +289,8 @@ def _from_path(path: Path, documents: dict[Path, list[Document]]) -> Iterator[In
         detail = _os_detail(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
         yield FileResult(incoming, findings=[finding("file.unreadable", file=str(path), detail=detail)])
         return
+    if note is not None:
+        note(path, info)
     now = datetime.now()
     mtime = _timestamp(info.st_mtime)
     if path.suffix.lower() == ".eml":

@@ -19,16 +19,19 @@ from sheets_tools.formkit.plugins import Context
 from sheets_tools.store.ledger import Ledger, Submission
 
 
-def restore_feedback(campaign: Campaign, ledger: Ledger, context: Context) -> list[Path]:
+def restore_feedback(campaign: Campaign, ledger: Ledger, context: Context,
+                     answered_paths: list[Path] | None = None) -> list[Path]:
     """Write the missing feedback of every current submission recorded with findings; return the paths
-    written. Several current files answered at one place (same unit, same file name): the one collected
-    last, as the run that recorded them left it."""
+    written (``answered_paths`` gets every feedback path that now exists). Several current files answered at
+    one place (same unit, same file name): the one collected last, as the run that recorded them left it."""
     shared = _shared_findings(campaign, ledger)
     answered: dict[Path, Submission] = {}
     for sub in sorted(ledger.submissions(current_only=True), key=lambda s: s.id):
         # recorded with findings, or told of a person another unit registered too: it was answered
         if sub.status != "accepted" or shared.get(sub.id):
             answered[feedback_path(campaign, sub.name, sub.unit)] = sub
+    if answered_paths is not None:
+        answered_paths.extend(answered)
     missing = {path: sub for path, sub in answered.items() if not path.exists()}
     if not missing:
         return []

@@ -243,7 +243,7 @@ def campaign_lock(directory: Path, what: str) -> Iterator[HeldLock]:
     over when its process id no longer runs. Once the lock is held, the temporary files
     that killed writes left in the campaign folder are removed (``HeldLock.swept``).
     """
-    lock = Path(directory) / ".sheets-tools.lock"
+    lock = Path(directory) / LOCK_FILE
     taken_at = time.time()
     for attempt in range(2):
         try:
@@ -274,6 +274,7 @@ def campaign_lock(directory: Path, what: str) -> Iterator[HeldLock]:
         lock.unlink(missing_ok=True)
 
 
+LOCK_FILE = ".sheets-tools.lock"  # in the campaign folder while a command holds it (campaign_lock)
 LOCK_WRITE_S = 5  # a lock file without its process id yet is being written by the run that made it
 
 

@@ -17,8 +17,9 @@ from sheets_tools.core.findings import message
 
 LEDGER_FILE = "ledger.sqlite"
 BACKUP_DIR = "backup"
+ARCHIVE_DIR = "archive"  # the ledger's copies of the received files
 # folders that hold files only once a campaign has been used (a ledger existed)
-OUTPUT_DIRS = ("archive", "master", "council", "decision", BACKUP_DIR)
+OUTPUT_DIRS = (ARCHIVE_DIR, "master", "council", "decision", BACKUP_DIR)
 MAGIC = b"SQLite format 3\x00"
 BACKUP_NAME = re.compile(r"^ledger-(\d{8}-\d{6})(?:-(\d+))?\.sqlite$")
 

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 from collections import Counter
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,13 +23,12 @@ from sheets_tools.formkit.declaration import Form, TableSheet, load_forms
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import same_tones
 from sheets_tools.formkit.rows import identity_key
-from sheets_tools.store import guard, sidecar
+from sheets_tools.store import guard, seen, sidecar
 from sheets_tools.store.db import transaction
-from sheets_tools.store.guard import LEDGER_FILE, LedgerLost
+from sheets_tools.store.guard import ARCHIVE_DIR, LEDGER_FILE, LedgerLost
 
 __all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "typed_values"]
 
-ARCHIVE_DIR = "archive"
 BUSY_TIMEOUT_S = 5.0  # how long a command waits for another one holding the ledger before it gives up
 ROW_KEYS_VERSION = 1  # PRAGMA user_version: row keys made with the one tone placement of core.text.same_tones
 
@@ -113,6 +113,7 @@ class Ledger:
         if path is None:
             guard.check(self.dir)
         self.run = f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{id(self):x}"  # one collect run
+        self._folders: set[Path] = set()  # archive folders known to exist
         fresh = not self.path.exists() or self.path.stat().st_size == 0
         self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={'rwc' if fresh else 'rw'}", uri=True,
                                   isolation_level=None, timeout=BUSY_TIMEOUT_S)
@@ -121,6 +122,7 @@ class Ledger:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(_SCHEMA)
+            self.db.executescript(seen.SCHEMA)  # added later: created in a ledger that lacks them
             self._rekey_rows()
         except sqlite3.DatabaseError as exc:
             self.db.close()
@@ -171,7 +173,9 @@ class Ledger:
         safe = "".join(ch if ch not in '<>:"/\\|?*' and ord(ch) >= 32 else "_" for ch in name)[-80:]
         path = self.archive_dir / sha256[:2] / f"{sha256[:16]}-{safe}"
         if not path.exists():  # written beside, then renamed: a copy is never half written
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._folders:  # each folder made once per run
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
             tmp = path.with_name(".tmp-" + path.name)  # one collect at a time (campaign lock)
             tmp.write_bytes(data)
             os.replace(tmp, path)
@@ -201,6 +205,9 @@ class Ledger:
         docs = [{"name": name, "archive": path.relative_to(self.dir).as_posix(), "size": size, "sha256": sha}
                 for name, path, size, sha in kept]
         sidecar.write(archive, sidecar.of_result(result, collected_at, docs, run or self.run, guessed))
+        # the values are turned into text before the write lock is taken: the transaction holds it briefly
+        rows = [(r.sheet, r.row, _dumps(r.values), _key(result.form_id, r)) for r in result.rows if r.valid]
+        found = [(f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message) for f in result.findings]
         with transaction(self.db) as cur:
             cur.execute(
                 "INSERT INTO submissions (sha256, name, source, archive, size, form, form_version, unit,"
@@ -210,13 +217,10 @@ class Ledger:
                  inc.received_at.isoformat(), collected_at.isoformat(), result.status, int(result.late)))
             sid = cur.lastrowid
             cur.executemany("INSERT INTO rows (submission_id, sheet, row, data, key) VALUES (?,?,?,?,?)",
-                            [(sid, r.sheet, r.row, _dumps(r.values), _key(result.form_id, r))
-                             for r in result.rows if r.valid])
+                            [(sid, *row) for row in rows])
             cur.executemany(
                 "INSERT INTO findings (submission_id, code, severity, sheet, cell, field, value, message)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                [(sid, f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message)
-                 for f in result.findings])
+                " VALUES (?,?,?,?,?,?,?,?)", [(sid, *f) for f in found])
             cur.executemany("INSERT INTO documents (submission_id, name, archive, size) VALUES (?,?,?,?)",
                             [(sid, name, str(path.relative_to(self.dir)), size) for name, path, size, _ in kept])
             if result.unit_code and result.form_id:
@@ -320,13 +324,7 @@ class Ledger:
         return out
 
     def findings(self, submission_id: int) -> list[Finding]:
-        out = []
-        for code, sev, sheet, cell, field, value, msg in self.db.execute(
-                "SELECT code, severity, sheet, cell, field, value, message FROM findings"
-                " WHERE submission_id = ? ORDER BY rowid", (submission_id,)):
-            out.append(Finding(code=code, severity=sev, message=msg, sheet=sheet, cell=cell, field=field,
-                               value=json.loads(value) if value is not None else None))
-        return out
+        return seen.findings_of(self.db, submission_id)
 
 
 _KEYED_ROWS = ("SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r"
@@ -354,8 +352,11 @@ def typed_values(sheet: TableSheet, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dumps(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, default=_default)``, with one encoder for every row."""
-    return _ENCODER.encode(value)
+    """``json.dumps(value, ensure_ascii=False, default=_default)``, with one encoder for every row: the C
+    encoder made once (``JSONEncoder.encode`` makes a new one for each call, a third of the time of a row)."""
+    if _C_ENCODE is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def _default(value: Any) -> Any:
@@ -365,6 +366,10 @@ def _default(value: Any) -> Any:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=_default)
+# the arguments JSONEncoder.iterencode gives it for the settings of _ENCODER (no circular check: a row's values
+# are cell values); None where Python has no C encoder
+_C_ENCODE = (c_make_encoder(None, _default, encode_basestring, None, _ENCODER.key_separator,
+                            _ENCODER.item_separator, False, False, True) if c_make_encoder is not None else None)
 
 
 def _submission(row: tuple, db: sqlite3.Connection) -> Submission:
