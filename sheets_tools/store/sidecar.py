@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -62,10 +62,15 @@ def of_result(result: FileResult, collected_at: datetime, documents: list[dict],
 
 def write(archived: Path, sidecar: Sidecar) -> Path:
     """Write the sidecar of ``archived`` (replacing an older one)."""
-    data = {"kind": KIND, "version": 1, **asdict(sidecar)}
+    data = {"kind": KIND, "version": 1, **{f.name: getattr(sidecar, f.name) for f in fields(sidecar)}}
     data["received_at"] = sidecar.received_at.isoformat()
     data["collected_at"] = sidecar.collected_at.isoformat()
-    text = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    data["notes"] = [asdict(f) for f in sidecar.notes]
+    if sidecar.findings is not None:
+        data["findings"] = [asdict(f) for f in sidecar.findings]
+    # one line: json's C encoder (an indented text goes through its Python encoder, the larger part of the cost
+    # of recording a file)
+    text = json.dumps(data, ensure_ascii=False, default=str)
     path = path_of(archived)
     tmp = path.with_name(".tmp-" + path.name)  # swept by Ledger.sweep when a kill leaves it
     tmp.write_text(text, encoding="utf-8")
