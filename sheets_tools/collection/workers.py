@@ -27,7 +27,6 @@ from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.validate import check_file
 from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.plugins import Context
-from sheets_tools.store.ledger import stored_rows
 
 SETTING = "collect_workers"
 WINDOW = 2  # files in flight per worker: bounds the bytes held in memory
@@ -121,7 +120,6 @@ def _check(incoming: Incoming) -> Outcome:
     except MemoryError:
         return Died(OUT_OF_MEMORY)
     result.incoming = None  # type: ignore[assignment]  # the parent puts its own Incoming back
-    result.stored_rows = stored_rows(result)  # the parent records every file: it gets them ready to store
     return result
 
 

@@ -83,9 +83,6 @@ class FileResult:
     late: bool = False
     placements: dict[str, Placement] = field(default_factory=dict)  # sheet key -> where intake found it
     documents: list[Document] = field(default_factory=list)  # sent documents the form keeps (archived)
-    # the valid rows as the ledger stores them (store.ledger.stored_rows), made by the worker process that
-    # checked the file, so that the command's own process, which records every file, has less to do
-    stored_rows: list[tuple] | None = None
 
     @property
     def status(self) -> str:

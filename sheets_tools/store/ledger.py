@@ -206,7 +206,7 @@ class Ledger:
                 for name, path, size, sha in kept]
         sidecar.write(archive, sidecar.of_result(result, collected_at, docs, run or self.run, guessed))
         # the values are turned into text before the write lock is taken: the transaction holds it briefly
-        rows = result.stored_rows if result.stored_rows is not None else stored_rows(result)
+        rows = [(r.sheet, r.row, _dumps(r.values), _key(result.form_id, r)) for r in result.rows if r.valid]
         found = [(f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message) for f in result.findings]
         with transaction(self.db) as cur:
             cur.execute(
@@ -349,11 +349,6 @@ def typed_values(sheet: TableSheet, values: dict[str, Any]) -> dict[str, Any]:
             except ValueError:
                 pass
     return out
-
-
-def stored_rows(result: FileResult) -> list[tuple[str, int, str, str | None]]:
-    """The valid rows of ``result`` as ``record`` stores them: (sheet, row, values as JSON, key)."""
-    return [(r.sheet, r.row, _dumps(r.values), _key(result.form_id, r)) for r in result.rows if r.valid]
 
 
 def _dumps(value: Any) -> str:
