@@ -1,0 +1,93 @@
+"""Where a command's own process spends its CPU, and what checking one returned file costs.
+
+    python -m benchmarks.profile cpu collect CAMPAIGN_COPY INBOX --json    the command's process, CPU time
+    python -m benchmarks.profile check CAMPAIGN INBOX [--runs 3]            check_file per file, serial
+
+``cpu`` runs ``sheets-tools <args>`` in this process under cProfile with the process's CPU time as its clock
+(a wall clock would count the time the process waits for a core, which the worker processes of collect take
+on a busy machine), then prints the functions with the largest cumulative time. The worker processes are
+not profiled: this shows the lane of the process that records every file. Give it a copy of a campaign:
+the command runs for real.
+
+``check`` times ``collection.validate.check_file`` over every file of an inbox in one process, with no
+ledger (a check that asks for it is counted as it stopped), after one untimed pass: the best of ``--runs``
+passes, in milliseconds of CPU per file. Running it from another checkout (``python -m benchmarks.profile``
+from that folder, with this file copied in) measures that checkout's code.
+
+Timings are never asserted in tests; these are tools for looking, the figures to compare are the
+benchmark's (``benchmarks.collect``).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import time
+from pathlib import Path
+
+from sheets_tools.campaign.workbook import load as load_campaign
+from sheets_tools.cli.app import main as cli_main
+from sheets_tools.collection.gather import gather
+from sheets_tools.collection.validate import check_file
+from sheets_tools.core.records import Incoming
+from sheets_tools.formkit.plugins import Context
+
+
+def cpu(args: list[str], top: int) -> str:
+    """The cumulative CPU profile of ``sheets-tools <args>`` run in this process."""
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    try:
+        cli_main.main(args=args, prog_name="sheets-tools", standalone_mode=False)
+    except SystemExit:  # an exit code of 1 (files rejected) still leaves a profile to read
+        pass
+    finally:
+        profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def check(campaign_dir: Path, inbox: Path, runs: int) -> tuple[int, float]:
+    """(files, best milliseconds of CPU per file) of check_file over the inbox."""
+    campaign = load_campaign(campaign_dir)
+    context = Context(campaign, None)
+    items = [i for i in gather([inbox]) if isinstance(i, Incoming)]
+    best = float("inf")
+    for n in range(runs + 1):
+        start = time.process_time()
+        for item in items:
+            check_file(item, campaign, context)
+        spent = time.process_time() - start
+        if n:  # the first pass warms the caches and is not counted
+            best = min(best, spent)
+    return len(items), best * 1000 / max(len(items), 1)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    one = sub.add_parser("cpu", help="the CPU profile of a sheets-tools command's own process")
+    one.add_argument("--top", type=int, default=40)
+    one.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
+    two = sub.add_parser("check", help="check_file per file over an inbox")
+    two.add_argument("campaign", type=Path)
+    two.add_argument("inbox", type=Path)
+    two.add_argument("--runs", type=int, default=3)
+    return parser.parse_args(argv)
+
+
+def run(argv: list[str] | None = None) -> int:
+    options = parse(argv)
+    if options.what == "cpu":
+        print(cpu(options.args, options.top))
+    else:
+        files, per_file = check(options.campaign, options.inbox, options.runs)
+        print(f"{files} files: {per_file:.2f} ms of CPU per file (best of {options.runs})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run())
