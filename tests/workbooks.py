@@ -93,6 +93,14 @@ def make_return(path: Path, campaign, unit_code: str, rows_by_sheet_key: dict[st
     return Path(path)
 
 
+def fill_table(ws, sheet, rows: list[dict]) -> None:
+    """``rows`` (field -> value) written into ``ws``, the sheet of the declared table ``sheet``, from its first
+    data row, as Excel keeps typed values (a text stays text, even "=1+1")."""
+    for i, values in enumerate(rows):
+        for column in sheet.columns:
+            _cell(ws, forms.FIRST_ROW + i, column_index_from_string(column.letter), values.get(column.field))
+
+
 def _cell(ws, row: int, col: int, value: Any) -> None:
     if value is None:
         return

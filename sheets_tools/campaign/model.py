@@ -19,10 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sheets_tools.campaign.criteria import Criterion
 from sheets_tools.campaign.criteria import Table as CriteriaTable
 from sheets_tools.campaign.criteria import tables as criteria_tables
+from sheets_tools.core.files import CAMPAIGN_FILE
 from sheets_tools.core.findings import Finding
 from sheets_tools.core.text import fold
 
-CAMPAIGN_FILE = "campaign.xlsx"
 LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15"
 # the decree detailing the law: 98/2023 for awards decided before 01/07/2025, 152/2025 from that day
 DECREES = ((date(2025, 7, 1), "Nghị định số 152/2025/NĐ-CP"), (date(2024, 1, 1), "Nghị định số 98/2023/NĐ-CP"))

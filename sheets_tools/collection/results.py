@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from sheets_tools.core.files import CAMPAIGN_FILE
 from sheets_tools.core.records import FileResult
 from sheets_tools.store.guard import ARCHIVE_DIR, LEDGER_FILE
 
-CAMPAIGN_FILE = "campaign.xlsx"  # campaign.model.CAMPAIGN_FILE (not imported here: the model needs pydantic)
 # what collect must never take as a return when it is given the campaign folder itself
 INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", "backup", "council", "decision", CAMPAIGN_FILE,
             LEDGER_FILE, LEDGER_FILE + "-wal", LEDGER_FILE + "-shm", ".ledger-rebuild.sqlite")

@@ -274,6 +274,7 @@ def campaign_lock(directory: Path, what: str) -> Iterator[HeldLock]:
         lock.unlink(missing_ok=True)
 
 
+CAMPAIGN_FILE = "campaign.xlsx"  # the campaign's own workbook, in its folder (campaign.model reads it)
 LOCK_FILE = ".sheets-tools.lock"  # in the campaign folder while a command holds it (campaign_lock)
 LOCK_WRITE_S = 5  # a lock file without its process id yet is being written by the run that made it
 

@@ -20,11 +20,11 @@ from sheets_tools.master.book import form_sheet_name
 from sheets_tools.master.consolidate import consolidate
 from sheets_tools.master.overview import OVERVIEW_SHEET
 from sheets_tools.core.findings import message
-from sheets_tools.formkit.declaration import FIRST_ROW, get_form
+from sheets_tools.formkit.declaration import get_form
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.collection.issue import draft_email
 
-from workbooks import cell_of, register_common_targets
+from workbooks import cell_of, fill_table, register_common_targets
 
 FORM = get_form("registration")
 INDIVIDUALS = form_sheet_name("registration", "Cá nhân")  # the master's sheet of the form's "Cá nhân" table
@@ -42,14 +42,7 @@ def filled(camp, unit_code: str, path: Path, individuals=(PERSON,), collectives=
             "movements": [{"movement": camp.movements[0].name}]}
     for key, values_list in rows.items():
         sheet = FORM.sheet(key)
-        ws = wb[sheet.name]
-        for i, values in enumerate(values_list):
-            for col in sheet.columns:
-                if values.get(col.field) is not None:
-                    cell = ws[f"{col.letter}{FIRST_ROW + i}"]
-                    cell.value = values[col.field]
-                    if isinstance(values[col.field], str):
-                        cell.data_type = "s"
+        fill_table(wb[sheet.name], sheet, values_list)
     register_common_targets(wb, camp, unit_code)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -29,7 +29,7 @@ from sheets_tools.collection.templates import form_workbook
 from sheets_tools.core.findings import message
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
 
-from workbooks import DATA, register_common_targets
+from workbooks import DATA, fill_table, register_common_targets
 
 REPO = Path(__file__).resolve().parents[2]
 REG = get_form("registration")
@@ -60,16 +60,6 @@ if os.environ.get("P2_PROBE_LOG"):
 
 
 # --- the inbox ---------------------------------------------------------------------------------------
-def _fill(ws, sheet, rows: list[dict]) -> None:
-    for i, values in enumerate(rows):
-        for column in sheet.columns:
-            if values.get(column.field) is not None:
-                cell = ws[f"{column.letter}{FIRST_ROW + i}"]
-                cell.value = values[column.field]
-                if isinstance(values[column.field], str):
-                    cell.data_type = "s"
-
-
 def _dated(path: Path, when: datetime) -> Path:
     os.utime(path, (when.timestamp(), when.timestamp()))
     return path
@@ -80,10 +70,10 @@ def registration(camp, unit_code: str, path: Path, *, when: datetime = JAN, indi
     """A unit's registration as the unit returns it (the issued workbook, filled)."""
     unit = camp.unit(unit_code)
     wb = register_common_targets(form_workbook(REG, camp, unit), camp, unit_code)
-    _fill(wb[REG.sheet("individuals").name], REG.sheet("individuals"), list(individuals))
-    _fill(wb[REG.sheet("collectives").name], REG.sheet("collectives"),
+    fill_table(wb[REG.sheet("individuals").name], REG.sheet("individuals"), list(individuals))
+    fill_table(wb[REG.sheet("collectives").name], REG.sheet("collectives"),
           [{"collective_name": unit.name, "title": "Tập thể lao động tiên tiến"}])
-    _fill(wb[REG.sheet("movements").name], REG.sheet("movements"), [{"movement": camp.movements[0].name}])
+    fill_table(wb[REG.sheet("movements").name], REG.sheet("movements"), [{"movement": camp.movements[0].name}])
     sheet = REG.sheet("targets")
     ws = wb[sheet.name]
     for code, value in (targets or {}).items():

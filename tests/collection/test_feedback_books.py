@@ -90,12 +90,7 @@ def test_one_kept_build_serves_file_after_file(camp, tmp_path):
     """Nothing of one file's feedback (values, marks, comments, heights) is left in the next one's."""
     results = [c.result for c in check(camp, _returns(camp, tmp_path)).files if c.result.findings]
     assert len(results) == 3 and all(r.rows for r in results)
-    context = Context(camp)
-    for result in results + results[::-1]:
-        form, unit = forms.get_form(result.form_id), camp.unit(result.unit_code)
-        made = feedback.feedback_file(form, camp, unit, result, context)
-        assert snapshot(made) == snapshot(_kept_build_made(camp, result, context))  # made from the kept build
-        assert snapshot(made) == snapshot(_reference(camp, result, context)), result.unit_code
+    _same_feedback_file_after_file(camp, results)
 
 
 def test_marked_cells_and_comments_are_where_the_findings_are(camp, tmp_path):
@@ -127,12 +122,7 @@ def test_scoring_feedback_equals_the_full_build(camp, tmp_path):
         paths.append(path)
     results = [c.result for c in check(camp, paths).files]
     assert all(r.findings and r.rows for r in results), [r.status for r in results]
-    context = Context(camp)
-    for result in results + results[::-1]:
-        form, unit = forms.get_form(result.form_id), camp.unit(result.unit_code)
-        made = feedback.feedback_file(form, camp, unit, result, context)
-        assert snapshot(made) == snapshot(_kept_build_made(camp, result, context))  # made from the kept build
-        assert snapshot(made) == snapshot(_reference(camp, result, context)), result.unit_code
+    _same_feedback_file_after_file(camp, results)
 
 
 @pytest.mark.libreoffice
@@ -150,3 +140,14 @@ def test_feedback_opens_in_libreoffice(camp, tmp_path):
     comments = [cell.comment.text for ws in resaved.worksheets for row in ws.iter_rows() for cell in row
                 if cell.comment is not None]
     assert len(comments) >= 3
+
+
+def _same_feedback_file_after_file(camp, results) -> None:
+    """Each result's feedback, made in turn (and again in the reverse order), equals the one made from the
+    form's kept build and the full build: nothing of one file is left in the next."""
+    context = Context(camp)
+    for result in results + results[::-1]:
+        form, unit = forms.get_form(result.form_id), camp.unit(result.unit_code)
+        made = feedback.feedback_file(form, camp, unit, result, context)
+        assert snapshot(made) == snapshot(_kept_build_made(camp, result, context))  # made from the kept build
+        assert snapshot(made) == snapshot(_reference(camp, result, context)), result.unit_code
