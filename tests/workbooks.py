@@ -220,3 +220,21 @@ def decided(directory: Path) -> set[tuple[str, str]]:
             elif isinstance(row[0], int) and row[1]:
                 out.add((heading, row[1]))
     return out
+
+
+def everyone_votes_yes(camp) -> None:
+    """The council's ballot filled as if every member were present and voted yes on every line."""
+    from sheets_tools.yearend import council
+    from sheets_tools.yearend.award import ballot_path
+    wb = load_workbook(ballot_path(camp))
+    members, votes = wb[council.MEMBERS_SHEET], wb[council.VOTES_SHEET]
+    mhead = {c.value: c.column for c in members[council.HEADER_ROW] if c.value}
+    for r in range(council.FIRST_ROW, council.FIRST_ROW + len(camp.council)):
+        members.cell(row=r, column=mhead[council.L_PRESENT]).value = "Có"
+        members.cell(row=r, column=mhead[council.L_WRITING]).value = "Không"
+    vhead = {c.value: c.column for c in votes[council.HEADER_ROW] if c.value}
+    for r in range(council.FIRST_ROW, votes.max_row + 1):
+        if votes.cell(row=r, column=vhead[council.L_ID]).value:
+            for m in camp.council:
+                votes.cell(row=r, column=vhead[m.name]).value = council.YES
+    wb.save(ballot_path(camp))

@@ -101,7 +101,7 @@ class Unit(BaseModel):
 
 
 class CatalogueItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)  # "1e400" is no multiple
     code: str = Field(min_length=1)
     name: str = Field(min_length=1)
     kind: Literal["title", "form"]
@@ -160,7 +160,7 @@ class ListItem(BaseModel):
 class Indicator(BaseModel):
     """A figure units report mid-year and at year end (sheet "Chỉ tiêu"); units register their own
     target in January, ``target`` is the Department's when they do not."""
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, allow_inf_nan=False)
     code: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=300)
     measure: str = Field("", max_length=40)  # unit of measure
@@ -318,6 +318,7 @@ class CampaignError(Exception):
 
 class Limits(BaseModel):
     """Bounds checked before a received file is parsed (settings of campaign.xlsx)."""
+    model_config = ConfigDict(allow_inf_nan=False)
     max_file_mb: float = Field(25, gt=0)
     max_zip_members: int = Field(2000, gt=0)
     max_uncompressed_mb: float = Field(200, gt=0)
@@ -348,6 +349,7 @@ def parse_share(text: str | float | None) -> Fraction | None:
 
 class YearEnd(BaseModel):
     """Year-end settings of the "Cài đặt" sheet ([prov]/[unsure] rules of domain.md §3 are settings)."""
+    model_config = ConfigDict(allow_inf_nan=False)  # "1e400" is no salary, no percent
     base_salary: float = Field(2_340_000, gt=0)
     award_rounding: float = Field(1, gt=0)
     council_quorum: Fraction = Fraction(2, 3)

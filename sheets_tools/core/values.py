@@ -26,6 +26,9 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _INTEGER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+# the largest number Excel holds (9,99999999999999E+307): a larger one, NaN or infinity is no number a
+# workbook can show (xlsxwriter refuses to write the last two)
+LARGEST = 9.99999999999999e307
 
 
 def _error(code: str, **ctx: Any) -> PydanticCustomError:
@@ -114,37 +117,63 @@ def coerce_date(value: Any) -> date | None:
 
 
 def coerce_integer(value: Any) -> int | None:
-    """7, 7.0, "7", " 7 ", "7,0" -> 7; 7.5 or "abc" -> cell.bad_integer."""
+    """7, 7.0, "7", " 7 ", "7,0" -> 7; 7.5, "abc", NaN or infinity -> cell.bad_integer; a number beyond
+    ``LARGEST`` -> cell.too_large."""
     if is_empty(value):
         return None
     if isinstance(value, bool):
         raise _error("cell.bad_integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
+    if isinstance(value, (int, float)):
+        if not -LARGEST <= value <= LARGEST:
+            raise _beyond(value, "cell.bad_integer")
+        if isinstance(value, int):
+            return value
+        if value.is_integer():
             return int(value)
         raise _error("cell.bad_integer")
     text = normalize(str(value)).replace(" ", "")
     if _INTEGER.match(text):
-        return int(re.split(r"[.,]", text)[0])
+        digits = re.split(r"[.,]", text)[0]
+        number = int(digits) if len(digits.lstrip("+-0")) <= 310 else math.inf  # int() refuses 4,300 digits
+        if -LARGEST <= number <= LARGEST:
+            return number
+        raise _beyond(value, "cell.bad_integer")
     raise _error("cell.bad_integer")
 
 
 def coerce_number(value: Any) -> float | None:
-    """A number; text may use the Vietnamese decimal comma ("1,5") or a point ("1.5")."""
+    """A number; text may use the Vietnamese decimal comma ("1,5") or a point ("1.5"). NaN or infinity (a
+    cell holding 1E+400) -> cell.bad_number; a number beyond ``LARGEST`` (400 digits typed) -> cell.too_large."""
     if is_empty(value):
         return None
     if isinstance(value, bool):
         raise _error("cell.bad_number")
     if isinstance(value, (int, float)):
-        if math.isfinite(value):
+        if -LARGEST <= value <= LARGEST:
             return float(value)
-        raise _error("cell.bad_number")
+        raise _beyond(value, "cell.bad_number")
     text = _decimal_point(normalize(str(value)).replace(" ", ""))
     if _NUMBER.match(text):
-        return float(text)
+        number = float(text)
+        if -LARGEST <= number <= LARGEST:
+            return number
+        raise _beyond(value, "cell.bad_number")
     raise _error("cell.bad_number")
+
+
+def _beyond(raw: Any, code: str) -> PydanticCustomError:
+    """``code`` for a NaN or infinity a cell holds, shown as "NaN" or "∞"; cell.too_large for a number beyond
+    ``LARGEST``, shown as a unit would recognise it (a long text cut)."""
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return _error(code, shown="NaN" if math.isnan(raw) else "∞" if raw > 0 else "-∞")
+    if isinstance(raw, float):
+        shown = f"{raw:G}"
+    elif isinstance(raw, int):  # digits counted without str(), which refuses 4,300 of them
+        shown = f"{'-' if raw < 0 else ''}1E+{int(abs(raw).bit_length() * math.log10(2))}"
+    else:
+        text = normalize(str(raw))
+        shown = text if len(text) <= 24 else f"{text[:12]}… ({len(text)} ký tự)"
+    return _error("cell.too_large", shown=shown)
 
 
 def _decimal_point(text: str) -> str:

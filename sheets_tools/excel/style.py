@@ -35,6 +35,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_tools.excel import fit
+from sheets_tools.excel.cells import put_string
 
 FONT = "Times New Roman"
 SIZE = 12
@@ -255,8 +256,8 @@ def fit_workbook(wb: Workbook) -> Workbook:
 
 
 # --- xlsxwriter ----------------------------------------------------------------------------------
-# Every string goes through write_string and nothing is guessed: text a unit typed
-# ("=HYPERLINK(...)", "0912...", "http://...") stays text.
+# Every string goes through ``excel.cells.put_string`` and nothing is guessed: text a unit typed
+# ("=HYPERLINK(...)", "0912...", "http://...", "<r>...</r>") stays text.
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     "constant_memory": False,  # add_table() is not supported in constant_memory mode
@@ -309,11 +310,11 @@ def xlsx_heading(ws, fmt: dict, last_col: int, parent_agency: str, agency: str, 
     for row, left, right, lf, rf in ((0, parent_agency, NATION, "center", "center_bold"),
                                      (1, agency, MOTTO, "center_bold", "motto")):
         ws.merge_range(row, 0, row, split, "", fmt[lf])
-        ws.write_string(row, 0, left, fmt[lf])
+        put_string(ws, row, 0, left, fmt[lf])
         ws.merge_range(row, split + 1, row, last_col, "", fmt[rf])
-        ws.write_string(row, split + 1, right, fmt[rf])
+        put_string(ws, row, split + 1, right, fmt[rf])
     ws.merge_range(2, split + 1, 2, last_col, "", fmt["place"])
-    ws.write_string(2, split + 1, dated, fmt["place"])
+    put_string(ws, 2, split + 1, dated, fmt["place"])
 
 
 def xlsx_print_a4(ws, *, landscape: bool | None = True, title_row: int | None = None,
@@ -344,9 +345,10 @@ def xlsx_print_a4(ws, *, landscape: bool | None = True, title_row: int | None = 
 
 class FittedSheet:
     """An xlsxwriter worksheet that remembers the column widths, texts, merges and row heights it is
-    given (through ``set_column``, ``write_string``, ``merge_range``, ``set_row``; columns as numbers)
-    and, on ``fit_rows()`` (call it before the workbook is closed), makes every row as high as its
-    text needs, like ``fit_rows`` for openpyxl. Everything else goes to the worksheet unchanged."""
+    given (through ``set_column``, ``write_string``, ``write_rich_string``, ``merge_range``, ``set_row``;
+    columns as numbers) and, on ``fit_rows()`` (call it before the workbook is closed), makes every row as
+    high as its text needs, like ``fit_rows`` for openpyxl. Its strings go through ``put_string`` (never
+    taken for markup). Everything else goes to the worksheet unchanged."""
 
     def __init__(self, ws):
         self._ws = ws
@@ -372,7 +374,12 @@ class FittedSheet:
 
     def write_string(self, row: int, col: int, string: str, cell_format=None):
         self._texts[(row, col)] = (string, cell_format)
-        return self._ws.write_string(row, col, string, cell_format)
+        put_string(self._ws, row, col, string, cell_format)
+
+    def write_rich_string(self, row: int, col: int, *parts):
+        cell_format = None if isinstance(parts[-1], str) else parts[-1]
+        self._texts[(row, col)] = ("".join(p for p in parts if isinstance(p, str)), cell_format)
+        return self._ws.write_rich_string(row, col, *parts)
 
     def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int, data: Any,
                     cell_format=None):
@@ -380,9 +387,10 @@ class FittedSheet:
             self._spans[(first_row, first_col)] = last_col
         else:
             self._tall.add((first_row, first_col))
-        if isinstance(data, str) and data:
-            self._texts[(first_row, first_col)] = (data, cell_format)
-        return self._ws.merge_range(first_row, first_col, last_row, last_col, data, cell_format)
+        text = data if isinstance(data, str) else None
+        self._ws.merge_range(first_row, first_col, last_row, last_col, "" if text else data, cell_format)
+        if text:
+            self.write_string(first_row, first_col, text, cell_format)
 
     def widths(self) -> list[float]:
         """The columns' widths, from the first to the last one set (Excel's units)."""

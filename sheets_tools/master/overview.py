@@ -18,6 +18,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from sheets_tools.collection.calendar import REGULAR
 from sheets_tools.collection.status import Board, Entry
+from sheets_tools.excel.cells import put_string
 from sheets_tools.excel.style import FONT
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.master.sheets import UNIT_COLUMNS
@@ -109,7 +110,7 @@ def _counts(m, ws, forms: list, first: int, last: int, top: int) -> int:
         fill, font = COLOURS[state]
         legend = m.wb.add_format({"bg_color": fill, "font_color": font, "bold": True, "border": 1, "font_name": FONT})
         ws.merge_range(r, 0, r, 1, "", legend)
-        ws.write_string(r, 0, state, legend)
+        put_string(ws, r, 0, state, legend)
         for c, fs in enumerate(forms, start=2):
             column = xl_col_to_name(c)
             value = sum(1 for e in fs.entries if cell_state(e) == state)

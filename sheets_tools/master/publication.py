@@ -2,8 +2,8 @@
 portal, the notice board): a clean workbook to print and sign, and an HTML page to paste into
 the portal. Written beside the master by the nominations' rules (``outputs``).
 
-Every text comes from the units' files: the workbook writes it with ``write_string`` (never a
-formula), the page escapes it; the page has no scripts and no outside resources.
+Every text comes from the units' files: the workbook writes it with ``excel.cells.put_string`` (never
+a formula, nor xlsxwriter's own markup), the page escapes it; the page has no scripts and no outside resources.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import xlsxwriter
 
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.files import TargetBusy, write_atomic
-from sheets_tools.master.sheets import put_string
+from sheets_tools.excel.cells import put_string
 from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, FittedSheet, add_formats,
                                       dated_line, xlsx_heading, xlsx_print_a4)
 
@@ -84,12 +84,12 @@ def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomin
     header = 7
     for c, (label, width) in enumerate(COLUMNS):
         ws.set_column(c, c, width)
-        ws.write_string(header, c, label, fmt["header"])
+        put_string(ws, header, c, label, fmt["header"])
     r = header
     for n, (category, items) in enumerate(groups, start=1):
         r += 1
         ws.merge_range(r, 0, r, last, "", fmt["part"])
-        ws.write_string(r, 0, f"{roman(n)}. {category.upper()}", fmt["part"])
+        put_string(ws, r, 0, f"{roman(n)}. {category.upper()}", fmt["part"])
         for i, item in enumerate(items, start=1):
             r += 1
             ws.write_number(r, 0, i, fmt["number"])

@@ -4,6 +4,8 @@ Sheet "Bảng điều khiển": a button per step (VBA macro -> ``buttons.press`
 read, today's counts per form, the last run and the log. Sheet "Tình hình nộp": the unit × form matrix
 coloured by conditional formatting. Hidden sheet "xlwings.conf": the settings xlwings' standalone module
 reads (``GetConfigFromSheet``: names in column A from A1 down, values in column B), with this Python's path.
+Every value goes through ``excel.cells`` (``put_value``, ``put_row``): a name the office typed stays text,
+never a formula, a link or xlsxwriter's own markup.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import xlsxwriter
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import board
 from sheets_tools.core.files import is_open_elsewhere, write_atomic
+from sheets_tools.excel.cells import put_row, put_value
 from sheets_tools.excel.fit import column_width, row_height
 from sheets_tools.excel.style import FONT, INPUT_COLOR, SIZE, TITLE_SIZE
 from sheets_tools.office import state
@@ -132,8 +135,8 @@ def _write(path: Path, campaign: Campaign, status: dict, settings: list, project
     conf.set_column(0, 0, 22)
     conf.set_column(1, 1, 60)
     for row, (name, value) in enumerate(settings):
-        conf.write(row, 0, name)
-        conf.write(row, 1, value)
+        put_value(conf, row, 0, name)
+        put_value(conf, row, 1, value)
     conf.hide()
     wb.close()
 
@@ -158,35 +161,35 @@ def _control_sheet(wb, fmt: _Formats, campaign: Campaign, status: dict, now: dat
     ws.set_column(1, 1, DATE_WIDTH)
     ws.set_column(2, COLUMNS - 1, COUNT_WIDTH)
     ws.merge_range(0, 0, 0, COLUMNS - 1, f"BẢNG ĐIỀU KHIỂN THI ĐUA {campaign.info.year}", fmt.title)
-    ws.write(1, 0, campaign.info.agency, fmt.bold)
-    ws.write(2, 0, "Bấm nút để chạy một bước; kết quả ghi vào nhật ký bên dưới. Chỉ nhập vào các ô màu vàng.",
-             fmt.note)
-    ws.write(FIRST_STEP_ROW - 2, 0, "Các bước trong năm", fmt.bold)
+    put_value(ws, 1, 0, campaign.info.agency, fmt.bold)
+    put_value(ws, 2, 0, "Bấm nút để chạy một bước; kết quả ghi vào nhật ký bên dưới. Chỉ nhập vào các ô màu vàng.",
+              fmt.note)
+    put_value(ws, FIRST_STEP_ROW - 2, 0, "Các bước trong năm", fmt.bold)
     button_px = int(first * 7 + 5) - 8
     for index, step in enumerate(STEPS):
         row = FIRST_STEP_ROW - 1 + index
         ws.set_row(row, 26)
         ws.insert_button(row, 0, {"macro": step.macro, "caption": step.label, "width": button_px, "height": 30,
                                   "x_offset": 4, "y_offset": 2})
-        ws.write(row, 1, step.explanation, fmt.text)
-    ws.write(INPUT_ROW - 1, 0, "Thông tin các bước cần (ô màu vàng)", fmt.bold)
+        put_value(ws, row, 1, step.explanation, fmt.text)
+    put_value(ws, INPUT_ROW - 1, 0, "Thông tin các bước cần (ô màu vàng)", fmt.bold)
     for row, label in INPUTS.values():
-        ws.write(row - 1, 0, label, fmt.boxed)
+        put_value(ws, row - 1, 0, label, fmt.boxed)
         ws.merge_range(row - 1, 1, row - 1, COLUMNS - 1, "", fmt.input)
-    ws.write(STATE_ROW - 1, 0, state.state_title(now), fmt.bold)
+    put_value(ws, STATE_ROW - 1, 0, state.state_title(now), fmt.bold)
     ws.set_row(STATE_ROW, row_height([(h, COUNT_WIDTH, SIZE, True) for h in STATE_HEAD], minimum=15.75))
-    ws.write_row(STATE_ROW, 0, STATE_HEAD, fmt.head)
+    put_row(ws, STATE_ROW, 0, STATE_HEAD, fmt.head)
     for index, values in enumerate(counts):
-        ws.write(STATE_ROW + 1 + index, 0, values[0], fmt.boxed)
-        ws.write_row(STATE_ROW + 1 + index, 1, values[1:], fmt.number)
-    ws.write(LAST_ROW - 1, 0, "Lần chạy gần nhất", fmt.bold)
+        put_value(ws, STATE_ROW + 1 + index, 0, values[0], fmt.boxed)
+        put_row(ws, STATE_ROW + 1 + index, 1, values[1:], fmt.number)
+    put_value(ws, LAST_ROW - 1, 0, "Lần chạy gần nhất", fmt.bold)
     installed = ["Đã lập bảng điều khiển. Bấm các nút ở trên để chạy từng bước."]
     first_log = state.log_rows("Cài đặt", now, installed, RESULT_WIDTH)
-    ws.write_row(LAST_ROW, 0, first_log[0])
-    ws.write(LOG_ROW - 1, 0, "Nhật ký (mới nhất ở trên)", fmt.bold)
-    ws.write_row(LOG_ROW, 0, LOG_HEAD, fmt.head)
+    put_row(ws, LAST_ROW, 0, first_log[0])
+    put_value(ws, LOG_ROW - 1, 0, "Nhật ký (mới nhất ở trên)", fmt.bold)
+    put_row(ws, LOG_ROW, 0, LOG_HEAD, fmt.head)
     for index, values in enumerate(first_log):
-        ws.write_row(LOG_ROW + 1 + index, 0, values)
+        put_row(ws, LOG_ROW + 1 + index, 0, values)
     ws.protect()
     ws.activate()
     _page(ws)
@@ -199,17 +202,17 @@ def _matrix_sheet(wb, fmt: _Formats, status: dict, now: datetime) -> None:
     ws.set_column(0, 0, 12)
     ws.set_column(1, 1, max(30.0, column_width([r[1] for r in rows], maximum=55)))
     ws.set_column(2, MAX_MATRIX_FORMS + 1, 15)
-    ws.write(0, 0, "TÌNH HÌNH NỘP THEO ĐƠN VỊ VÀ BIỂU MẪU", fmt.title)
-    ws.write(1, 0, state.state_title(now), fmt.note)
-    ws.write(2, 0, "Chú thích:", fmt.bold)
+    put_value(ws, 0, 0, "TÌNH HÌNH NỘP THEO ĐƠN VỊ VÀ BIỂU MẪU", fmt.title)
+    put_value(ws, 1, 0, state.state_title(now), fmt.note)
+    put_value(ws, 2, 0, "Chú thích:", fmt.bold)
     for index, label in enumerate(MATRIX_COLOURS):
-        ws.write(2, 2 + index, label, fmt.number)
-    ws.write(3, 0, "Bấm nút \"Tình hình nộp\" ở trang \"Bảng điều khiển\" để cập nhật trang này.", fmt.note)
+        put_value(ws, 2, 2 + index, label, fmt.number)
+    put_value(ws, 3, 0, "Bấm nút \"Tình hình nộp\" ở trang \"Bảng điều khiển\" để cập nhật trang này.", fmt.note)
     head = ["Mã", "Đơn vị", *names]
     ws.set_row(MATRIX_HEAD_ROW - 1, row_height([(h, 15, SIZE, True) for h in names], minimum=15.75))
-    ws.write_row(MATRIX_HEAD_ROW - 1, 0, head, fmt.head)
+    put_row(ws, MATRIX_HEAD_ROW - 1, 0, head, fmt.head)
     for index, values in enumerate(rows):
-        ws.write_row(MATRIX_HEAD_ROW + index, 0, values, fmt.boxed)
+        put_row(ws, MATRIX_HEAD_ROW + index, 0, values, fmt.boxed)
     area = f"{cell(MATRIX_HEAD_ROW + 1, 3)}:{cell(MATRIX_HEAD_ROW + MAX_UNITS, MAX_MATRIX_FORMS + 2)}"
     legend = f"{cell(3, 3)}:{cell(3, 2 + len(MATRIX_COLOURS))}"
     for label, colour in fmt.colours.items():

@@ -1,7 +1,7 @@
 """The decision lists as a formatted workbook (xlsxwriter), one sheet per decider, A4 portrait.
 
-Names come from units and are untrusted: every text is written with ``write_string`` and
-formula guessing is off.
+Names come from units and are untrusted: every text is written with ``excel.cells.put_string`` (never
+a formula, a link or xlsxwriter's own markup) and every amount with ``put_number``.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import xlsxwriter
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.text import normalize
+from sheets_tools.excel.cells import put_number, put_string
 from sheets_tools.excel.style import (HEADING_FORMATS, WORKBOOK_OPTIONS, FittedSheet, add_formats, xlsx_heading,
                                       xlsx_print_a4)
 from sheets_tools.yearend.decision import (COLUMNS, SUBJECT_WORDS, DecisionList, Group, clean, lists_or_empty,
@@ -82,18 +83,18 @@ def _xlsx_list(ws, fmt: dict, campaign: Campaign, dlist: DecisionList, titles: l
     for section in dlist.sections:
         r += 1
         ws.merge_range(r, 0, r, 3, "", fmt["section"])
-        ws.write_string(r, 0, section.title, fmt["section"])
+        put_string(ws, r, 0, section.title, fmt["section"])
         for number, grp in enumerate(section.groups, start=1):
             r = _xlsx_group(ws, fmt, grp, number, r + 1)
     r += 1
     ws.merge_range(r, 0, r, 2, "", fmt["total"])
-    ws.write_string(r, 0, "TỔNG CỘNG", fmt["total"])
+    put_string(ws, r, 0, "TỔNG CỘNG", fmt["total"])
     _xlsx_money(ws, r, dlist.total, fmt["total_money"])
     ws.merge_range(r + 1, 0, r + 1, 3, "", fmt["note"])
-    ws.write_string(r + 1, 0, summary(dlist), fmt["note"])
+    put_string(ws, r + 1, 0, summary(dlist), fmt["note"])
     r += 3
     ws.merge_range(r, 2, r, 3, "", fmt["bold_center"])
-    ws.write_string(r, 2, clean(campaign.info.signer_title), fmt["bold_center"])
+    put_string(ws, r, 2, clean(campaign.info.signer_title), fmt["bold_center"])
 
 
 def _xlsx_frame(ws, fmt: dict, campaign: Campaign, titles: list[str], signed_on: date | None) -> None:
@@ -103,27 +104,27 @@ def _xlsx_frame(ws, fmt: dict, campaign: Campaign, titles: list[str], signed_on:
     ws.merge_range(2, 0, 2, 1, "", fmt["center"])  # under the agency, beside the place and date
     for row, text, style in zip((4, 5, 6), titles, ("title", "bold_center", "italic_center")):
         ws.merge_range(row, 0, row, 3, "", fmt[style])
-        ws.write_string(row, 0, text, fmt[style])
+        put_string(ws, row, 0, text, fmt[style])
     ws.set_row(4, 22)
     for c, (label, width, _) in enumerate(COLUMNS):
         ws.set_column(c, c, width)
-        ws.write_string(HEADER_ROW, c, label, fmt["header"])
+        put_string(ws, HEADER_ROW, c, label, fmt["header"])
     xlsx_print_a4(ws, landscape=False, title_row=HEADER_ROW, margins=(1.18, 0.59, 0.79, 0.79))  # 30, 15, 20, 20 mm
 
 
 def _xlsx_group(ws, fmt: dict, grp: Group, number: int, r: int) -> int:
     """Heading row, one row per award, the group's total row; returns the last row written."""
     ws.merge_range(r, 0, r, 3, "", fmt["group"])
-    ws.write_string(r, 0, grp.heading(number), fmt["group"])
+    put_string(ws, r, 0, grp.heading(number), fmt["group"])
     for stt, award in enumerate(grp.awards, start=1):
         r += 1
         ws.write_number(r, 0, stt, fmt["stt"])
-        ws.write_string(r, 1, award.display_name, fmt["cell"])
-        ws.write_string(r, 2, award.details, fmt["cell"])
+        put_string(ws, r, 1, award.display_name, fmt["cell"])
+        put_string(ws, r, 2, award.details, fmt["cell"])
         _xlsx_money(ws, r, grp.money, fmt["money"])
     r += 1
     ws.merge_range(r, 0, r, 2, "", fmt["total"])
-    ws.write_string(r, 0, f"Cộng ({len(grp.awards)} {SUBJECT_WORDS[grp.awards[0].subject]})", fmt["total"])
+    put_string(ws, r, 0, f"Cộng ({len(grp.awards)} {SUBJECT_WORDS[grp.awards[0].subject]})", fmt["total"])
     _xlsx_money(ws, r, grp.total, fmt["total_money"])
     return r
 
@@ -132,5 +133,5 @@ def _xlsx_money(ws, r: int, amount: int | None, cell_format) -> None:
     if amount is None:
         ws.write_blank(r, 3, None, cell_format)
     else:
-        ws.write_number(r, 3, amount, cell_format)
+        put_number(ws, r, 3, amount, cell_format)
 

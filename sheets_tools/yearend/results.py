@@ -1,5 +1,6 @@
 """The council's result list (kết quả biểu quyết): one xlsxwriter workbook, grouped by award, signed by
-the chair; a second sheet lists the problems the tally found, if any.
+the chair; a second sheet lists the problems the tally found, if any. Names come from units: every text goes
+through ``excel.cells.put_string``, every count through ``put_number``.
 
 Inside an award, results of equal "yes" votes follow the Law's principle (Điều 5, ``ties``): a woman, or a
 collective at least 70% women (January's registration), first; the note column says so."""
@@ -14,6 +15,7 @@ from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.files import write_atomic
 from sheets_tools.core.findings import SEVERITY_LABELS
 from sheets_tools.excel import style
+from sheets_tools.excel.cells import put_number, put_string
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.store.ledger import LEDGER_FILE, Ledger
 from sheets_tools.yearend.council import Tally, VoteResult, chair, share_text
@@ -87,7 +89,7 @@ class _Result:
         value = "" if value is None else str(value)
         if to_col and to_col > c:
             ws.merge_range(r, c, r, to_col, "", self.f[fmt])
-        ws.write_string(r, c, value, self.f[fmt])
+        put_string(ws, r, c, value, self.f[fmt])
 
     def write(self) -> None:
         ws = style.FittedSheet(self.wb.add_worksheet(RESULT_SHEET))
@@ -109,7 +111,7 @@ class _Result:
         self.text(ws, 4, 0, f"Xét đề nghị khen thưởng năm {info.year}", "center_bold", last)
         ws.merge_range(5, 0, 5, last, quorum_line(self.campaign, t), self.f["italic"])
         for c, (label, _) in enumerate(_RESULT_COLUMNS):
-            ws.write_string(6, c, label, self.f["head"])
+            put_string(ws, 6, c, label, self.f["head"])
 
     def table(self, ws, r: int) -> int:
         groups = _groups(self.campaign, self.ordered)
@@ -120,13 +122,13 @@ class _Result:
             r += 1
             for n, v in enumerate(results, start=1):
                 ws.write_number(r, 0, n, self.f["cell_c"])
-                ws.write_string(r, 1, v.name, self.f["cell"])
-                ws.write_string(r, 2, v.unit_name, self.f["cell"])
+                put_string(ws, r, 1, v.name, self.f["cell"])
+                put_string(ws, r, 2, v.unit_name, self.f["cell"])
                 for c, x in ((3, v.yes), (4, v.no), (5, v.needed)):
-                    ws.write_number(r, c, x, self.f["cell_c"])
-                ws.write_string(r, 6, "Đạt" if v.passed else "Không đạt", self.f["cell_c" if v.passed else "fail"])
+                    put_number(ws, r, c, x, self.f["cell_c"])
+                put_string(ws, r, 6, "Đạt" if v.passed else "Không đạt", self.f["cell_c" if v.passed else "fail"])
                 note = ". ".join(x for x in (v.note, self.ties.get(id(v), "")) if x)
-                ws.write_string(r, 7, note, self.f["cell"])
+                put_string(ws, r, 7, note, self.f["cell"])
                 r += 1
         passed = sum(v.passed for v in self.result.results)
         total = len(self.result.results)
@@ -147,12 +149,12 @@ class _Result:
         cols = (("STT", 6), ("Mức độ", 10), ("Trang tính", 14), ("Ô", 8), ("Vấn đề và cách sửa", 100))
         for c, (label, width) in enumerate(cols):
             ws.set_column(c, c, width)
-            ws.write_string(0, c, label, self.f["head"])
+            put_string(ws, 0, c, label, self.f["head"])
         for n, f in enumerate(self.result.findings, start=1):
             ws.write_number(n, 0, n, self.f["cell_c"])
             for c, value in enumerate((SEVERITY_LABELS.get(f.severity, f.severity), f.sheet, f.cell, f.message),
                                       start=1):
-                ws.write_string(n, c, value or "", self.f["cell"])
+                put_string(ws, n, c, value or "", self.f["cell"])
         ws.fit_rows()
         style.xlsx_print_a4(ws, landscape=None, title_row=0, footer=None)
 

@@ -274,12 +274,12 @@ def _whole(value: Any, high: int) -> int | None:
         return 0
     if isinstance(value, str):
         value = normalize(value)
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()) or len(value) > len(str(high)):  # "²", 400 digits: no count
             return None
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= high:  # NaN too
         return None
-    return int(value) if 0 <= value <= high else None
+    return int(value) if float(value).is_integer() else None
 
 
 def _per_member(rows: Rows, r: int, cols: _Columns, reading: _Reading) -> tuple[int, int, bool]:

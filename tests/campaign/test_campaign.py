@@ -111,3 +111,26 @@ def test_a_campaign_file_that_is_not_excel(tmp_path):
     with pytest.raises(campaign.CampaignError) as exc:
         campaign.load(tmp_path)
     assert "không phải sổ Excel (.xlsx)" in str(exc.value)
+
+
+@pytest.mark.parametrize("key", ["base_salary", "award_rounding", "ttldtt_ldtt_percent", "max_file_mb"])
+@pytest.mark.parametrize("typed", ["1e400", "-1e400", "nan", "inf"])
+def test_a_setting_beyond_any_number_is_named_by_its_cell(tmp_path, key, typed):
+    """A number no spreadsheet holds ("1e400" reads as infinity) is refused where it was typed, through the
+    command line: before, the decision stopped on it with an internal error."""
+    from click.testing import CliRunner
+    from sheets_tools.cli import main
+    campaign.create(tmp_path, sample="daklak-2024")
+    path = tmp_path / "campaign.xlsx"
+    wb = load_workbook(path)
+    ws = wb[campaign.SETTINGS_SHEET]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == key)
+    ws.cell(row=row, column=2).value = typed
+    wb.save(path)
+    with pytest.raises(campaign.CampaignError) as exc:
+        campaign.load(tmp_path)
+    assert ("campaign.bad_value", campaign.SETTINGS_SHEET, f"B{row}") in {(f.code, f.sheet, f.cell)
+                                                                         for f in exc.value.findings}
+    result = CliRunner().invoke(main, ["decision", str(tmp_path)])
+    assert result.exit_code != 0 and f"{campaign.SETTINGS_SHEET}!B{row}" in result.output
+    assert "Traceback" not in result.output and "không mong đợi" not in result.output

@@ -22,7 +22,7 @@ from sheets_tools.store.ledger import Ledger
 from sheets_tools.store.office import entries
 from sheets_tools.yearend import council
 from sheets_tools.yearend.award import DECISION_DIR, ballot_path
-from workbooks import make_return
+from workbooks import everyone_votes_yes, make_return
 
 JANUARY, NOVEMBER, SEPTEMBER = datetime(2024, 1, 20, 9), datetime(2024, 11, 20, 9), datetime(2024, 9, 10, 9)
 HTT, HTXS = "Hoàn thành tốt nhiệm vụ", "Hoàn thành xuất sắc nhiệm vụ"
@@ -146,21 +146,6 @@ def ballot_rows(camp) -> dict[str, dict]:
 def make_ballot(camp, *more) -> dict[str, dict]:
     assert "Đã tạo phiếu biểu quyết" in run("council", "ballot", camp.dir, *more)
     return ballot_rows(camp)
-
-
-def everyone_votes_yes(camp) -> None:
-    wb = load_workbook(ballot_path(camp))
-    members, votes = wb[council.MEMBERS_SHEET], wb[council.VOTES_SHEET]
-    mhead = {c.value: c.column for c in members[council.HEADER_ROW] if c.value}
-    for r in range(council.FIRST_ROW, council.FIRST_ROW + len(camp.council)):
-        members.cell(row=r, column=mhead[council.L_PRESENT]).value = "Có"
-        members.cell(row=r, column=mhead[council.L_WRITING]).value = "Không"
-    vhead = {c.value: c.column for c in votes[council.HEADER_ROW] if c.value}
-    for r in range(council.FIRST_ROW, votes.max_row + 1):
-        if votes.cell(row=r, column=vhead[council.L_ID]).value:
-            for m in camp.council:
-                votes.cell(row=r, column=vhead[m.name]).value = council.YES
-    wb.save(ballot_path(camp))
 
 
 def decided(camp, *more) -> set[str]:

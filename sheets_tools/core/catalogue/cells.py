@@ -8,6 +8,8 @@ CODES: dict[str, Code] = {
     "cell.date_range": Code(ERROR, "\"{label}\": ngày {value} không hợp lý. Hãy kiểm tra lại."),
     "cell.bad_integer": Code(ERROR, "\"{label}\": \"{value}\" không phải số nguyên. Hãy nhập số nguyên."),
     "cell.bad_number": Code(ERROR, "\"{label}\": \"{value}\" không phải số. Hãy nhập số."),
+    "cell.too_large": Code(
+        ERROR, "\"{label}\": số \"{value}\" quá lớn, bảng tính không ghi được. Hãy kiểm tra và nhập lại đúng số."),
     "cell.out_of_range": Code(
         ERROR, "\"{label}\": {value} nằm ngoài khoảng cho phép{range}. Hãy kiểm tra lại."),
     "cell.bad_choice": Code(
