@@ -85,8 +85,8 @@ DEFAULT_SETTINGS = [
     ("max_sheet_cells", 2000000, "Số ô tối đa một trang tính được khai báo hoặc chứa"),
     ("parse_timeout_s", 60, "Thời gian tối đa đọc một tệp .xls/.ods/.xlsb (giây)"),
     ("parse_memory_mb", 1024, "Bộ nhớ tối đa khi đọc một tệp .xls/.ods/.xlsb (MB)"),
-    ("collect_workers", "", "Số tiến trình đọc và kiểm tra tệp song song khi nhận tệp (để trống: tối đa 2, theo số "
-     "nhân của máy; 1: không chạy song song)"),
+    ("collect_workers", "", "Số tiến trình chạy song song khi nhận tệp (đọc và kiểm tra tệp) và khi tổng hợp (ghi các "
+     "bảng lớn) (để trống: tối đa 2, theo số nhân của máy; 1: không chạy song song)"),
     ("remind_days", 7, "Nhắc các đơn vị chưa nộp từ số ngày này trước hạn nộp (khi trang \"Thời hạn\" không ghi "
      "\"Nhắc trước hạn (ngày)\")"),
     ("midyear_target_percent", 50, "Sơ kết 6 tháng: chỉ tiêu số lượng (đạt khi không thấp hơn) được so với số % "

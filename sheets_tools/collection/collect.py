@@ -69,8 +69,10 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
                         incoming.notes.extend(noted)
                 collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
                 if feedback and result.findings:
+                    if result.stored and not result.rows:  # a worker's clean file the mail's sender put in doubt
+                        result.rows = ledger.typed_rows(load_forms()[result.form_id], collected.submission_id)
                     collected.feedback = write_feedback(campaign, result, context)
-                result.rows, result.incoming.data = [], b""  # recorded: memory stays bounded
+                result.rows, result.stored, result.incoming.data = [], None, b""  # recorded: memory stays bounded
                 result.documents, result.incoming.documents = [], []
                 out.files.append(collected)
                 progress.report("Đã nhận", len(out.files), None, Path(incoming.source).name)

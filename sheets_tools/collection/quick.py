@@ -38,27 +38,29 @@ def _quick(directory: Path, paths: list[Path], feedback: bool) -> CollectResult 
     if guard.ledger_state(directory / LEDGER_FILE) != "ok" or (directory / LOCK_FILE).exists():
         return None  # the full path says what is wrong, or that another command runs
     campaign_content = seen.content_of(directory / CAMPAIGN_FILE)
-    entries = listed(paths, internal_paths(directory))
-    if campaign_content is None or not all(isinstance(e, Path) for e in entries):
-        return None  # a refusal found while walking: the full path reports it
-    files, folders = [], {}
-    for path in entries:
-        facts = seen.stat_of(path)
-        if facts is None:
-            return None
-        files.append((path, resolved(path, folders), facts))
-    with closing(seen.reader(directory / LEDGER_FILE)) as db:
-        return _answer(db, directory, campaign_content, files, feedback)
-
-
-def _answer(db: sqlite3.Connection, directory: Path, campaign_content: str, files: list[tuple[Path, str, str]],
-            feedback: bool) -> CollectResult | None:
-    if not seen.tables_present(db) or seen.state(db, "campaign") != campaign_content:
+    if campaign_content is None:
         return None
-    if feedback:
-        expected = seen.feedback_expected(db)
-        if expected is None or not all((directory / p).is_file() for p in expected):
-            return None  # the full path writes the missing feedback
+    with closing(seen.reader(directory / LEDGER_FILE)) as db:
+        # what the ledger alone says first: a first collect, or one after campaign.xlsx changed, lists nothing here
+        if not seen.tables_present(db) or seen.state(db, "campaign") != campaign_content:
+            return None
+        if feedback:
+            expected = seen.feedback_expected(db)
+            if expected is None or not all((directory / p).is_file() for p in expected):
+                return None  # the full path writes the missing feedback
+        entries = listed(paths, internal_paths(directory))
+        if not all(isinstance(e, Path) for e in entries):
+            return None  # a refusal found while walking: the full path reports it
+        files, folders = [], {}
+        for path in entries:
+            facts = seen.stat_of(path)
+            if facts is None:
+                return None
+            files.append((path, resolved(path, folders), facts))
+        return _answer(db, files)
+
+
+def _answer(db: sqlite3.Connection, files: list[tuple[Path, str, str]]) -> CollectResult | None:
     index = seen.paths_seen(db, {real for _, real, _ in files})
     if any(index.get(real, ("", []))[0] != facts or not index[real][1] for _, real, facts in files):
         return None

@@ -27,6 +27,7 @@ from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.validate import check_file
 from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.plugins import Context
+from sheets_tools.store.ledger import rows_to_store
 
 SETTING = "collect_workers"
 WINDOW = 2  # files in flight per worker: bounds the bytes held in memory
@@ -120,6 +121,11 @@ def _check(incoming: Incoming) -> Outcome:
     except MemoryError:
         return Died(OUT_OF_MEMORY)
     result.incoming = None  # type: ignore[assignment]  # the parent puts its own Incoming back
+    # the parent records every file: the rows go back as the ledger stores them (text, quick to send and take);
+    # as objects too only where the unit hears of findings (its feedback shows them)
+    result.stored = rows_to_store(result)
+    if not result.findings:
+        result.rows = []
     return result
 
 

@@ -83,6 +83,8 @@ class FileResult:
     late: bool = False
     placements: dict[str, Placement] = field(default_factory=dict)  # sheet key -> where intake found it
     documents: list[Document] = field(default_factory=list)  # sent documents the form keeps (archived)
+    # the valid rows as the ledger stores them, (sheet, row, JSON, key), made where the file was checked
+    stored: list[tuple[str, int, str, str | None]] | None = None
 
     @property
     def status(self) -> str:

@@ -9,10 +9,11 @@ characters and ``xml:space="preserve"``, the ``r`` and ``s`` attributes, numbers
 ``previous_row`` as xlsxwriter's own calls would, so the rest of xlsxwriter (tables, autofilter, close) is
 unchanged. The bytes are xlsxwriter's: tests/excel/test_rowstream.py compares them.
 
-Two differences, on purpose: a text that looks like xlsxwriter's rich-string markup ("<r>...</r>") is
-written as the plain text it is (xlsxwriter would put it into the file unescaped and break the cell), and
-a row with a height but no cell keeps its height (xlsxwriter's streamed mode drops it when the next row
-comes before any cell of it).
+Three differences, on purpose: a text that looks like xlsxwriter's rich-string markup ("<r>...</r>") is
+written as the plain text it is (xlsxwriter would put it into the file unescaped and break the cell), a
+number no spreadsheet holds (NaN, infinity) is written as the text ``excel.cells.NOT_A_NUMBER`` (xlsxwriter
+raises), and a row with a height but no cell keeps its height (xlsxwriter's streamed mode drops it when the
+next row comes before any cell of it).
 
 This relies on xlsxwriter 3.3.1's internals (``Worksheet.fh`` as the row file, ``previous_row``, ``table``,
 ``row_info``, the ``dim_*`` fields, ``default_row_height``/``original_row_height``, ``excel_version``,
@@ -20,15 +21,47 @@ This relies on xlsxwriter 3.3.1's internals (``Worksheet.fh`` as the row file, `
 """
 from __future__ import annotations
 
-import math
-from typing import Any, Iterable
+import shutil
+from pathlib import Path
+from typing import IO, Any, Iterable
 
 from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 from xlsxwriter.xmlwriter import XMLwriter
 
+from sheets_tools.excel.cells import NOT_A_NUMBER, finite
+
 _escape_control = XMLwriter._escape_control_characters
 _TEXTS = 8192  # texts remembered with their XML
+
+
+_DIMS = ("dim_rowmin", "dim_rowmax", "dim_colmin", "dim_colmax")
+_READ = ("xls_rowmax", "xls_colmax", "default_row_height", "original_row_height", "excel_version", "name")
+
+
+class RowFile:
+    """A stand-in for a streamed worksheet whose rows are written into a file of their own, e.g. by another
+    process: what ``RowStream`` reads of the worksheet (``facts(ws)``, taken from the real one) and the row file
+    ``fh``. ``RowStream.take`` then puts those rows into the real worksheet, with their ``dimensions()``."""
+
+    constant_memory = True
+
+    def __init__(self, fh: IO[str], facts: dict[str, Any], first_row: int) -> None:
+        self.fh, self.previous_row, self.table, self.row_info = fh, first_row, {}, {}
+        self.col_info = dict(facts["col_info"])
+        for name in _READ + _DIMS:
+            setattr(self, name, facts[name])
+
+    @staticmethod
+    def facts(ws: Worksheet) -> dict[str, Any]:
+        """What a ``RowFile`` needs of the worksheet ``ws`` (it can be pickled)."""
+        return {"col_info": dict(ws.col_info), **{name: getattr(ws, name) for name in _READ + _DIMS}}
+
+    def _write_single_row(self, r: int) -> None:  # nothing is held back: RowStream writes whole rows
+        self.previous_row = r
+
+    def dimensions(self) -> tuple[int | None, ...]:
+        return tuple(getattr(self, name) for name in _DIMS)
 
 
 class RowStream:
@@ -79,10 +112,10 @@ class RowStream:
                     t = texts[value] = f' t="inlineStr"><is>{_inline(value)}</is></c>'
                 parts.append(f'<c r="{cols[c]}{number}"{s}{t}')
             elif cls is int or cls is float or isinstance(value, (int, float)):
-                if cls is float and not math.isfinite(value):
-                    raise TypeError("NAN/INF not supported in write_number() without 'nan_inf_to_errors' "
-                                    "Workbook() option")
-                parts.append(f'<c r="{cols[c]}{number}"{s}><v>{value:.16G}</v></c>')
+                if not finite(value):  # what no spreadsheet holds (xlsxwriter would raise): said in words
+                    parts.append(f'<c r="{cols[c]}{number}"{s} t="inlineStr"><is>{_inline(NOT_A_NUMBER)}</is></c>')
+                else:
+                    parts.append(f'<c r="{cols[c]}{number}"{s}><v>{value:.16G}</v></c>')
             elif value is None:
                 parts.append(f'<c r="{cols[c]}{number}"{s}/>')
             elif isinstance(value, str):
@@ -99,6 +132,23 @@ class RowStream:
         else:
             return
         ws.previous_row = r + 1
+
+    def take(self, path: Path, first: int, end: int, dimensions: tuple[int | None, ...]) -> None:
+        """The rows ``first`` .. ``end - 1`` that a ``RowStream`` over a ``RowFile`` wrote into ``path``, put here
+        after the rows written so far, as if written by ``row`` (``dimensions``: the ``RowFile``'s)."""
+        ws = self.ws
+        if first > ws.previous_row:
+            ws._write_single_row(first)  # the row xlsxwriter holds goes out first
+        elif first < ws.previous_row or ws.table.get(first) or first in ws.row_info:
+            raise ValueError(f"row {first + 1} of {ws.name!r} was already written")
+        ws.fh.flush()
+        with open(path, "rb") as rows:
+            shutil.copyfileobj(rows, ws.fh.buffer, 1 << 20)
+        for name, value in zip(_DIMS, dimensions):
+            mine = getattr(ws, name)
+            if value is not None and (mine is None or (value < mine if name.endswith("min") else value > mine)):
+                setattr(ws, name, value)
+        ws.previous_row = max(end, ws.previous_row)
 
     def _style(self, fmt: Any, c: int) -> str:
         if fmt is None:  # a column's format, as xlsxwriter falls back to it

@@ -6,8 +6,8 @@ Order: "Tổng quan" (``overview``), "Tình hình nộp" (``sheets``), then each
 A form's sheets are named "<form label> - <part>" (``sheet_name``), the label being the form's
 ``MASTER_LABEL`` (its rules module) or its name cut at a word.
 
-Every string goes through ``write_string`` (on a streamed sheet's rows, ``excel.rowstream``: the same
-bytes, no rich-text markup) and the workbook options (``excel.style.WORKBOOK_OPTIONS``)
+Every string goes through ``excel.cells.put_string`` (on a streamed sheet's rows, ``excel.rowstream``: the same
+bytes, no rich-text markup), every number through ``put_number`` (one no spreadsheet holds is written as text) and the workbook options (``excel.style.WORKBOOK_OPTIONS``)
 turn off formula, URL and number guessing, so text a unit typed ("=HYPERLINK(...)") stays text.
 
 The sheets of the units' rows (``sheets.write_table``: hundreds of thousands of rows in a large
@@ -33,9 +33,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import Board, format_moment, local_naive
+from sheets_tools.collection.workers import start_method, workers_for
 from sheets_tools.core.findings import Finding
 from sheets_tools.excel.fit import SIZE, row_height
-from sheets_tools.excel.rowstream import RowStream
+from sheets_tools.excel.rowstream import RowFile, RowStream
 from sheets_tools.excel.style import MASTER_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, add_formats, xlsx_print_a4
 from sheets_tools.formkit.declaration import Form, load_forms
 from sheets_tools.formkit.plugins import Context, hook
@@ -44,9 +45,11 @@ from sheets_tools.master import notes as office_notes
 from sheets_tools.master.overview import write_overview
 from sheets_tools.master.problems import write_problems
 from sheets_tools.master.problems import PROBLEMS_SHEET
-from sheets_tools.master.sheets import (STATUS_SHEET, UNIT_COLUMNS, put_string, sheet_name, title_columns, write_status,
+from sheets_tools.master.tablerows import Tables
+from sheets_tools.excel.cells import put_number, put_string
+from sheets_tools.master.sheets import (STATUS_SHEET, UNIT_COLUMNS, plan_table, sheet_name, title_columns, write_status,
                                         write_summary, write_table)
-from sheets_tools.store.ledger import Ledger
+from sheets_tools.store.ledger import Ledger, rows_by_submission
 
 __all__ = ["HEADER", "MasterBook", "PROBLEMS_SHEET", "STATUS_SHEET", "UNIT_COLUMNS", "form_label", "form_sheet_name"]
 
@@ -118,6 +121,10 @@ class MasterBook:
         self._streamed: dict[str, tuple[int, float]] = {}  # streamed sheet -> (row, the height it was given)
         self._streams: dict[str, RowStream] = {}  # streamed sheet -> its rows written whole (``row``)
         self._specs = {**MASTER_FORMATS, **_OWN_FORMATS}
+        # the input tables' rows (``sheets.write_table``): a large table's by worker processes
+        self.row_tables = Tables(ledger.path, lambda ids, sheet: rows_by_submission(ledger.db, ids, sheet),
+                                 workers_for(campaign), start_method(), self.wb.tmpdir)
+        self.row_counts: dict[tuple[int, str], int] = {}  # (submission id, sheet) -> rows, of the data in use
 
     def write(self, status: Board, cross: dict[str, dict[str, list[Finding]]]) -> None:
         """The whole workbook, in the order of the year; closes it. ``cross`` holds the cross-unit
@@ -128,20 +135,29 @@ class MasterBook:
                            cross_unit=sum(len(v) for per in cross.values() for v in per.values()))
         data = {f.id: self.ledger.data_submission(f.id) for f in forms}
         self.counts["units_with_data"] = len({u for subs in data.values() for u in subs})
+        self.row_counts = self.ledger.row_counts([s.id for subs in data.values() for s in subs.values()])
         self.wb.set_properties({"title": f"Tổng hợp thi đua năm {self.year}", "author": self.campaign.info.agency,
                                 "company": self.campaign.info.agency})
-        write_overview(self, status)
-        write_status(self, status)
-        for i, form in enumerate(forms):
-            # a form nobody has sent yet only shows on the status sheets (the first form always has its tables)
-            if i == 0 or self.ledger.submissions(form=form.id):
-                if title_columns(form):
-                    write_summary(self, form, data[form.id])
-                for sheet in form.sheets:
-                    write_table(self, form, sheet, data[form.id])
-            if (extra := hook(form.id, "master")) is not None:  # ranking, checks...: forms/<form id>.py
-                extra(self, self.context)
-        write_problems(self, forms, status, cross, data)
+        # a form nobody has sent yet only shows on the status sheets (the first form always has its tables)
+        shown = {form.id for i, form in enumerate(forms) if i == 0 or self.ledger.submissions(form=form.id)}
+        for form in (form for form in forms if form.id in shown):
+            for sheet in form.sheets:  # a large table's rows go to worker processes as the book begins
+                plan_table(self, form, sheet, data[form.id])
+        try:
+            write_overview(self, status)
+            write_status(self, status)
+            for form in forms:
+                if form.id in shown:
+                    if title_columns(form):
+                        write_summary(self, form, data[form.id])
+                    for sheet in form.sheets:
+                        write_table(self, form, sheet, data[form.id])
+                if (extra := hook(form.id, "master")) is not None:  # ranking, checks...: forms/<form id>.py
+                    extra(self, self.context)
+            write_problems(self, forms, status, cross, data)
+            self.row_tables.finish()
+        finally:
+            self.row_tables.close()
         self._finish()
         self.wb.close()
 
@@ -172,6 +188,7 @@ class MasterBook:
         if streamed:  # one line of text is every row's height unless the row says otherwise: most rows need
             ws.set_default_row(_MIN_HEIGHT)  # not say it (a height kept per row is memory kept per row)
             self._streamed[ws.name] = (-1, 0.0)
+            self.row_tables.start(RowFile.facts(ws))  # the first streamed sheet: the large tables' rows begin
         return ws
 
     def streamed(self, ws: Worksheet) -> bool:
@@ -183,8 +200,8 @@ class MasterBook:
         wide) with the header row repeated, sheet protection."""
         info, last = self.campaign.info, max(len(widths) - 1, 1)
         self._widths[ws.name] = list(widths)
-        ws.write_string(0, 0, info.parent_agency, self.fmt["agency"])
-        ws.write_string(1, 0, info.agency, self.fmt["agency_bold"])
+        put_string(ws, 0, 0, info.parent_agency, self.fmt["agency"])
+        put_string(ws, 1, 0, info.agency, self.fmt["agency_bold"])
         self.merge(ws, 2, 0, last, title, "title")
         if self.streamed(ws):  # its rows cannot wait for the book's end: whether it has input cells is said first
             lock = LOCKED_INPUT if ws.name in self._inputs else LOCKED_VIEW
@@ -216,7 +233,7 @@ class MasterBook:
         elif isinstance(value, date):
             ws.write_datetime(r, c, value, self.fmt["date"])
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            ws._write_number(r, c, value, self.fmt["number" if fmt == "cell" else fmt])
+            put_number(ws, r, c, value, self.fmt["number" if fmt == "cell" else fmt])
         else:
             text = str(value)
             if fmt == "cell" and " " in text and measure.wider(text, self.width(ws, c, c)):

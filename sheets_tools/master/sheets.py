@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection.status import Board, counts_line
-from sheets_tools.core.values import date_to_serial
-from sheets_tools.excel.rowstream import RowStream
 from sheets_tools.formkit.declaration import Column, Form, TableSheet, resolve_choices
-from sheets_tools.master import measure
-from sheets_tools.master.measure import MIN_HEIGHT
+from sheets_tools.master.tablerows import Layout
 from sheets_tools.store.ledger import Submission
 
 STATUS_SHEET = "Tình hình nộp"
@@ -143,79 +139,48 @@ def _tally(m, form: Form, sub: Submission) -> Counter:
 # --- one sheet per input table -------------------------------------------------------------------------
 def write_table(m, form: Form, sheet: TableSheet, data: dict[str, Submission]) -> None:
     """The rows of one input table, every unit's data in use, as an Excel table, on a streamed sheet: each
-    row's cells and height made at once and written by ``excel.rowstream``."""
-    labels = _distinct_labels([u for u, _ in UNIT_COLUMNS] + [c.label for c in sheet.columns] + [SOURCE_ROW_LABEL])
-    widths = [w for _, w in UNIT_COLUMNS] + [max(c.width, 12 if c.type == "date" else 8)
-                                             for c in sheet.columns] + [10]
+    row's cells and height made at once (``tablerows``: a large table's rows by worker processes, planned by
+    ``plan_table`` before the book was begun)."""
+    labels, widths, layout, units = _table_layout(m, sheet, data)
     ws = m.form_sheet(form.id, sheet.name, streamed=True)
     m.frame(ws, f"TỔNG HỢP {of_year(form.name, m.year)}: {sheet.name.upper()}", sheet.heading, widths, 2)
-    writers = [(c, col.field, *_writer(m, col, widths[c])) for c, col in enumerate(sheet.columns, start=2)]
     for c, label in enumerate(labels):  # the table writes the labels; their row needs the room
         m.need(ws, m.header_row, label, widths[c], "header")
     m.tables += 1
     m.table(ws, labels, {"name": _table_name(m.tables, form, sheet), "style": "Table Style Light 9"})
-    stream, names = RowStream(ws), measure.Heights(widths[1])
-    cell, wrap, number, last = m.fmt["cell"], m.fmt["wrap"], m.fmt["number"], len(labels) - 1
-    r = m.header_row
-    for code in (code for code in unit_codes(m.campaign, data) if code in data):
-        unit = m.campaign.unit(code)
-        name = unit.name if unit else ""
-        first = [(0, code, cell), (1, name or None, wrap)]
-        least = names(name) if name else MIN_HEIGHT
-        for _, n, values in m.ledger.rows(data[code].id, sheet.key):
-            r += 1
-            cells, tall = first.copy(), least
-            for c, key_field, write, heights in writers:
-                value = values.get(key_field)
-                if value is None or value == "":  # blank cells are left out: the table style draws the grid
-                    continue
-                if heights is None:
-                    cells.append((c, *write(value)))
-                    continue
-                if value.__class__ is not str:  # a text column's value, always written as text
-                    value = str(value)
-                cells.append((c, value, wrap))
-                if len(value) > 4:  # a short text fits any column
-                    height = heights(value)
-                    if height > tall:
-                        tall = height
-            cells.append((last, n, number))
-            stream.row(r, cells, tall if tall > MIN_HEIGHT else None)
+    r = m.row_tables.write(ws, (form.id, sheet.key), layout, units, m.row_counts, sheet.key, m.header_row)
     m.end_table(ws, r)
     key = sheet.key if sheet.key not in m.counts["rows"] else f"{form.id}.{sheet.key}"
     m.counts["rows"][key] = r - m.header_row
 
 
-def _writer(m, column: Column, width: float) -> tuple[Callable[[Any], tuple[Any, Any]] | None, measure.Heights | None]:
-    """How one column's stored values are written: ``(write, None)``, ``write(value) -> (cell value, format)``
-    for dates (as dates) and numbers; ``(None, heights)`` for text, always written as text, wrapped, the row as
-    high as ``heights(text)`` says (``write_table`` writes those itself: they are most of the cells)."""
-    cell = m.fmt["cell"]
-    if column.type == "date":
-        fmt = m.fmt["date"]
+def plan_table(m, form: Form, sheet: TableSheet, data: dict[str, Submission]) -> None:
+    """``write_table``'s rows, told to ``m.row_tables`` before the book is begun: a large table's go to worker
+    processes while the other sheets are written."""
+    _, _, layout, units = _table_layout(m, sheet, data)
+    m.row_tables.plan((form.id, sheet.key), layout, units, m.row_counts, sheet.key, m.header_row)
 
-        def write_date(value: Any) -> tuple[Any, Any]:
-            parsed = _iso_date(value)
-            if parsed is None:
-                return str(value), cell
-            return date_to_serial(parsed), fmt  # the Excel serial number (1900 system)
-        return write_date, None
-    if column.type in ("integer", "number"):
-        fmt = m.fmt["number"]
-        return (lambda v: (v if isinstance(v, (int, float)) else str(v), fmt)), None
-    return None, measure.Heights(width)
+
+def _table_layout(m, sheet: TableSheet, data: dict[str, Submission]
+                  ) -> tuple[list[str], list[float], Layout, list[tuple[str, str, int]]]:
+    """A table's labels, column widths, how its rows are written, and its units (code, name, submission id)."""
+    labels = _distinct_labels([u for u, _ in UNIT_COLUMNS] + [c.label for c in sheet.columns] + [SOURCE_ROW_LABEL])
+    widths = [w for _, w in UNIT_COLUMNS] + [max(c.width, 12 if c.type == "date" else 8)
+                                             for c in sheet.columns] + [10]
+    formats = {k: m.fmt[k] for k in ("cell", "wrap", "number", "date")}
+    for fmt in formats.values():  # each format's index given now, as a worker writing rows cannot give it
+        fmt._get_xf_index()
+    kinds = {"date": "date", "integer": "number", "number": "number"}
+    layout = Layout(tuple((c, col.field, kinds.get(col.type, "text"), widths[c])
+                          for c, col in enumerate(sheet.columns, start=2)), widths[1], formats, len(labels) - 1)
+    units = []
+    for code in (code for code in unit_codes(m.campaign, data) if code in data):
+        unit = m.campaign.unit(code)
+        units.append((code, unit.name if unit else "", data[code].id))
+    return labels, widths, layout, units
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-def put_string(ws, r: int, c: int, text: str, fmt) -> None:
-    """``ws.write_string``, except for a text xlsxwriter would take for its own rich-text markup ("<r>...</r>"
-    goes into the file as it is, and breaks the cell): written as three runs of itself, read back the same."""
-    if text.startswith("<r>") and text.endswith("</r>"):
-        ws.write_rich_string(r, c, text[:1], text[1:2], text[2:], fmt)
-    else:
-        ws.write_string(r, c, text, fmt)
-
-
 def unit_codes(campaign: Campaign, extra: Any) -> list[str]:
     """The campaign's units in order, then codes known only to the ledger."""
     codes = [u.code for u in campaign.units]
@@ -241,15 +206,6 @@ def _summary_groups(form: Form, campaign: Campaign, tallies: Any) -> list[tuple[
             values = [*values, OTHER_CHOICE]
         groups.append((sheet, col, values))
     return groups
-
-
-def _iso_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _distinct_labels(labels: list[str]) -> list[str]:

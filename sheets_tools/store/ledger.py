@@ -27,7 +27,9 @@ from sheets_tools.store import guard, seen, sidecar
 from sheets_tools.store.db import transaction
 from sheets_tools.store.guard import ARCHIVE_DIR, LEDGER_FILE, LedgerLost
 
-__all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "typed_values"]
+__all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "reader", "rows_by_submission", "rows_to_store",
+           "stored_rows",
+           "typed_values"]
 
 BUSY_TIMEOUT_S = 5.0  # how long a command waits for another one holding the ledger before it gives up
 ROW_KEYS_VERSION = 1  # PRAGMA user_version: row keys made with the one tone placement of core.text.same_tones
@@ -206,7 +208,7 @@ class Ledger:
                 for name, path, size, sha in kept]
         sidecar.write(archive, sidecar.of_result(result, collected_at, docs, run or self.run, guessed))
         # the values are turned into text before the write lock is taken: the transaction holds it briefly
-        rows = [(r.sheet, r.row, _dumps(r.values), _key(result.form_id, r)) for r in result.rows if r.valid]
+        rows = result.stored if result.stored is not None else rows_to_store(result)
         found = [(f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message) for f in result.findings]
         with transaction(self.db) as cur:
             cur.execute(
@@ -230,6 +232,8 @@ class Ledger:
     def _resupersede(self, cur: sqlite3.Cursor, unit: str, form: str) -> None:
         ids = [r[0] for r in cur.execute(
             "SELECT id FROM submissions WHERE unit = ? AND form = ? ORDER BY received_at, id", (unit, form))]
+        if len(ids) < 2:  # the unit's first file of this form: nothing superseded (a new row's is NULL)
+            return
         latest = ids[-1]
         cur.execute("UPDATE submissions SET superseded_by = NULL WHERE id = ?", (latest,))
         cur.executemany("UPDATE submissions SET superseded_by = ? WHERE id = ?", [(latest, i) for i in ids[:-1]])
@@ -262,13 +266,13 @@ class Ledger:
         return out
 
     def rows(self, submission_id: int, sheet: str | None = None) -> Iterator[tuple[str, int, dict]]:
-        sql = "SELECT sheet, row, data FROM rows WHERE submission_id = ?"
-        args: list[Any] = [submission_id]
-        if sheet is not None:
-            sql += " AND sheet = ?"
-            args.append(sheet)
-        for sh, r, data in self.db.execute(sql + " ORDER BY rowid", args):
-            yield sh, r, json.loads(data)
+        return stored_rows(self.db, submission_id, sheet)
+
+    def row_counts(self, submission_ids: list[int]) -> dict[tuple[int, str], int]:
+        """How many rows each submission holds on each sheet: (submission id, sheet) -> rows (none: left out)."""
+        return {(sid, sheet): n for sid, sheet, n in self.db.execute(
+            "SELECT submission_id, sheet, COUNT(*) FROM rows WHERE submission_id IN"
+            " (SELECT value FROM json_each(?)) GROUP BY submission_id, sheet", (json.dumps(submission_ids),))}
 
     def tally(self, submission_id: int, sheet: str, fields: list[str]) -> Counter:
         """Counts over one submission's rows of ``sheet``: (sheet,) rows, (sheet, field, value) per value."""
@@ -325,6 +329,40 @@ class Ledger:
 
     def findings(self, submission_id: int) -> list[Finding]:
         return seen.findings_of(self.db, submission_id)
+
+
+def rows_to_store(result: FileResult) -> list[tuple[str, int, str, str | None]]:
+    """The valid rows of a checked file as ``record`` stores them: (sheet, row, values as JSON, cross-unit key)."""
+    return [(r.sheet, r.row, _dumps(r.values), _key(result.form_id, r)) for r in result.rows if r.valid]
+
+
+def stored_rows(db: sqlite3.Connection, submission_id: int, sheet: str | None = None
+                ) -> Iterator[tuple[str, int, dict]]:
+    """A submission's rows as stored, in order: (sheet, row in the unit's file, values)."""
+    sql = "SELECT sheet, row, data FROM rows WHERE submission_id = ?"
+    args: list[Any] = [submission_id]
+    if sheet is not None:
+        sql += " AND sheet = ?"
+        args.append(sheet)
+    for sh, r, data in db.execute(sql + " ORDER BY rowid", args):
+        yield sh, r, json.loads(data)
+
+
+def rows_by_submission(db: sqlite3.Connection, submission_ids: list[int], sheet: str
+                       ) -> dict[int, list[tuple[str, int, dict]]]:
+    """The rows of ``sheet`` of several submissions at once, in one query: submission id -> its rows as
+    ``stored_rows`` gives them (a submission without any is left out)."""
+    out: dict[int, list[tuple[str, int, dict]]] = {}
+    for sid, sh, r, data in db.execute(
+            "SELECT submission_id, sheet, row, data FROM rows WHERE sheet = ? AND submission_id IN"
+            " (SELECT value FROM json_each(?)) ORDER BY rowid", (sheet, json.dumps(submission_ids))):
+        out.setdefault(sid, []).append((sh, r, json.loads(data)))
+    return out
+
+
+def reader(path: Path) -> sqlite3.Connection:
+    """The ledger at ``path`` opened to read only (another process reading what this one wrote)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
 
 
 _KEYED_ROWS = ("SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r"

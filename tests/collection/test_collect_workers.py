@@ -277,6 +277,7 @@ def test_spawned_workers_check_like_the_parent(shared_camp, tmp_path):
     from sheets_tools.collection.validate import check_file
     from sheets_tools.collection.workers import Deferred, checked
     from sheets_tools.formkit.plugins import Context
+    from sheets_tools.store.ledger import rows_to_store
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -295,8 +296,12 @@ def test_spawned_workers_check_like_the_parent(shared_camp, tmp_path):
         theirs = outcomes[item.name]
         theirs.incoming = item
         assert theirs.to_json() == mine.to_json()
-        assert (theirs.rows, theirs.placements, theirs.late) == (mine.rows, mine.placements, mine.late)
+        assert (theirs.placements, theirs.late) == (mine.placements, mine.late)
+        # the rows come back as the ledger stores them; as objects too where the unit hears of findings
+        assert theirs.stored == rows_to_store(mine)
+        assert theirs.rows == (mine.rows if mine.findings else [])
     assert [f.code for f in outcomes["c.xlsx"].findings] == ["file.truncated"]
+    assert outcomes["a.xlsx"].stored and outcomes["b.xlsx"].rows  # clean with rows; with a finding
 
 
 def test_a_run_whose_files_need_the_ledger_goes_back_to_the_parent(shared_camp, tmp_path):

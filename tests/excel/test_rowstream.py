@@ -43,23 +43,34 @@ def cells_of(rng: random.Random, formats: list, texts: list[str]) -> list[tuple[
     return rows
 
 
-def write_book(path: Path, seed: int, streamed: bool, texts: list[str] = TEXTS) -> None:
-    """A workbook whose second sheet's rows go through xlsxwriter's calls or through ``RowStream``."""
-    from sheets_tools.excel.rowstream import RowStream  # the module under test (new)
+def begin_book(path: Path, numbered: bool) -> tuple:
+    """A workbook with a sheet before, and the streamed sheet "Dòng" with its title rows and a column's own
+    format (a cell without one takes it); ``numbered``: each format's index given at once (else at its first
+    use). Returns (workbook, sheet, formats)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False})
     wb.set_properties({"created": WHEN})
     formats = [None, wb.add_format({"text_wrap": True, "border": 1}), wb.add_format({"num_format": "dd/mm/yyyy"}),
                wb.add_format({"bold": True}), wb.add_format({"num_format": "#,##0", "align": "right"})]
+    for fmt in formats[1:] if numbered else []:
+        fmt._get_xf_index()
     wb.add_worksheet("Trước")
     wb.constant_memory = True
     ws = wb.add_worksheet("Dòng")
     wb.constant_memory = False
     ws.set_default_row(15.75)
-    ws.set_column(7, 7, 20, formats[3])  # a column's own format: a cell without one takes it
+    ws.set_column(7, 7, 20, formats[3])
     ws.write_string(0, 0, "Tiêu đề", formats[3])
     ws.set_row(1, 40)
     ws.write_string(2, 0, "Cột", formats[1])
+    return wb, ws, formats
+
+
+def write_book(path: Path, seed: int, streamed: bool, texts: list[str] = TEXTS, numbered: bool = False) -> None:
+    """A workbook whose second sheet's rows go through xlsxwriter's calls or through ``RowStream``;
+    ``numbered``: each format's index given at once (else at its first use)."""
+    from sheets_tools.excel.rowstream import RowStream  # the module under test (new)
+    wb, ws, formats = begin_book(path, numbered)
     stream = RowStream(ws)
     for r, cells, height in cells_of(random.Random(seed), formats, texts):
         if streamed:
@@ -148,3 +159,79 @@ def test_libreoffice_opens_it(tmp_path):
     [pdf] = render([path])
     text = text_of(pdf)
     assert "Nguyễn" in text and "Tiêu" in text and "sau" in text
+
+
+def write_book_in_parts(path: Path, seed: int) -> None:
+    """``write_book``'s streamed workbook, the middle third of its rows written first into a ``RowFile`` of
+    their own (as a worker process does for the master) and put in place by ``RowStream.take``."""
+    from sheets_tools.excel.rowstream import RowFile, RowStream
+    wb, ws, formats = begin_book(path, numbered=True)  # as the master does before a worker writes rows
+    rows = cells_of(random.Random(seed), formats, TEXTS)
+    third = len(rows) // 3
+    before, middle, after = rows[:third], rows[third:2 * third], rows[2 * third:]
+    facts, first, end = RowFile.facts(ws), middle[0][0], middle[-1][0] + 1
+    part = path.with_suffix(".rows")
+    with open(part, "w", encoding="utf-8") as fh:
+        alone = RowFile(fh, facts, first)
+        for r, cells, height in middle:
+            RowStream(alone).row(r, cells, height)
+    stream = RowStream(ws)
+    for r, cells, height in before:
+        stream.row(r, cells, height)
+    stream.take(part, first, end, alone.dimensions())
+    for r, cells, height in after:
+        stream.row(r, cells, height)
+    ws.write_string(999, 1, "sau", formats[1])
+    wb.close()
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_rows_written_apart_same_bytes(tmp_path, seed):
+    """Rows written into a row file of their own and put in place by ``take`` give the very workbook, every
+    part, that the stream gives when it writes every row itself."""
+    write_book(tmp_path / "whole.xlsx", seed, streamed=True, numbered=True)
+    write_book_in_parts(tmp_path / "parts.xlsx", seed)
+    assert b"<row " in (tmp_path / "parts.rows").read_bytes()
+    assert parts(tmp_path / "whole.xlsx") == parts(tmp_path / "parts.xlsx")
+
+
+def test_rows_taken_last_set_the_dimension(tmp_path):
+    """A sheet whose last rows come from a row file: its dimension reaches them, and a row written by the
+    stream after them continues below."""
+    from sheets_tools.excel.rowstream import RowFile, RowStream
+    path = tmp_path / "d.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("S")
+    ws.write_string(0, 0, "Tiêu đề")
+    part = tmp_path / "d.rows"
+    with open(part, "w", encoding="utf-8") as fh:
+        alone = RowFile(fh, RowFile.facts(ws), 5)
+        RowStream(alone).row(5, [(2, "a", None), (12, 7, None)])
+        RowStream(alone).row(7, [(3, "b", None)], 30)
+    stream = RowStream(ws)
+    stream.take(part, 5, 8, alone.dimensions())
+    assert (ws.dim_rowmin, ws.dim_rowmax, ws.dim_colmin, ws.dim_colmax) == (0, 7, 0, 12)
+    with pytest.raises(ValueError):
+        stream.row(7, [(0, "again", None)])
+    stream.row(9, [(1, "sau", None)])
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        assert b'<dimension ref="A1:M10"/>' in z.read("xl/worksheets/sheet1.xml")
+    sheet = load_workbook(path)["S"]
+    assert [sheet["C6"].value, sheet["M6"].value, sheet["D8"].value, sheet["B10"].value] == ["a", 7, "b", "sau"]
+    assert sheet.row_dimensions[8].height == 30
+
+
+def test_numbers_no_spreadsheet_holds_are_said_in_words(tmp_path):
+    """NaN and infinity (xlsxwriter's ``write_number`` raises on them) are written as the text
+    ``NOT_A_NUMBER``; the other cells of the row as always."""
+    from sheets_tools.excel.cells import NOT_A_NUMBER
+    from sheets_tools.excel.rowstream import RowStream
+    path = tmp_path / "n.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("S")
+    RowStream(ws).row(0, [(0, float("nan"), None), (1, float("inf"), None), (2, -float("inf"), None),
+                          (3, 10 ** 400, None), (4, 2.5, None)])
+    wb.close()
+    sheet = load_workbook(path)["S"]
+    assert [c.value for c in sheet[1]] == [NOT_A_NUMBER] * 4 + [2.5]

@@ -21,8 +21,9 @@ from sheets_tools.core.values import date_to_serial
 from sheets_tools.master import book as book_mod
 from sheets_tools.master.book import form_sheet_name
 from sheets_tools.master.consolidate import master_path
+from sheets_tools.master.tablerows import iso_date as _iso_date
 from sheets_tools.collection.status import counts_line
-from sheets_tools.master.sheets import (SOURCE_ROW_LABEL, STATUS_SHEET, UNIT_COLUMNS, _distinct_labels, _iso_date,
+from sheets_tools.master.sheets import (SOURCE_ROW_LABEL, STATUS_SHEET, UNIT_COLUMNS, _distinct_labels,
                                         _table_name, of_year, status_key, unit_codes)
 from workbooks import make_return
 
