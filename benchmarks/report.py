@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import importlib.util
 import platform
+import sys
 import statistics
 import subprocess
 from datetime import datetime, timezone
@@ -39,7 +41,13 @@ def machine() -> dict:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
     load = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     return {"platform": platform.platform(), "cores": os.cpu_count(), "python": platform.python_version(),
+            "virtual_environment": sys.prefix != sys.base_prefix, "numpy": _installed("numpy"),
             "cpu": cpu, "memory_gib": round(memory, 1) if memory else None, "load_average": load}
+
+
+def _installed(name: str) -> bool:
+    """Whether ``name`` can be imported here (openpyxl imports numpy at start when it is installed)."""
+    return importlib.util.find_spec(name) is not None
 
 
 def commit() -> dict:
@@ -163,7 +171,10 @@ def _machine_line(data: dict) -> str:
     dirty = " with uncommitted changes" if c["uncommitted_changes"] else ""
     load = m.get("load_average")
     load = f", load average {'/'.join(f'{x:.1f}' for x in load)} (1/5/15 min) at the end" if load else ""
-    return (f"{m['platform']}, {m['cpu'] or 'CPU n/a'}, {m['cores']} cores, {memory}, Python {m['python']}; "
+    where = {True: " in a virtual environment", False: " (no virtual environment)"}.get(m.get("virtual_environment"), "")
+    numpy = {True: ", numpy installed", False: ", without numpy"}.get(m.get("numpy"), "")
+    return (f"{m['platform']}, {m['cpu'] or 'CPU n/a'}, {m['cores']} cores, {memory}, Python {m['python']}"
+            f"{where}{numpy}; "
             f"commit {(c['hash'] or 'n/a')[:10]}{dirty}; {data['date']}{load}")
 
 
