@@ -7,7 +7,7 @@ Two halves, one look:
   ``font``, ``put``, ``text``, ``agency_heading``, ``header_cell``, ``body_cell``, ``protect``,
   ``protect_workbook``, ``select_first``, ``print_a4``, the fills/borders below, and ``fit_rows`` /
   ``fit_workbook``, the last step before a workbook is saved: every row as high as its text needs;
-* xlsxwriter (master, publication, decision lists, council result): ``WORKBOOK_OPTIONS``,
+* xlsxwriter (master, publication, decision lists, council result): ``workbook_options()``,
   ``add_formats`` with the shared format dicts (``HEADING_FORMATS``, ``MASTER_FORMATS``),
   ``xlsx_heading``, ``xlsx_print_a4`` and ``FittedSheet`` (a worksheet that sets its rows' heights).
 
@@ -258,12 +258,12 @@ def fit_workbook(wb: Workbook) -> Workbook:
 # --- xlsxwriter ----------------------------------------------------------------------------------
 # Every string goes through ``excel.cells.put_string`` and nothing is guessed: text a unit typed
 # ("=HYPERLINK(...)", "0912...", "http://...", "<r>...</r>") stays text.
-WORKBOOK_OPTIONS = {
-    "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-    "constant_memory": False,  # add_table() is not supported in constant_memory mode
-    "remove_timezone": True,
-    "default_format_properties": {"font_name": FONT, "font_size": SIZE},
-}
+def workbook_options() -> dict:
+    """xlsxwriter's options for a workbook, new for each (xlsxwriter adds to the dict it is given: a second
+    workbook made with the same dict would have another default font)."""
+    return {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "constant_memory": False,  # add_table() is not supported in constant_memory mode
+            "remove_timezone": True, "default_format_properties": {"font_name": FONT, "font_size": SIZE}}
 XLSX_FOOTER = "&CTrang &P/&N"
 XLSX_BORDER = {"border": 1, "valign": "top"}
 # the state heading's formats (``xlsx_heading``)

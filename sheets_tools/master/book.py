@@ -6,9 +6,10 @@ Order: "Tổng quan" (``overview``), "Tình hình nộp" (``sheets``), then each
 A form's sheets are named "<form label> - <part>" (``sheet_name``), the label being the form's
 ``MASTER_LABEL`` (its rules module) or its name cut at a word.
 
-Every string goes through ``excel.cells.put_string`` (on a streamed sheet's rows, ``excel.rowstream``: the same
-bytes, no rich-text markup), every number through ``put_number`` (one no spreadsheet holds is written as text) and the workbook options (``excel.style.WORKBOOK_OPTIONS``)
-turn off formula, URL and number guessing, so text a unit typed ("=HYPERLINK(...)") stays text.
+Every string goes through ``excel.cells.put_string`` (on a streamed sheet's rows, ``excel.rowstream``: the
+same bytes, no rich-text markup), every number through ``put_number`` (one no spreadsheet holds is written as
+text), and the workbook options (``excel.style.workbook_options``) turn off formula, URL and number guessing,
+so text a unit typed ("=HYPERLINK(...)") stays text.
 
 The sheets of the units' rows (``sheets.write_table``: hundreds of thousands of rows in a large
 campaign) are *streamed*: xlsxwriter's constant-memory mode, each row written to a temporary file as
@@ -37,7 +38,7 @@ from sheets_tools.collection.workers import start_method, workers_for
 from sheets_tools.core.findings import Finding
 from sheets_tools.excel.fit import SIZE, row_height
 from sheets_tools.excel.rowstream import RowFile, RowStream
-from sheets_tools.excel.style import MASTER_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, add_formats, xlsx_print_a4
+from sheets_tools.excel.style import MASTER_FORMATS, TITLE_SIZE, add_formats, xlsx_print_a4, workbook_options
 from sheets_tools.formkit.declaration import Form, load_forms
 from sheets_tools.formkit.plugins import Context, hook
 from sheets_tools.master import measure
@@ -106,7 +107,7 @@ class MasterBook:
     def __init__(self, path: Path, campaign: Campaign, ledger: Ledger, counts: dict):
         self.campaign, self.ledger, self.counts = campaign, ledger, counts
         self.context = Context(campaign, ledger)
-        self.wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+        self.wb = xlsxwriter.Workbook(str(path), workbook_options())
         self.fmt = add_formats(self.wb, {**MASTER_FORMATS, **_OWN_FORMATS})
         self._wraps = {name for name, spec in {**MASTER_FORMATS, **_OWN_FORMATS}.items() if spec.get("text_wrap")}
         self.names: set[str] = set()

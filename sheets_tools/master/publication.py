@@ -16,8 +16,8 @@ import xlsxwriter
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.files import TargetBusy, write_atomic
 from sheets_tools.excel.cells import put_string
-from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, WORKBOOK_OPTIONS, FittedSheet, add_formats,
-                                      dated_line, xlsx_heading, xlsx_print_a4)
+from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, FittedSheet, add_formats,
+                                      dated_line, xlsx_heading, xlsx_print_a4, workbook_options)
 
 if TYPE_CHECKING:
     from sheets_tools.campaign.model import Campaign
@@ -58,7 +58,7 @@ def write_publication(campaign: Campaign, groups: list[tuple[str, list[Nominatio
 
 # --- the workbook ------------------------------------------------------------------------------------
 def _workbook(path: Path, campaign: Campaign, groups: list[tuple[str, list[Nomination]]]) -> None:
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = xlsxwriter.Workbook(str(path), workbook_options())
     wb.set_properties({"title": title(campaign), "author": campaign.info.agency, "company": campaign.info.agency})
     border = {"border": 1, "valign": "top", "text_wrap": True}
     fmt = add_formats(wb, {

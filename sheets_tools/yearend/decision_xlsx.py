@@ -14,8 +14,8 @@ import xlsxwriter
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.text import normalize
 from sheets_tools.excel.cells import put_number, put_string
-from sheets_tools.excel.style import (HEADING_FORMATS, WORKBOOK_OPTIONS, FittedSheet, add_formats, xlsx_heading,
-                                      xlsx_print_a4)
+from sheets_tools.excel.style import (HEADING_FORMATS, FittedSheet, add_formats, xlsx_heading,
+                                      xlsx_print_a4, workbook_options)
 from sheets_tools.yearend.decision import (COLUMNS, SUBJECT_WORDS, DecisionList, Group, clean, lists_or_empty,
                                            place_date, save_beside, summary, title_lines)
 
@@ -29,7 +29,7 @@ def write_workbook(campaign: Campaign, lists: list[DecisionList], path: Path, *,
     """The lists as a formatted xlsx, one sheet per decider, A4 portrait. Returns the path written
     (beside ``path`` when ``path`` is open in Excel or LibreOffice)."""
     def write(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = xlsxwriter.Workbook(str(tmp), workbook_options())
         wb.set_properties({"title": f"Danh sách khen thưởng năm {campaign.info.year}",
                            "author": campaign.info.agency, "company": campaign.info.agency})
         fmt = _xlsx_formats(wb)

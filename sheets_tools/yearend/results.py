@@ -39,7 +39,7 @@ def result_workbook(campaign: Campaign, result: Tally, path: Path, context: Cont
     ordered, notes = tie_order(context or Context(campaign), result.results)
 
     def write(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(str(tmp), style.WORKBOOK_OPTIONS)
+        wb = xlsxwriter.Workbook(str(tmp), style.workbook_options())
         _Result(wb, campaign, result, ordered, notes).write()
         wb.close()
 
