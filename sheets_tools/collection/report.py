@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sheets_tools.core.findings import SEVERITY_LABELS, STATUS_LABELS, message
 from sheets_tools.core.text import strip_controls
+from sheets_tools.formkit.files import form_name
 
 
 def format_files(result) -> str:
@@ -12,7 +13,7 @@ def format_files(result) -> str:
         r = c.result
         head = f"[{STATUS_LABELS.get(r.status, r.status)}] {r.incoming.source}"
         who = ", ".join(x for x in (f"đơn vị {r.unit_code}" if r.unit_code else "",
-                                    f"biểu mẫu {r.form_id}" if r.form_id else "") if x)
+                                    f"biểu mẫu {form_name(r.form_id)}" if r.form_id else "") if x)
         lines.append(head + (f" ({who})" if who else ""))
         if c.duplicate:
             lines.append("    " + message("file.duplicate"))

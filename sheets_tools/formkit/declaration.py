@@ -7,14 +7,14 @@ fixed here, so every form looks the same and a declaration only says what is new
 """
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from functools import cache, cached_property
-from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sheets_tools.formkit.files import declarations
 
 if TYPE_CHECKING:
     from sheets_tools.campaign.model import Campaign
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 # rows 1-2: agency block (left) and national motto block (right); row 4: title;
 # row 5: heading of the part and the deadline; row 6: unit name; row 7: unit code;
 # row 8: column labels; from row 9: input rows. Column A holds the row number (STT).
-FORMS_PACKAGE = "sheets_tools.forms"  # one <id>.toml (the declaration) beside <id>.py (its rules) per form
 
 UNIT_NAME_ROW = 6
 UNIT_CODE_ROW = 7
@@ -182,11 +181,7 @@ class Form(BaseModel):
 def load_forms() -> dict[str, Form]:
     """All form declarations shipped in ``sheets_tools/forms/``, by id."""
     forms: dict[str, Form] = {}
-    raw = {}
-    for entry in sorted(resources.files(FORMS_PACKAGE).iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            raw[data.get("id", entry.name)] = data
+    raw = declarations()
     for data in raw.values():
         # "sheets_from": the same sheets as another form (e.g. the year-end report as the mid-year one)
         if "sheets_from" in data:

@@ -34,7 +34,8 @@ from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import add_loader, register
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import normalize, person_key
-from sheets_tools.formkit.declaration import FORMS_PACKAGE, TableSheet, load_forms
+from sheets_tools.formkit.declaration import TableSheet, load_forms
+from sheets_tools.formkit.files import FORMS_PACKAGE
 from sheets_tools.formkit.rows import finding_at
 
 if TYPE_CHECKING:

@@ -72,6 +72,16 @@ def test_valid_file_is_accepted_recorded_and_consolidated(camp, tmp_path):
     assert "Hoa" in values and "VP" in values
 
 
+def test_the_report_names_the_form_as_the_office_knows_it(camp, tmp_path):
+    """Each file's line says "biểu mẫu Đăng ký thi đua", never the form's code, from the full collect and
+    from the answer the ledger gives for the unchanged inbox."""
+    filled(camp, "VP", tmp_path / "in" / "Văn phòng Sở.xlsx", when=JAN)
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["collect", str(camp.dir), str(tmp_path / "in")])
+        assert result.exit_code == 0, result.output
+        assert "(đơn vị VP, biểu mẫu Đăng ký thi đua)" in result.output and "registration" not in result.output
+
+
 def test_same_file_twice_changes_nothing(camp, tmp_path):
     f = filled(camp, "VP", tmp_path / "a.xlsx", when=JAN)
     collect(camp, [f])

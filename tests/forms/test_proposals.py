@@ -18,7 +18,8 @@ from sheets_tools.store import history
 from sheets_tools.collection.collect import check as check_files
 from sheets_tools.collection.collect import collect
 from sheets_tools.core.findings import CATALOGUE, ERROR, WARNING, message
-from sheets_tools.formkit.declaration import FIRST_ROW, FORMS_PACKAGE, get_form, load_forms
+from sheets_tools.formkit.declaration import FIRST_ROW, get_form, load_forms
+from sheets_tools.formkit.files import FORMS_PACKAGE
 from sheets_tools.formkit.plugins import Context, load_all_rules, rules_for
 from sheets_tools.store.history import PastAward
 from sheets_tools.store.ledger import Ledger
