@@ -25,7 +25,8 @@ from sheets_tools.core.values import date_to_serial
 from sheets_tools.excel.rowstream import RowFile, RowStream
 from sheets_tools.master import measure
 from sheets_tools.master.measure import MIN_HEIGHT
-from sheets_tools.store.ledger import reader, rows_by_submission
+from sheets_tools.store.ledger import rows_by_submission
+from sheets_tools.store.seen import reader
 
 # a table of fewer rows is written in place: a worker would cost more than it saves (fork: a few
 # milliseconds; spawn, as on Windows: each worker imports the package again, about a second)

@@ -27,8 +27,7 @@ from sheets_tools.store import guard, seen, sidecar
 from sheets_tools.store.db import transaction
 from sheets_tools.store.guard import ARCHIVE_DIR, LEDGER_FILE, LedgerLost
 
-__all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "reader", "rows_by_submission", "rows_to_store",
-           "stored_rows",
+__all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "rows_by_submission", "rows_to_store",
            "typed_values"]
 
 BUSY_TIMEOUT_S = 5.0  # how long a command waits for another one holding the ledger before it gives up
@@ -266,7 +265,13 @@ class Ledger:
         return out
 
     def rows(self, submission_id: int, sheet: str | None = None) -> Iterator[tuple[str, int, dict]]:
-        return stored_rows(self.db, submission_id, sheet)
+        sql = "SELECT sheet, row, data FROM rows WHERE submission_id = ?"
+        args: list[Any] = [submission_id]
+        if sheet is not None:
+            sql += " AND sheet = ?"
+            args.append(sheet)
+        for sh, r, data in self.db.execute(sql + " ORDER BY rowid", args):
+            yield sh, r, json.loads(data)
 
     def row_counts(self, submission_ids: list[int]) -> dict[tuple[int, str], int]:
         """How many rows each submission holds on each sheet: (submission id, sheet) -> rows (none: left out)."""
@@ -336,33 +341,16 @@ def rows_to_store(result: FileResult) -> list[tuple[str, int, str, str | None]]:
     return [(r.sheet, r.row, _dumps(r.values), _key(result.form_id, r)) for r in result.rows if r.valid]
 
 
-def stored_rows(db: sqlite3.Connection, submission_id: int, sheet: str | None = None
-                ) -> Iterator[tuple[str, int, dict]]:
-    """A submission's rows as stored, in order: (sheet, row in the unit's file, values)."""
-    sql = "SELECT sheet, row, data FROM rows WHERE submission_id = ?"
-    args: list[Any] = [submission_id]
-    if sheet is not None:
-        sql += " AND sheet = ?"
-        args.append(sheet)
-    for sh, r, data in db.execute(sql + " ORDER BY rowid", args):
-        yield sh, r, json.loads(data)
-
-
 def rows_by_submission(db: sqlite3.Connection, submission_ids: list[int], sheet: str
                        ) -> dict[int, list[tuple[str, int, dict]]]:
     """The rows of ``sheet`` of several submissions at once, in one query: submission id -> its rows as
-    ``stored_rows`` gives them (a submission without any is left out)."""
+    ``Ledger.rows`` gives them (a submission without any is left out)."""
     out: dict[int, list[tuple[str, int, dict]]] = {}
     for sid, sh, r, data in db.execute(
             "SELECT submission_id, sheet, row, data FROM rows WHERE sheet = ? AND submission_id IN"
             " (SELECT value FROM json_each(?)) ORDER BY rowid", (sheet, json.dumps(submission_ids))):
         out.setdefault(sid, []).append((sh, r, json.loads(data)))
     return out
-
-
-def reader(path: Path) -> sqlite3.Connection:
-    """The ledger at ``path`` opened to read only (another process reading what this one wrote)."""
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
 
 
 _KEYED_ROWS = ("SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r"
