@@ -73,6 +73,7 @@ _OWN_FORMATS = {
 }
 _FONT_SIZES = {"title": TITLE_SIZE}
 _MIN_HEIGHT = measure.MIN_HEIGHT  # one line of the Normal font (points)
+_TEXTS = 20000  # texts remembered per streamed sheet (``row``)
 
 
 class MasterBook:
@@ -121,6 +122,7 @@ class MasterBook:
         self._inputs: set[str] = set()
         self._streamed: dict[str, tuple[int, float]] = {}  # streamed sheet -> (row, the height it was given)
         self._streams: dict[str, RowStream] = {}  # streamed sheet -> its rows written whole (``row``)
+        self._texts: dict[str, dict] = {}  # streamed sheet -> (column, text, format name) -> (format, height)
         self._specs = {**MASTER_FORMATS, **_OWN_FORMATS}
         # the input tables' rows (``sheets.write_table``): a large table's by worker processes
         self.row_tables = Tables(ledger.path, lambda ids, sheet: rows_by_submission(ledger.db, ids, sheet),
@@ -250,7 +252,8 @@ class MasterBook:
         stream = self._streams.get(ws.name)
         if stream is None:
             stream = self._streams[ws.name] = RowStream(ws)
-        out, tall = list(ready), 0.0
+            self._texts[ws.name] = {}
+        out, tall, texts = list(ready), 0.0, self._texts[ws.name]
         for c, value, fmt in cells:
             if fmt in INPUT_FORMATS:
                 self._inputs.add(ws.name)
@@ -264,14 +267,22 @@ class MasterBook:
                 out.append((c, value, self.fmt["number" if fmt == "cell" else fmt]))
             else:
                 text = str(value)
-                if fmt == "cell" and " " in text and measure.wider(text, self.width(ws, c, c)):
-                    fmt = "wrap"  # words wider than the column wrap
-                out.append((c, text, self.fmt[fmt]))
-                if fmt in self._wraps:
-                    tall = max(tall, self._height(text, self.width(ws, c, c), fmt))
+                seen = texts.get((c, text, fmt))  # names, blocks, labels come back row after row
+                if seen is None:
+                    if len(texts) >= _TEXTS:
+                        texts.clear()
+                    seen = texts[(c, text, fmt)] = self._text_cell(ws, c, text, fmt)
+                out.append((c, text, seen[0]))
+                tall = max(tall, seen[1])
         out.sort(key=lambda cell: cell[0])
         height = measure.whole_pixels(tall)
         stream.row(r, out, height if height > _MIN_HEIGHT else None)
+
+    def _text_cell(self, ws: Worksheet, c: int, text: str, fmt: str) -> tuple[Any, float]:
+        """The format ``put`` gives ``text`` in column ``c`` and the height it needs (0: not wrapped)."""
+        if fmt == "cell" and " " in text and measure.wider(text, self.width(ws, c, c)):
+            fmt = "wrap"  # words wider than the column wrap
+        return self.fmt[fmt], self._height(text, self.width(ws, c, c), fmt) if fmt in self._wraps else 0.0
 
     def merge(self, ws: Worksheet, r: int, first: int, last: int, text: str, fmt: str = "bold") -> None:
         """``text`` over the columns ``first``..``last`` of row ``r`` (one cell when they are the same)."""

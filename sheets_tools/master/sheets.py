@@ -95,7 +95,7 @@ def write_status(m, status: Board) -> None:
 # --- a form's summary ---------------------------------------------------------------------------------
 def write_summary(m, form: Form, data: dict[str, Submission]) -> None:
     """Per unit, how many of each title (catalogue choice) its tables hold, and its number of rows."""
-    tally = {unit: _tally(m, form, sub) for unit, sub in data.items()}
+    tally = _tallies(m, form, data)
     groups = _summary_groups(form, m.campaign, tally.values())
     sheets = list(dict.fromkeys(s for s, _, _ in groups))
     labels = [*(u for u, _ in UNIT_COLUMNS), "Khối thi đua", *(v for _, _, values in groups for v in values),
@@ -126,14 +126,16 @@ def write_summary(m, form: Form, data: dict[str, Submission]) -> None:
         m.put(ws, r, c, totals[key], "total")
 
 
-def _tally(m, form: Form, sub: Submission) -> Counter:
-    """Counts of one unit's data: (sheet, field, value) per title choice, (sheet,) per row."""
-    out: Counter = Counter()
+def _tallies(m, form: Form, data: dict[str, Submission]) -> dict[str, Counter]:
+    """Per unit, the counts of its data: (sheet, field, value) per title choice, (sheet,) per row."""
+    ids = [sub.id for sub in data.values()]
+    out: dict[int, Counter] = {sid: Counter() for sid in ids}
     for sheet in form.sheets:
         fields = [c.field for c in sheet.columns if _is_title(c)]
         if fields:
-            out.update(m.ledger.tally(sub.id, sheet.key, fields))
-    return out
+            for sid, counts in m.ledger.tally(ids, sheet.key, fields).items():
+                out[sid].update(counts)
+    return {unit: out[sub.id] for unit, sub in data.items()}
 
 
 # --- one sheet per input table -------------------------------------------------------------------------
