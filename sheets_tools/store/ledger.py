@@ -31,6 +31,7 @@ __all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "
            "typed_values"]
 
 BUSY_TIMEOUT_S = 5.0  # how long a command waits for another one holding the ledger before it gives up
+CACHE_KIB = 16384  # SQLite's page cache: with its default 2 MiB a collect read back pages for each file
 ROW_KEYS_VERSION = 1  # PRAGMA user_version: row keys made with the one tone placement of core.text.same_tones
 
 _SCHEMA = """
@@ -60,7 +61,8 @@ CREATE TABLE IF NOT EXISTS rows (
     key TEXT
 );
 CREATE INDEX IF NOT EXISTS rows_submission ON rows(submission_id);
-CREATE INDEX IF NOT EXISTS rows_key ON rows(key) WHERE key IS NOT NULL;
+DROP INDEX IF EXISTS rows_key;  -- kept by earlier versions: each file's keys touched as many of its pages, and the
+-- grouping by key (shared_rows) is as fast without it
 CREATE TABLE IF NOT EXISTS findings (
     submission_id INTEGER NOT NULL REFERENCES submissions(id),
     code TEXT NOT NULL,
@@ -115,12 +117,14 @@ class Ledger:
             guard.check(self.dir)
         self.run = f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{id(self):x}"  # one collect run
         self._folders: set[Path] = set()  # archive folders known to exist
+        self._journal = sidecar.Journal(self.dir)  # what a rebuild needs of each file recorded (``store.sidecar``)
         fresh = not self.path.exists() or self.path.stat().st_size == 0
         self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={'rwc' if fresh else 'rw'}", uri=True,
                                   isolation_level=None, timeout=BUSY_TIMEOUT_S)
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(_SCHEMA)
             self.db.executescript(seen.SCHEMA)  # added later: created in a ledger that lacks them
@@ -148,6 +152,7 @@ class Ledger:
         self.close()
 
     def close(self) -> None:
+        self._journal.close()
         self.db.close()
 
     def sweep(self) -> int:
@@ -192,8 +197,8 @@ class Ledger:
         """Archive and record one file's result in one transaction; returns the submission id.
 
         Supersede rule: per (unit, form), the submission received last is current; the
-        others point at it through ``superseded_by``. Beside the archived copy, its sidecar keeps what
-        a rebuild needs (``store.sidecar``); ``run`` and ``guessed`` are a rebuild's, to keep them.
+        others point at it through ``superseded_by``. The run's journal in the archive keeps what a rebuild
+        needs of it (``store.sidecar``); ``run`` and ``guessed`` are a rebuild's, to keep them.
         """
         archive = self.archive(result)
         kept = []
@@ -205,7 +210,7 @@ class Ledger:
         collected_at = collected_at or datetime.now()
         docs = [{"name": name, "archive": path.relative_to(self.dir).as_posix(), "size": size, "sha256": sha}
                 for name, path, size, sha in kept]
-        sidecar.write(archive, sidecar.of_result(result, collected_at, docs, run or self.run, guessed))
+        self._journal.append(archive, sidecar.of_result(result, collected_at, docs, run or self.run, guessed))
         # the values are turned into text before the write lock is taken: the transaction holds it briefly
         rows = result.stored if result.stored is not None else rows_to_store(result)
         found = [(f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message) for f in result.findings]
@@ -279,19 +284,20 @@ class Ledger:
             "SELECT submission_id, sheet, COUNT(*) FROM rows WHERE submission_id IN"
             " (SELECT value FROM json_each(?)) GROUP BY submission_id, sheet", (json.dumps(submission_ids),))}
 
-    def tally(self, submission_id: int, sheet: str, fields: list[str]) -> Counter:
-        """Counts over one submission's rows of ``sheet``: (sheet,) rows, (sheet, field, value) per value."""
-        out: Counter = Counter()
-        for (n,) in self.db.execute("SELECT COUNT(*) FROM rows WHERE submission_id = ? AND sheet = ?",
-                                    (submission_id, sheet)):
-            if n:
-                out[(sheet,)] = n
+    def tally(self, submission_ids: list[int], sheet: str, fields: list[str]) -> dict[int, Counter]:
+        """Counts over each submission's rows of ``sheet``: (sheet,) rows, (sheet, field, value) per value;
+        a submission with no row there has an empty Counter."""
+        out: dict[int, Counter] = {sid: Counter() for sid in submission_ids}
+        ids, where = json.dumps(submission_ids), "sheet = ? AND submission_id IN (SELECT value FROM json_each(?))"
+        for sid, n in self.db.execute(f"SELECT submission_id, COUNT(*) FROM rows WHERE {where} GROUP BY 1",
+                                      (sheet, ids)):
+            out[sid][(sheet,)] = n
         for field in fields:
-            for value, n in self.db.execute(
-                    "SELECT json_extract(data, ?), COUNT(*) FROM rows WHERE submission_id = ? AND sheet = ?"
-                    " GROUP BY 1", (f'$."{field}"', submission_id, sheet)):
+            for sid, value, n in self.db.execute(
+                    f"SELECT submission_id, json_extract(data, ?), COUNT(*) FROM rows WHERE {where} GROUP BY 1, 2",
+                    (f'$."{field}"', sheet, ids)):
                 if value not in (None, ""):
-                    out[(sheet, field, str(value))] += n
+                    out[sid][(sheet, field, str(value))] += n
         return out
 
     def typed_rows(self, form: Form, submission_id: int) -> list[Row]:
