@@ -1,4 +1,5 @@
-"""What ``archive/`` holds, read without the ledger: each received file with its sidecar (or, for a file
+"""What ``archive/`` holds, read without the ledger: each received file with its sidecar (journal line or
+sidecar file: ``store.sidecar``; or, for a file
 archived before sidecars were kept, what its copy tells: name and date), the documents kept with them, and
 what cannot be used."""
 from __future__ import annotations
@@ -58,13 +59,10 @@ def scan(directory: Path) -> ArchiveScan:
     directory = Path(directory)
     out = ArchiveScan()
     files = archive_files(directory)
-    metas: dict[Path, Sidecar] = {}
-    sidecars = {path for path in files if sidecar.is_sidecar(path)}
-    for path in sorted(sidecars):
-        try:
-            metas[path.with_name(path.name[:-len(sidecar.SUFFIX)])] = sidecar.read(path)
-        except (OSError, ValueError) as exc:  # its file is taken as one without sidecar
-            out.findings.append(finding("ledger.rebuild_bad_sidecar", file=str(path), path=path, detail=str(exc)))
+    metas, bad = sidecar.read_all(directory, files)
+    for where, why in bad:  # its file is taken as one without sidecar
+        out.findings.append(finding("ledger.rebuild_bad_sidecar", file=where, path=where, detail=why))
+    sidecars = {path for path in files if sidecar.is_sidecar(path) or sidecar.is_journal(path)}
     documents = {str(d.get("archive", "")).replace("\\", "/") for meta in metas.values() for d in meta.documents}
     for path in files:
         if path in sidecars or (path not in metas and relative(directory, path) in documents):

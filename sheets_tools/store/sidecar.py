@@ -1,11 +1,16 @@
-"""What the ledger alone knows of a received file, kept beside its archived copy so the ledger can be
-rebuilt from ``archive/`` when it is lost.
+"""What the ledger alone knows of a received file, kept in the archive so the ledger can be rebuilt from
+``archive/`` when it is lost.
 
-``archive/<sha[:2]>/<sha[:16]>-<name>.json`` next to ``archive/<sha[:2]>/<sha[:16]>-<name>``: the name and
-source as sent, when it was received and collected, the collect run it came in, the notes intake made
-(e.g. no date on the e-mail), the documents kept with it, and what was recorded. A file no form was
-recognised in keeps its findings here too (there is nothing to read again in it). Written beside, then
-renamed: never half written.
+Per received file: the name and source as sent, when it was received and collected, the collect run it came
+in, the notes intake made (e.g. no date on the e-mail), the documents kept with it, and what was recorded. A
+file no form was recognised in keeps its findings here too (there is nothing to read again in it).
+
+Each run that records files appends one line per file to its own journal, ``archive/journal/<time>-<pid>.jsonl``
+(a line names its archived copy, relative to the campaign folder): one file per run, not one per received
+file (creating a file is what costs most on a busy disk). Versions before kept a sidecar beside each archived
+copy, ``archive/<sha[:2]>/<sha[:16]>-<name>.json``: those are still read. A later line, or a journal after
+(by name), says the last word on a file. A run killed while writing leaves its last line unfinished (no line
+end): that line is not taken, as the file it describes was not recorded either.
 """
 from __future__ import annotations
 
@@ -14,13 +19,15 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sheets_tools.core.findings import Finding
 from sheets_tools.core.records import FileResult
 
 KIND = "sheets-tools received file"
 SUFFIX = ".json"
+JOURNAL_DIR = "journal"  # in archive/
+JOURNAL_SUFFIX = ".jsonl"
 
 
 @dataclass
@@ -60,28 +67,85 @@ def of_result(result: FileResult, collected_at: datetime, documents: list[dict],
                    findings=list(result.findings) if result.form_id is None else None, guessed=guessed)
 
 
-def write(archived: Path, sidecar: Sidecar) -> Path:
-    """Write the sidecar of ``archived`` (replacing an older one)."""
+def to_json(sidecar: Sidecar) -> dict[str, Any]:
     data = {"kind": KIND, "version": 1, **{f.name: getattr(sidecar, f.name) for f in fields(sidecar)}}
     data["received_at"] = sidecar.received_at.isoformat()
     data["collected_at"] = sidecar.collected_at.isoformat()
     data["notes"] = [asdict(f) for f in sidecar.notes]
     if sidecar.findings is not None:
         data["findings"] = [asdict(f) for f in sidecar.findings]
-    # one line: json's C encoder (an indented text goes through its Python encoder, the larger part of the cost
-    # of recording a file)
-    text = json.dumps(data, ensure_ascii=False, default=str)
-    path = path_of(archived)
-    tmp = path.with_name(".tmp-" + path.name)  # swept by Ledger.sweep when a kill leaves it
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return data
+
+
+class Journal:
+    """The journal of one run: ``append`` a line per recorded file, each flushed before it returns (the
+    ledger's transaction comes after it). Opened at the first line."""
+
+    def __init__(self, directory: Path):
+        self.dir = Path(directory)  # the campaign folder
+        self.path = self.dir / "archive" / JOURNAL_DIR / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}{JOURNAL_SUFFIX}"
+        self._fh: IO[str] | None = None
+
+    def append(self, archived: Path, sidecar: Sidecar) -> None:
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = open(self.path, "a", encoding="utf-8", newline="\n")
+        # one line: json's C encoder (an indented text goes through its Python encoder)
+        data = {"archive": Path(archived).relative_to(self.dir).as_posix(), **to_json(sidecar)}
+        self._fh.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def is_journal(path: Path) -> bool:
+    return path.parent.name == JOURNAL_DIR and path.name.endswith(JOURNAL_SUFFIX)
+
+
+def read_all(directory: Path, files: list[Path]) -> tuple[dict[Path, Sidecar], list[tuple[str, str]]]:
+    """What the sidecars and journals among ``files`` (the archive's, under the campaign folder ``directory``)
+    say of each archived copy, the last word winning: {archived copy: Sidecar}, and what could not be read,
+    as (where, why)."""
+    out: dict[Path, Sidecar] = {}
+    bad: list[tuple[str, str]] = []
+    for path in sorted(p for p in files if is_sidecar(p)):
+        try:
+            out[path.with_name(path.name[:-len(SUFFIX)])] = read(path)
+        except (OSError, ValueError) as exc:
+            bad.append((str(path), str(exc)))
+    for path in sorted((p for p in files if is_journal(p)), key=lambda p: p.name):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            bad.append((str(path), f"{type(exc).__name__}: {exc}"))
+            continue
+        lines = text.split("\n")
+        for n, line in enumerate(lines[:-1], start=1):  # the last piece: empty, or a line a kill cut short
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                archived = Path(directory) / str(data["archive"])
+                out[archived] = _from_json(data)
+            except (KeyError, TypeError, ValueError) as exc:
+                bad.append((f"{path}, dòng {n}", f"{type(exc).__name__}: {exc}"))
+    return out, bad
 
 
 def read(path: Path) -> Sidecar:
     """The sidecar at ``path``; ValueError when it is not one (or is damaged)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return _from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _from_json(data: Any) -> Sidecar:
+    """The Sidecar a sidecar's (or a journal line's) JSON object holds; ValueError when it is not one."""
+    try:
         if not isinstance(data, dict) or data.get("kind") != KIND:
             raise ValueError("không phải tệp thông tin của sheets-tools")
         return Sidecar(
@@ -93,7 +157,7 @@ def read(path: Path) -> Sidecar:
             form=data.get("form"), unit=data.get("unit"), status=str(data.get("status") or ""),
             findings=None if data.get("findings") is None else [_finding(f) for f in data["findings"]],
             guessed=bool(data.get("guessed")))
-    except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (KeyError, TypeError) as exc:
         raise ValueError(f"{type(exc).__name__}: {exc}") from exc
 
 

@@ -10,6 +10,7 @@ import json
 import random
 import sys
 import zipfile
+from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from sheets_tools.core import text
 from sheets_tools.core.text import fold
 from sheets_tools.excel import legacy, legacy_cells, tables
 from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, ROW_NUMBER_LABEL, get_form
+from sheets_tools.recovery.archive import archive_files
+from sheets_tools.store import sidecar
 
 from workbooks import make_return
 
@@ -66,11 +69,9 @@ def _collect(camp, *paths: Path):
 
 def _sidecars(camp) -> dict[str, dict]:
     """The sidecar of each archived file, by the name the unit sent."""
-    out = {}
-    for path in (camp.dir / "archive").rglob("*.json"):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        out[data["name"]] = data
-    return out
+    kept, bad = sidecar.read_all(camp.dir, archive_files(camp.dir))
+    assert not bad
+    return {sc.name: asdict(sc) for sc in kept.values()}
 
 
 def test_collect_lists_an_inbox_folder_once_however_many_workbooks_it_holds(camp, tmp_path, listings):

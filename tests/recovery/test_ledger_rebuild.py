@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from sheets_tools.cli import main
+from sheets_tools.recovery.archive import archive_files
+from sheets_tools.store import sidecar
 
 LEDGER = "ledger.sqlite"
 MASTER = Path("master") / "Tổng hợp thi đua 2024.xlsx"
@@ -129,16 +132,42 @@ def test_without_a_copy_the_report_says_what_could_not_come_back(demo_copy):
     assert after["awards"] == []
 
 
+def _kept(folder: Path) -> dict:
+    kept, bad = sidecar.read_all(folder, archive_files(folder))
+    assert not bad
+    return kept
+
+
 def test_files_archived_without_a_sidecar_come_back_by_their_date(demo_copy):
-    sidecars = list((demo_copy / "archive").rglob("*.json"))
-    assert sidecars
-    for path in sidecars:
-        path.unlink()
+    kept = _kept(demo_copy)
+    assert kept and not list((demo_copy / "archive").rglob("*.json"))  # the runs' journals hold them all
+    shutil.rmtree(demo_copy / "archive" / sidecar.JOURNAL_DIR)
+    check = run("ledger", "check", demo_copy)
+    assert f"{len(kept)} tệp đã nhận không có thông tin đi kèm" in check.stdout, check.stdout
     lose_ledger(demo_copy)
     result = run("ledger", "rebuild", demo_copy)
     assert result.exit_code == 0, result.output
-    assert f"{len(sidecars)} tệp trong archive không có tệp thông tin đi kèm" in result.stdout
-    assert len(tables(demo_copy)["submissions"]) == len(sidecars)
+    assert f"{len(kept)} tệp trong archive không có tệp thông tin đi kèm" in result.stdout
+    assert len(tables(demo_copy)["submissions"]) == len(kept)
+
+
+def test_the_sidecar_files_of_earlier_versions_still_rebuild_the_ledger(demo_copy):
+    """Versions before the journals kept a sidecar file beside each archived copy: a rebuild reads them, and
+    guesses nothing."""
+    assert run("consolidate", demo_copy).exit_code == 0  # the ledger is copied first: the award history comes back
+    before, kept = tables(demo_copy), _kept(demo_copy)
+    for archived, sc in kept.items():
+        sidecar.path_of(archived).write_text(json.dumps(sidecar.to_json(sc), ensure_ascii=False, default=str),
+                                             encoding="utf-8")
+    shutil.rmtree(demo_copy / "archive" / sidecar.JOURNAL_DIR)
+    check = run("ledger", "check", demo_copy)
+    assert check.exit_code == 0 and "không có lỗi" in check.stdout, check.stdout
+    lose_ledger(demo_copy)
+    result = run("ledger", "rebuild", demo_copy)
+    assert result.exit_code == 0, result.output
+    assert "không có tệp thông tin đi kèm" not in result.stdout
+    assert tables(demo_copy)["submissions"] == before["submissions"]
+    assert _kept(demo_copy) == kept  # the rebuild's journal says what the sidecar files said
 
 
 def test_ledger_check_names_what_is_missing_changed_or_unknown(demo_copy):

@@ -45,8 +45,8 @@ CODES: dict[str, Code] = {
         ERROR, "Tài liệu {path} (\"{name}\") gửi kèm lần nhận \"{submission}\" đã bị thay đổi ({size} byte, sổ "
         "ghi {expected} byte). Không sửa các tệp trong thư mục archive; hãy khôi phục tệp gốc."),
     "ledger.no_sidecar": Code(
-        WARNING, "{count} tệp đã nhận không có tệp thông tin đi kèm (.json) trong thư mục archive (nhận bằng phiên "
-        "bản trước): nếu phải dựng lại sổ, thời điểm nhận của chúng được lấy theo ngày giờ của tệp lưu. Sổ hiện "
+        WARNING, "{count} tệp đã nhận không có thông tin đi kèm trong thư mục archive (nhận bằng phiên bản trước, "
+        "hoặc nhật ký archive/journal bị xóa): nếu phải dựng lại sổ, thời điểm nhận của chúng được lấy theo ngày giờ của tệp lưu. Sổ hiện "
         "tại vẫn đúng; không cần làm gì."),
     # --- sheets-tools ledger rebuild (recovery/rebuild.py) -------------------------------------------------
     "ledger.rebuild_refused": Code(
