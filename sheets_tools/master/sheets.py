@@ -101,7 +101,7 @@ def write_summary(m, form: Form, data: dict[str, Submission]) -> None:
     labels = [*(u for u, _ in UNIT_COLUMNS), "Khối thi đua", *(v for _, _, values in groups for v in values),
               *(SUBJECT_COUNT_LABELS.get(s.subject or "", f"Số dòng \"{s.name}\"") for s in sheets)]
     widths = [w for _, w in UNIT_COLUMNS] + [22] + [11] * (len(labels) - 3)
-    ws = m.form_sheet(form.id, SUMMARY_PART)
+    ws = m.form_sheet(form.id, SUMMARY_PART, streamed=True)  # a row per unit: up to thousands
     m.frame(ws, f"TỔNG HỢP {of_year(form.name, m.year)}: SỐ LƯỢNG THEO ĐƠN VỊ", m.stamp(), widths, 2)
     c = 3
     for sheet, column, values in groups:
@@ -114,11 +114,9 @@ def write_summary(m, form: Form, data: dict[str, Submission]) -> None:
     for code in unit_codes(m.campaign, data):
         r += 1
         unit = m.campaign.unit(code)
-        for c, v in enumerate([code, unit.name if unit else "", unit.block if unit else ""]):
-            m.put(ws, r, c, v, "cell" if c == 0 else "wrap")
         counts = tally.get(code)
-        for c, key in enumerate(keys, start=3):
-            m.put(ws, r, c, counts[key] if counts is not None else None)
+        m.row(ws, r, [(0, code, "cell"), (1, unit.name if unit else "", "wrap"), (2, unit.block if unit else "", "wrap"),
+                      *((c, counts[key] if counts is not None else None, "cell") for c, key in enumerate(keys, start=3))])
         totals.update(counts or {})
     r += 1
     m.merge(ws, r, 0, 2, "Tổng cộng", "total")
