@@ -2,6 +2,7 @@
 
     python -m benchmarks.profile cpu collect CAMPAIGN_COPY INBOX --json    the command's process, CPU time
     python -m benchmarks.profile check CAMPAIGN INBOX [--runs 3]            check_file per file, serial
+    python -m benchmarks.profile imports [--runs 5]                          what starting a command imports
 
 ``cpu`` runs ``sheets-tools <args>`` in this process under cProfile with the process's CPU time as its clock
 (a wall clock would count the time the process waits for a core, which the worker processes of collect take
@@ -14,6 +15,11 @@ ledger (a check that asks for it is counted as it stopped), after one untimed pa
 passes, in milliseconds of CPU per file. Running it from another checkout (``python -m benchmarks.profile``
 from that folder, with this file copied in) measures that checkout's code.
 
+``imports`` starts a new Python process per run that imports what ``collect`` and ``consolidate`` import
+before their first file (``python -X importtime``), and prints the median wall time of those imports and the
+import time of each top-level package (its modules' own time, summed): the cost every command pays before it
+starts working, a fixed part of a collect of one new file.
+
 Timings are never asserted in tests; these are tools for looking, the figures to compare are the
 benchmark's (``benchmarks.collect``).
 """
@@ -23,6 +29,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -66,6 +73,36 @@ def check(campaign_dir: Path, inbox: Path, runs: int) -> tuple[int, float]:
     return len(items), best * 1000 / max(len(items), 1)
 
 
+COMMAND_MODULES = ("sheets_tools.cli.app", "sheets_tools.collection.collect", "sheets_tools.master.consolidate")
+
+
+def imports(runs: int) -> str:
+    """The median wall time of importing ``COMMAND_MODULES`` in a new process, and each top-level package's
+    own import time (microseconds from ``-X importtime``, summed over its modules), of the median run."""
+    measured = []
+    for _ in range(runs):
+        code = f"import time; t = time.perf_counter(); import {', '.join(COMMAND_MODULES)}; " \
+               "print(time.perf_counter() - t)"
+        done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                              check=True)
+        per: dict[str, int] = {}
+        for line in done.stderr.splitlines():
+            parts = line.split("|")
+            if len(parts) == 3 and parts[0].startswith("import time:") and parts[0].split(":")[1].strip().isdigit():
+                top = parts[2].strip().split(".")[0]
+                per[top] = per.get(top, 0) + int(parts[0].split(":")[1])
+        measured.append((float(done.stdout.strip()), per))
+    measured.sort(key=lambda m: m[0])
+    wall, per = measured[len(measured) // 2]
+    lines = [f"imports of {', '.join(COMMAND_MODULES)}: median {wall:.3f} s of {runs} runs "
+             f"(min {measured[0][0]:.3f}, max {measured[-1][0]:.3f}); own import time per package, median run:"]
+    total = sum(per.values())
+    for top, us in sorted(per.items(), key=lambda kv: -kv[1])[:12]:
+        lines.append(f"  {top:24} {us / 1000:7.1f} ms  {100 * us / total:4.1f}%")
+    lines.append(f"  {'(all)':24} {total / 1000:7.1f} ms")
+    return "\n".join(lines)
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -76,6 +113,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     two.add_argument("campaign", type=Path)
     two.add_argument("inbox", type=Path)
     two.add_argument("--runs", type=int, default=3)
+    three = sub.add_parser("imports", help="what starting a command imports, and how long it takes")
+    three.add_argument("--runs", type=int, default=5)
     return parser.parse_args(argv)
 
 
@@ -83,6 +122,8 @@ def run(argv: list[str] | None = None) -> int:
     options = parse(argv)
     if options.what == "cpu":
         print(cpu(options.args, options.top))
+    elif options.what == "imports":
+        print(imports(options.runs))
     else:
         files, per_file = check(options.campaign, options.inbox, options.runs)
         print(f"{files} files: {per_file:.2f} ms of CPU per file (best of {options.runs})")

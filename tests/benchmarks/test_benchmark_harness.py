@@ -129,3 +129,14 @@ def test_the_error_share_is_exact():
     assert len(mistakes(1000, 40, 30)) == 300
     assert list(mistakes(3, 5, 34)) == ["BM-0003.xlsx"]
     assert len(mistakes(100, 2000, 0)) == 0
+
+
+def test_the_imports_profile_names_the_packages_a_command_starts_with():
+    done = subprocess.run([sys.executable, "-m", "benchmarks.profile", "imports", "--runs", "1"], cwd=REPO,
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("imports of sheets_tools.cli.app, sheets_tools.collection.collect")
+    packages = {line.split()[0]: float(line.split()[1]) for line in lines[1:]}
+    assert {"sheets_tools", "pydantic", "(all)"} <= set(packages)
+    assert packages["(all)"] >= packages["sheets_tools"] > 0
