@@ -19,7 +19,7 @@ from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.collection.gather import NOT_RECEIVED, Seen, gather
 from sheets_tools.collection.restore import restore_feedback
 from sheets_tools.store import seen as seen_store
-from sheets_tools.store.ledger import LEDGER_FILE, Ledger
+from sheets_tools.store.ledger import CACHE_KIB, LEDGER_FILE, Ledger
 from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.collection.validate import check_file, cross_unit_findings
@@ -41,7 +41,7 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
     taken before ``campaign`` was read from it), for the next collect's answer from the ledger alone."""
 
     out = CollectResult()
-    with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir) as ledger:
+    with campaign_lock(campaign.dir, "collect"), Ledger(campaign.dir, cache_kib=CACHE_KIB) as ledger:
         ledger.sweep()
         context = Context(campaign, ledger)
         seen = Seen(_unchanged_index(ledger))

@@ -31,7 +31,10 @@ __all__ = ["ARCHIVE_DIR", "LEDGER_FILE", "Ledger", "LedgerLost", "Submission", "
            "typed_values"]
 
 BUSY_TIMEOUT_S = 5.0  # how long a command waits for another one holding the ledger before it gives up
-CACHE_KIB = 16384  # SQLite's page cache: with its default 2 MiB a collect read back pages for each file
+# SQLite's page cache of a ledger opened to record many files (``Ledger(cache_kib=...)``, collect): with the
+# default 2 MiB, a collect of a thousand files read pages back for each one. Other commands keep the default
+# (consolidate's worker processes, forked from it, would each count the cache it had filled)
+CACHE_KIB = 16384
 ROW_KEYS_VERSION = 1  # PRAGMA user_version: row keys made with the one tone placement of core.text.same_tones
 
 _SCHEMA = """
@@ -109,7 +112,7 @@ class Ledger:
     ``path`` opens another ledger file for the campaign (a rebuild writes a new one beside), unguarded.
     """
 
-    def __init__(self, directory: Path, *, path: Path | None = None):
+    def __init__(self, directory: Path, *, path: Path | None = None, cache_kib: int | None = None):
         self.dir = Path(directory)
         self.archive_dir = self.dir / ARCHIVE_DIR
         self.path = Path(path) if path is not None else self.dir / LEDGER_FILE
@@ -124,7 +127,8 @@ class Ledger:
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            if cache_kib:
+                self.db.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(_SCHEMA)
             self.db.executescript(seen.SCHEMA)  # added later: created in a ledger that lacks them
