@@ -1,7 +1,6 @@
-"""What ``archive/`` holds, read without the ledger: each received file with its sidecar (journal line or
-sidecar file: ``store.sidecar``; or, for a file
-archived before sidecars were kept, what its copy tells: name and date), the documents kept with them, and
-what cannot be used."""
+"""What ``archive/`` holds, read without the ledger: each received file with what its run's journal (or an
+earlier version's sidecar: ``store.sidecar``) says of it, or, for a file archived before either was kept,
+what its copy tells (name and date), the documents kept with them, and what cannot be used."""
 from __future__ import annotations
 
 import hashlib
@@ -62,7 +61,7 @@ def scan(directory: Path) -> ArchiveScan:
     metas, bad = sidecar.read_all(directory, files)
     for where, why in bad:  # its file is taken as one without sidecar
         out.findings.append(finding("ledger.rebuild_bad_sidecar", file=where, path=where, detail=why))
-    sidecars = {path for path in files if sidecar.is_sidecar(path) or sidecar.is_journal(path)}
+    sidecars = {path for path in files if sidecar.is_info(path)}
     documents = {str(d.get("archive", "")).replace("\\", "/") for meta in metas.values() for d in meta.documents}
     for path in files:
         if path in sidecars or (path not in metas and relative(directory, path) in documents):

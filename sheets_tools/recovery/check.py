@@ -40,7 +40,7 @@ def check_ledger(directory: Path) -> CheckReport:
     path = directory / LEDGER_FILE
     files = archive_files(directory)
     report = CheckReport(directory, guard.ledger_state(path),
-                         stats={"archive_files": sum(1 for p in files if not _kept_info(p))})
+                         stats={"archive_files": sum(1 for p in files if not sidecar.is_info(p))})
     if report.state != "ok":
         folders = guard.used_folders(directory)
         if report.state in ("missing", "empty") and not folders:
@@ -70,18 +70,13 @@ def check_ledger(directory: Path) -> CheckReport:
     known = {_norm(s["archive"]) for s in submissions} | {_norm(d["archive"]) for d in documents}
     for p in files:
         rel = relative(directory, p)
-        if rel not in known and not _kept_info(p):
+        if rel not in known and not sidecar.is_info(p):
             report.findings.append(finding("ledger.archive_unknown", file=str(p), path=p, directory=directory))
     kept = sidecar.read_all(directory, files)[0]
     missing = [s for s in submissions if directory / _norm(s["archive"]) not in kept]
     if missing:
         report.findings.append(finding("ledger.no_sidecar", count=len(missing)))
     return report
-
-
-def _kept_info(path: Path) -> bool:
-    """Whether an archive file is what is known of the received ones (a sidecar, a run's journal)."""
-    return sidecar.is_sidecar(path) or sidecar.is_journal(path)
 
 
 def _lost(directory: Path, state: str, folders: list[str], detail: str = "") -> Finding:

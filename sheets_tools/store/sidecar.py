@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from sheets_tools.core.findings import Finding
 from sheets_tools.core.records import FileResult
+from sheets_tools.store.guard import ARCHIVE_DIR
 
 KIND = "sheets-tools received file"
 SUFFIX = ".json"
@@ -83,7 +84,7 @@ class Journal:
 
     def __init__(self, directory: Path):
         self.dir = Path(directory)  # the campaign folder
-        self.path = self.dir / "archive" / JOURNAL_DIR / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}{JOURNAL_SUFFIX}"
+        self.path = self.dir / ARCHIVE_DIR / JOURNAL_DIR / f"{datetime.now():%Y%m%d-%H%M%S-%f}-{os.getpid()}{JOURNAL_SUFFIX}"
         self._fh: IO[str] | None = None
 
     def append(self, archived: Path, sidecar: Sidecar) -> None:
@@ -103,6 +104,12 @@ class Journal:
 
 def is_journal(path: Path) -> bool:
     return path.parent.name == JOURNAL_DIR and path.name.endswith(JOURNAL_SUFFIX)
+
+
+def is_info(path: Path) -> bool:
+    """Whether an archive file says what is known of the received ones (a sidecar, a run's journal) rather
+    than being one of them."""
+    return is_sidecar(path) or is_journal(path)
 
 
 def read_all(directory: Path, files: list[Path]) -> tuple[dict[Path, Sidecar], list[tuple[str, str]]]:
