@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import BaseModel
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -154,10 +153,15 @@ Sheets = dict[str, list[list[Any]]]  # sheet name -> its values, row n at index 
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"')
 
 
+class Unreadable(ValueError):
+    """campaign.xlsx is not a workbook openpyxl can open (its InvalidFileException)."""
+
+
 def sheet_values(path: Path) -> Sheets:
     """The values of every sheet of campaign.xlsx, read by python-calamine (fast); by openpyxl, as before,
     when calamine cannot give the same values (a cell holding an error, which calamine reads as empty) or
-    cannot read the file at all (openpyxl then raises what it always raised)."""
+    cannot read the file at all (openpyxl then raises what it always raised, its InvalidFileException as
+    Unreadable). openpyxl is imported only then: importing it costs every command a tenth of a second."""
     data = path.read_bytes()  # a file Excel holds open raises PermissionError here, as before
     try:
         with zipfile.ZipFile(path) as zf:
@@ -170,7 +174,12 @@ def sheet_values(path: Path) -> Sheets:
                 skip_empty_area=False)] for name in book.sheet_names}
     except (zipfile.BadZipFile, CalamineError, KeyError, OSError, ValueError):
         pass
-    wb = load_workbook(io.BytesIO(data), data_only=True)
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except InvalidFileException as exc:
+        raise Unreadable(str(exc)) from exc
     return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
 
 

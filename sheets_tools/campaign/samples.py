@@ -1,4 +1,4 @@
-"""The built-in samples as plain rows (``sample(name, year)``), for ``workbook.create`` and
+"""The built-in samples as plain rows (``sample(name, year)``), for ``writer.create`` and
 ``workbook.sample_campaign``:
 
 - ``daklak-2024``: the seed's year (``sample.py``), with the 15 district justice offices of 2024;
@@ -30,7 +30,7 @@ COMMUNES = [
 
 @dataclass(frozen=True)
 class Sample:
-    """A sample campaign's content, in internal values (``workbook.create`` writes the Vietnamese words).
+    """A sample campaign's content, in internal values (``writer.create`` writes the Vietnamese words).
     ``deadlines``: (key, name, date, opens, remind days, optional); ``catalogue``: the rows of
     ``sample.CATALOGUE`` with their "Căn cứ tỷ lệ phiếu, hệ số tiền thưởng" at the end."""
 

@@ -1,39 +1,30 @@
-"""Reading and writing ``campaign.xlsx``: ``create`` writes it (empty or from a sample), ``load``
-reads and validates it with pydantic and reports every mistake by sheet and cell
-(``CampaignError.findings``); ``sample_campaign`` is the built-in sample without a file.
+"""Reading ``campaign.xlsx``: ``load`` reads and validates it with pydantic and reports every mistake by
+sheet and cell (``CampaignError.findings``); ``sample_campaign`` is the built-in sample without a file.
+``campaign.writer.create`` writes it, apart: every command reads the campaign, few write it, and writing
+needs openpyxl (a tenth of a second to import).
 """
 from __future__ import annotations
 
-import secrets
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
 from sheets_tools.campaign import samples as sample_data
 from sheets_tools.campaign.criteria import Criterion, check_tables
-from sheets_tools.campaign.layout import (DEFAULT_SETTINGS, INFO_FIELDS, INFO_SHEET, OPTIONAL_COLUMNS, OPTIONAL_SHEETS,
-                                          SETTINGS_SHEET, TABLES, VOCAB, Sheets, sheet_values, word_of)
+from sheets_tools.campaign.layout import (INFO_FIELDS, INFO_SHEET, OPTIONAL_COLUMNS, OPTIONAL_SHEETS, SETTINGS_SHEET,
+                                          TABLES, VOCAB, Sheets, Unreadable, sheet_values)
 from sheets_tools.campaign.mail_settings import KEYS as MAIL_KEYS
 from sheets_tools.campaign.mail_settings import MailSettings
 from sheets_tools.campaign.model import (CAMPAIGN_FILE, Campaign, CampaignError, CatalogueItem, Deadline, Indicator,
                                          Info, Limits, ListItem, Member, Movement, Unit, YearEnd)
-from sheets_tools.core.files import atomic_save
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.core.text import clean, fold
 from sheets_tools.core.values import coerce_date
-from sheets_tools.excel.fit import column_width
-from sheets_tools.excel.style import (BORDER, DATE_FORMAT, ERROR_COLOR, fit_workbook, font, header_cell, new_workbook,
-                                      print_a4)
-
-WRAP = Alignment(wrap_text=True, vertical="top")  # campaign.xlsx's cells: long names wrap, rows grow to them
+from sheets_tools.excel.columns import column_letter
 
 
 def load(directory: Path) -> Campaign:
@@ -47,7 +38,7 @@ def load(directory: Path) -> Campaign:
     except PermissionError as exc:
         raise CampaignError([finding("campaign.unreadable", detail="tệp đang bị khóa hoặc không có quyền đọc; "
                                      "hãy đóng tệp trong Excel rồi chạy lại")]) from exc
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+    except (zipfile.BadZipFile, Unreadable, KeyError, OSError) as exc:
         raise CampaignError([finding("campaign.unreadable", detail="tệp không phải sổ Excel (.xlsx) hợp lệ; hãy mở "
                                      "bằng Excel và lưu lại dạng Excel Workbook (.xlsx)")]) from exc
     problems: list[Finding] = []
@@ -57,50 +48,6 @@ def load(directory: Path) -> Campaign:
     if problems:
         raise CampaignError(problems)
     return Campaign(dir=directory, info=info, settings=settings, **tables)
-
-
-def create(directory: Path, sample: str | None = None, year: int | None = None) -> Path:
-    """Write ``directory/campaign.xlsx``: the named sample (of ``year``, for a sample of any year), or an
-    empty one of ``year`` (default this year) to fill. An unknown sample or a year it cannot be of is a
-    ValueError saying so in Vietnamese."""
-    directory = Path(directory)
-    data = sample_data.sample_or_blank(sample, year)
-    directory.mkdir(parents=True, exist_ok=True)
-    rows = {
-        "deadlines": [(*line[:5], "Có" if line[5] else "Không") for line in data.deadlines],
-        "units": data.units,
-        "catalogue": [(c, n, _word("kind", k), _word("subject", s), b, _word("rule", r), m, v, d, fb)
-                      for c, n, k, s, b, r, m, v, d, fb in data.catalogue],
-        "movements": data.movements,
-        "criteria": [(b, c, n, st, word_of("criteria", "kind", k), v, sc, "Có" if ev else "Không")
-                     for b, c, n, st, k, v, sc, ev in data.criteria],
-        "council": data.council,
-        "lists": data.lists,
-        "indicators": [(c, n, m, word_of("indicators", "kind", k), word_of("indicators", "direction", d), a, t, nt)
-                       for c, n, m, k, d, a, t, nt in data.indicators],
-    }
-    wb = new_workbook()  # Times New Roman 12, empty cells too
-    _write_info(wb, data.info, sample)
-    if sample:  # the note under the table says what the sample is
-        wb[INFO_SHEET].cell(row=len(INFO_FIELDS) + 3, column=1).value = data.note
-    for key in TABLES:
-        _write_table(wb, key, rows[key])
-    if sample:  # beside the table, never read as a criterion
-        ws = wb[TABLES["criteria"][0]]
-        ws["J1"], ws["J2"] = "Lưu ý", ("Tiêu chí mẫu chỉ để minh họa (một số dòng theo bảng chấm điểm của Bộ Tư pháp "
-                                       "năm 2022); hãy thay bằng bảng tiêu chí chấm điểm thực tế của năm.")
-        ws["J1"].font, ws["J2"].font = font(bold=True), font(italic=True, color=ERROR_COLOR)
-        ws.column_dimensions["J"].width = 60
-        ws["J2"].alignment = WRAP
-    _write_settings(wb)
-    for row in wb[SETTINGS_SHEET].iter_rows(min_row=2, max_col=2):  # what the sample sets (its decree)
-        if row[0].value in data.settings:
-            row[1].value = data.settings[row[0].value]
-    for ws in wb.worksheets:
-        print_a4(ws, title_row=1)
-    path = directory / CAMPAIGN_FILE
-    atomic_save(fit_workbook(wb), path)
-    return path
 
 
 def sample_campaign(name: str = "daklak-2024", directory: Path | None = None, year: int | None = None) -> Campaign:
@@ -212,7 +159,7 @@ def _read_table(wb: Sheets, key: str, problems: list[Finding]) -> list:
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else cols[0][0]
                 label = next(lbl for f, lbl, _ in cols if f == field) if field in positions else field
-                col = get_column_letter(positions.get(field, 0) + 1)
+                col = column_letter(positions.get(field, 0) + 1)
                 problems.append(finding("campaign.bad_value", sheet=sheet_name, cell=f"{col}{r}", field=field,
                                         value=values.get(field), label=label, detail=_explain(err, field)))
             continue
@@ -321,86 +268,3 @@ def _explain(err: dict, field: str | None = None) -> str:
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", "giá trị không hợp lệ"))
     return "giá trị không hợp lệ"
-
-
-# --- writing ------------------------------------------------------------------------------------
-def _word(field: str, value: str | None) -> str | None:
-    return word_of("catalogue", field, value)
-
-
-def _style_header(ws, ncols: int) -> None:
-    for c in range(1, ncols + 1):
-        cell = ws.cell(row=1, column=c)
-        header_cell(cell)
-    ws.freeze_panes = "A2"
-
-
-def _write_info(wb, info: dict, sample: str | None) -> None:
-    ws = wb.create_sheet(INFO_SHEET)
-    for c, (text, width) in enumerate([("Mục", 24), ("Giá trị", 40), ("Ghi chú", 60)], start=1):
-        ws.cell(row=1, column=c, value=text)
-        ws.column_dimensions[get_column_letter(c)].width = width
-    _style_header(ws, 3)
-    for r, (field, label, hint) in enumerate(INFO_FIELDS, start=2):
-        for c, v in enumerate([label, info.get(field), hint], start=1):
-            cell = ws.cell(row=r, column=c, value=v)
-            cell.font, cell.border, cell.alignment = font(bold=c == 1), BORDER, WRAP
-            if isinstance(v, str):
-                cell.data_type = "s"
-    if sample:
-        note = ws.cell(row=len(INFO_FIELDS) + 3, column=1,
-                       value=f"Dữ liệu mẫu \"{sample}\" theo Kế hoạch phát động thi đua năm 2024 của Sở Tư pháp "
-                             "tỉnh Đắk Lắk; mã đơn vị, e-mail và người liên hệ là minh họa.")
-        note.font, note.alignment = font(italic=True), WRAP
-        ws.merge_cells(start_row=note.row, start_column=1, end_row=note.row, end_column=3)
-
-
-def _write_table(wb, key: str, rows: list) -> None:
-    sheet_name, _, cols = TABLES[key]
-    ws = wb.create_sheet(sheet_name)
-    for c, (_, label, width) in enumerate(cols, start=1):
-        ws.cell(row=1, column=c, value=label)
-        ws.column_dimensions[get_column_letter(c)].width = width
-    _style_header(ws, len(cols))
-    for r, row in enumerate(rows, start=2):
-        for c, v in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
-            cell.font, cell.border, cell.alignment = font(), BORDER, WRAP
-            if isinstance(v, str):
-                cell.data_type = "s"
-            if isinstance(v, date):
-                cell.number_format = DATE_FORMAT
-    for c, (field, _, _) in enumerate(cols, start=1):
-        words = VOCAB.get(key, {}).get(field)
-        if words:
-            dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle="Giá trị không hợp lệ",
-                                error="Hãy chọn trong danh sách: " + ", ".join(words))
-            col = get_column_letter(c)
-            dv.add(f"{col}2:{col}500")
-            ws.column_dimensions[col].width = max(ws.column_dimensions[col].width, column_width(words))
-            ws.add_data_validation(dv)
-        if field == "date":
-            col = get_column_letter(c)
-            for r in range(2, max(len(rows) + 2, 12)):
-                ws[f"{col}{r}"].number_format = DATE_FORMAT
-
-
-def new_password(length: int = 12) -> str:
-    """A random sheet password without look-alike characters (it may be read aloud or typed)."""
-    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(length))
-
-
-def _write_settings(wb) -> None:
-    ws = wb.create_sheet(SETTINGS_SHEET)
-    for c, (text, width) in enumerate([("Khóa", 28), ("Giá trị", 30), ("Ý nghĩa", 70)], start=1):
-        ws.cell(row=1, column=c, value=text)
-        ws.column_dimensions[get_column_letter(c)].width = width
-    _style_header(ws, 3)
-    for r, (key, value, meaning) in enumerate(DEFAULT_SETTINGS, start=2):
-        if key == "sheet_password":  # generated once, when the campaign is made
-            value = new_password()
-        for c, v in enumerate((key, value, meaning), start=1):
-            cell = ws.cell(row=r, column=c, value=v)
-            cell.font, cell.alignment = font(), WRAP

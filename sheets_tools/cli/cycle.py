@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.campaign.samples import SAMPLES
 from sheets_tools.cli.app import (JSON, Say, UsageProblem, UserError, TODAY, campaign_or_sample, friendly, load_campaign,
                                   print_json, main)
@@ -33,7 +35,7 @@ def init(directory: Path, sample: str | None, year: int | None, as_json: bool) -
     if target.exists():
         raise UsageProblem(f"{target} đã có; không ghi đè. Hãy chọn thư mục khác.", path=str(target))
     try:
-        path = campaign_mod.create(directory, sample=sample, year=year)
+        path = campaign_writer.create(directory, sample=sample, year=year)
     except ValueError as exc:  # a year the sample cannot be of
         raise UsageProblem(str(exc)) from exc
     say = Say(as_json)

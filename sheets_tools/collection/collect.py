@@ -17,13 +17,12 @@ from sheets_tools.core.files import campaign_lock
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.collection.gather import NOT_RECEIVED, Seen, gather
-from sheets_tools.collection.restore import restore_feedback
+from sheets_tools.collection.restore import restore_feedback, write_feedback
 from sheets_tools.store import seen as seen_store
 from sheets_tools.store.ledger import CACHE_KIB, LEDGER_FILE, Ledger
 from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.collection.validate import check_file, cross_unit_findings
-from sheets_tools.collection.feedback import write_feedback
 from sheets_tools.collection.workers import Died, in_workers
 from sheets_tools.collection.results import (INTERNAL, CollectResult, Collected, duplicate, empty_folders,
                                              internal_paths)

@@ -19,21 +19,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sheets_tools.campaign.model import Campaign, Unit
 from sheets_tools.collection.templates import form_workbook
 from sheets_tools.collection.feedback_books import feedback_bytes
+from sheets_tools.collection.results import feedback_path
 from sheets_tools.collection.unit_books import workbook_bytes
 from sheets_tools.core.files import atomic_write_bytes
-from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.findings import SEVERITY_LABELS
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import strip_controls
-from sheets_tools.excel.style import (BORDER, ERROR_COLOR, fit_workbook, font, header_cell, new_workbook, print_a4,
-                                      protect, put, select_first, text)
+from sheets_tools.excel.openpyxl_style import (BORDER, fit_workbook, font, header_cell, new_workbook, print_a4, protect,
+                                               put, select_first, text)
+from sheets_tools.excel.style import ERROR_COLOR
 from sheets_tools.formkit import declaration as forms
 from sheets_tools.formkit.declaration import Form
 from sheets_tools.formkit.plugins import Context
 
 ERRORS_SHEET = "Danh sách lỗi"
-FEEDBACK_DIR = "feedback"
-UNKNOWN_UNIT_DIR = "khong-ro-don-vi"
 
 
 def feedback_workbook(form: Form | None, campaign: Campaign, unit: Unit | None, result: FileResult,
@@ -101,15 +100,6 @@ def feedback_file(form: Form | None, campaign: Campaign, unit: Unit | None, resu
         if data is not None:
             return data
     return workbook_bytes(feedback_workbook(form, campaign, unit, result, context))
-
-
-def feedback_path(campaign: Campaign, file_name: str, unit_code: str | None) -> Path:
-    """Where the feedback on a received file goes: ``feedback/<unit code>/Phản hồi - <file>.xlsx`` (a file
-    whose unit is not known: ``feedback/khong-ro-don-vi/``). Known from the ledger alone."""
-    unit = campaign.unit(unit_code) if unit_code else None
-    folder = unit.code if unit else UNKNOWN_UNIT_DIR
-    stem = Path(file_name).stem or "tep"
-    return campaign.dir / FEEDBACK_DIR / folder / safe_file_name(f"Phản hồi - {stem}", ".xlsx")
 
 
 # --- the list of findings ------------------------------------------------------------------------

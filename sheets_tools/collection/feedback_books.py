@@ -30,7 +30,7 @@ from sheets_tools.collection.templates import form_workbook, mark_cell, prefill_
 from sheets_tools.collection.unit_books import (CODE_TOKEN, NAME_TOKEN, Template, plain, stand_in,
                                                 workbook_bytes)
 from sheets_tools.core.records import FileResult, Row
-from sheets_tools.excel.style import fit_rows, protect, select_first
+from sheets_tools.excel.openpyxl_style import fit_rows, protect, select_first
 from sheets_tools.formkit.declaration import FIRST_ROW, Form
 from sheets_tools.formkit.plugins import Context
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import zipfile
 from typing import Any
 
-from openpyxl.utils import column_index_from_string
 
+from sheets_tools.excel.columns import column_number
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.collection import layout
 from sheets_tools.collection.identify import find_sheets, identify, read_depth
@@ -96,7 +96,7 @@ def _read_sheets(book: Book, form: Form, result: FileResult) -> dict:
 def _legacy_text(book: Book, sheet: TableSheet, name: str, table: layout.Table, result: FileResult) -> list:
     """Text typed with TCVN3/VNI fonts (xlsx: by the cell's font) or mis-decoded UTF-8, made Unicode,
     each conversion reported as a warning. Runs before any normalisation (TCVN3 "ư" is U+00AD)."""
-    columns = {f: column_index_from_string(letter) for f, letter in table.letters.items()}
+    columns = {f: column_number(letter) for f, letter in table.letters.items()}
     rows, conversions = table.rows, []
     zf = book.zf
     path = book.sheet_paths.get(name) if zf is not None else None

@@ -15,8 +15,8 @@ from datetime import date
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
-from openpyxl.utils import column_index_from_string, get_column_letter
 
+from sheets_tools.excel.columns import column_letter, column_number
 from sheets_tools.core.findings import ERROR, Finding, finding
 from sheets_tools.core.text import fold
 from sheets_tools.core.values import format_date, is_empty
@@ -48,7 +48,7 @@ class Table:
     @property
     def letters(self) -> dict[str, str]:
         """field -> the column letter in the file."""
-        return {f: get_column_letter(c) for f, c in self.columns.items()}
+        return {f: column_letter(c) for f, c in self.columns.items()}
 
 
 # --- text --------------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def _at_declared_place(rows: Rows, sheet: TableSheet) -> bool:
         return False
     cells = rows[HEADER_ROW - 1]
     for column in sheet.columns:
-        i = column_index_from_string(column.letter) - 1
+        i = column_number(column.letter) - 1
         value = cells[i] if i < len(cells) else None
         if not (isinstance(value, str) and (value == column.label or fold(value) == fold(column.label))):
             return False
@@ -133,7 +133,7 @@ def map_columns(rows: Rows, sheet: TableSheet, header_row: int, name: str) -> tu
     (renamed, moved, extra: warnings; changed beyond recognition, required missing: errors)."""
     match = match_labels(rows[header_row - 1], sheet)
     out: list[Finding] = []
-    ref = lambda col: f"{get_column_letter(col)}{header_row}"  # noqa: E731
+    ref = lambda col: f"{column_letter(col)}{header_row}"  # noqa: E731
     for fld, label in match.renamed.items():
         out.append(finding("sheet.column_renamed", sheet=name, cell=ref(match.columns[fld]), field=fld, value=label,
                            expected=sheet.column(fld).label))
@@ -152,7 +152,7 @@ def map_columns(rows: Rows, sheet: TableSheet, header_row: int, name: str) -> tu
             out.append(finding(code, sheet=name, field=column.field, expected=column.label))
     for col, label in match.others.items():
         out.append(finding("sheet.extra_column", sheet=name, cell=ref(col), value=label))
-    moved = [f"\"{c.label}\" (nay ở cột {get_column_letter(match.columns[c.field])})"
+    moved = [f"\"{c.label}\" (nay ở cột {column_letter(match.columns[c.field])})"
              for c in sheet.columns if c.field in match.columns and match.columns[c.field] != _declared_col(sheet, c.field)]
     if moved:
         out.append(finding("sheet.columns_moved", sheet=name, value=", ".join(moved)))
@@ -160,7 +160,7 @@ def map_columns(rows: Rows, sheet: TableSheet, header_row: int, name: str) -> tu
 
 
 def _declared_col(sheet: TableSheet, fld: str) -> int:
-    return column_index_from_string(sheet.column(fld).letter)
+    return column_number(sheet.column(fld).letter)
 
 
 # --- data rows ---------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def _looks_like_data(cells: list[Any], columns: dict[str, int]) -> bool:
 
 # --- merged cells ---------------------------------------------------------------------
 def _merge_ref(m: Merge) -> str:
-    return f"{get_column_letter(m[1])}{m[0]}:{get_column_letter(m[3])}{m[2]}"
+    return f"{column_letter(m[1])}{m[0]}:{column_letter(m[3])}{m[2]}"
 
 
 def _in_area(m: Merge, first: int, last: int, cols: set[int]) -> bool:
@@ -318,7 +318,7 @@ def _formula_findings(rows: Rows, formulas: dict[tuple[int, int], bool], table: 
     out = []
     for (r, c), cached in sorted(formulas.items()):
         if first <= r <= last and c in fields:
-            cell = f"{get_column_letter(c)}{r}"
+            cell = f"{column_letter(c)}{r}"
             if cached:
                 out.append(finding("cell.formula", sheet=table.sheet, cell=cell, field=fields[c],
                                    value=_shown(_at(rows, r, c))))

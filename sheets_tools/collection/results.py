@@ -1,18 +1,25 @@
 """What a collect run answers, and what it never takes as a return: shared by the full collect
-(``collect``) and the answer from the ledger alone (``quick``), which must print the same. Imports nothing
-heavy: no workbook library, no form model."""
+(``collect``) and the answer from the ledger alone (``quick``), which must print the same; where a unit's
+feedback workbook goes (``feedback_path``). Imports nothing heavy: no workbook library, no form model."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
+from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.files import CAMPAIGN_FILE
 from sheets_tools.core.records import FileResult
 from sheets_tools.store.guard import ARCHIVE_DIR, LEDGER_FILE
 
+if TYPE_CHECKING:
+    from sheets_tools.campaign.model import Campaign
+
+FEEDBACK_DIR = "feedback"
+UNKNOWN_UNIT_DIR = "khong-ro-don-vi"
+
 # what collect must never take as a return when it is given the campaign folder itself
-INTERNAL = (ARCHIVE_DIR, "outbox", "feedback", "master", "templates", "backup", "council", "decision", CAMPAIGN_FILE,
+INTERNAL = (ARCHIVE_DIR, "outbox", FEEDBACK_DIR, "master", "templates", "backup", "council", "decision", CAMPAIGN_FILE,
             LEDGER_FILE, LEDGER_FILE + "-wal", LEDGER_FILE + "-shm", ".ledger-rebuild.sqlite")
 
 
@@ -67,3 +74,13 @@ def duplicate(incoming, form: str | None, unit: str | None, identified_by: str |
     for f in result.findings:
         f.file = incoming.source
     return Collected(result, duplicate=True)
+
+
+def feedback_path(campaign: Campaign, file_name: str, unit_code: str | None) -> Path:
+    """Where the feedback on a received file goes: ``feedback/<unit code>/Phản hồi - <file>.xlsx`` (a file
+    whose unit is not known: ``feedback/khong-ro-don-vi/``). Known from the ledger alone."""
+    unit = campaign.unit(unit_code) if unit_code else None
+    folder = unit.code if unit else UNKNOWN_UNIT_DIR
+    stem = Path(file_name).stem or "tep"
+    return campaign.dir / FEEDBACK_DIR / folder / safe_file_name(f"Phản hồi - {stem}", ".xlsx")
+

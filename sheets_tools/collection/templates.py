@@ -29,10 +29,11 @@ from sheets_tools.core.files import atomic_save
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.records import Row
 from sheets_tools.excel import fit
-from sheets_tools.excel.style import (AUTHOR, BORDER, DATE_FORMAT, DOTTED_BOTTOM, FORM_MARGINS, HEAD_FILL, LOCKED,
-                                      LOCKED_FILL, MARK_FILL, REQUIRED_FILL, UNLOCKED, agency_heading, dated_line,
-                                      fit_workbook, font, header_cell, new_workbook, print_a4, protect,
-                                      protect_workbook, put, select_first, shown_width, text)
+from sheets_tools.excel.openpyxl_style import (BORDER, DOTTED_BOTTOM, FORM_MARGINS, HEAD_FILL, LOCKED, LOCKED_FILL,
+                                               MARK_FILL, REQUIRED_FILL, UNLOCKED, agency_heading, fit_workbook, font,
+                                               header_cell, new_workbook, print_a4, protect, protect_workbook, put,
+                                               select_first, shown_width, text)
+from sheets_tools.excel.style import AUTHOR, DATE_FORMAT, dated_line
 from sheets_tools.formkit import declaration as forms
 from sheets_tools.formkit.declaration import (FIRST_COL, FIRST_ROW, HEADER_ROW, ID_SHEET, LIST_SHEET, ROW_NUMBER_LABEL,
                                               UNIT_CODE_ROW, UNIT_NAME_ROW, UNIT_VALUE_COL, Column, Form, TableSheet,

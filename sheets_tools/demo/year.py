@@ -23,6 +23,8 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.excel import legacy
 from sheets_tools.formkit.declaration import FIRST_ROW, ID_SHEET, Form, get_form
 from sheets_tools.core.files import atomic_write_bytes
@@ -86,7 +88,7 @@ def run_demo(directory: Path, echo: Callable[[str], None] = print, *, mail: bool
 
     directory = Path(directory)
     _prepare(directory)
-    campaign_mod.create(directory, sample=SAMPLE)
+    campaign_writer.create(directory, sample=SAMPLE)
     (directory / MARKER).write_text("sheets-tools demo\n", encoding="utf-8")
     camp = campaign_mod.load(directory)
     echo(f"1. Đã tạo đợt thi đua mẫu: {directory / campaign_mod.CAMPAIGN_FILE}")

@@ -11,8 +11,8 @@ import zipfile
 from typing import Any, NamedTuple
 
 from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
 
+from sheets_tools.excel.columns import column_letter
 from sheets_tools.core.findings import Finding, finding
 # MOJIBAKE_HINT: the test repair_mojibake starts with, run once over a whole table (fix_mojibake)
 from sheets_tools.excel.legacy import MOJIBAKE_HINT, ENCODING_NAMES, convert_cell, legacy_kind, repair_mojibake
@@ -265,7 +265,7 @@ def fix_mojibake(raw_rows: Rows, columns: dict[str, int]) -> tuple[Rows, list[Co
 
 def conversion_finding(conversion: Conversion, sheet: str, label: str) -> Finding:
     """The warning for one converted cell: "cell.legacy_font" or "cell.mojibake"."""
-    cell = f"{get_column_letter(conversion.column)}{conversion.row}" if conversion.column else None
+    cell = f"{column_letter(conversion.column)}{conversion.row}" if conversion.column else None
     common = dict(sheet=sheet, cell=cell, field=conversion.field, value=conversion.value, label=label)
     if conversion.kind == "mojibake":
         return finding("cell.mojibake", original=conversion.original, **common)

@@ -9,7 +9,6 @@ import re
 from typing import Any, Iterable
 
 from defusedxml import ElementTree
-from openpyxl.utils import column_index_from_string
 
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
 
@@ -44,8 +43,8 @@ def merges_from_xml(xml: bytes) -> list[Merge]:
     out = []
     # scanned from the tag of the first "mergeCell" (they follow the cells): no tag before it can match
     for a, r1, b, r2 in _MERGE.findall(xml, max(xml.rfind(b"<", 0, first), 0)):
-        c1 = column_index_from_string(a.decode())
-        out.append((int(r1), c1, int(r2 or r1), column_index_from_string(b.decode()) if b else c1))
+        c1 = column_number(a)
+        out.append((int(r1), c1, int(r2 or r1), column_number(b) if b else c1))
     return out
 
 
@@ -76,5 +75,5 @@ def formula_cells(xml: bytes) -> dict[tuple[int, int], bool]:
             continue
         value = _VALUE.search(body)
         cached = value is not None and (bool(value.group(1)) or b't="str"' in attrs)
-        out[(int(ref.group(2)), column_index_from_string(ref.group(1).decode()))] = cached
+        out[(int(ref.group(2)), column_number(ref.group(1)))] = cached
     return out

@@ -11,9 +11,9 @@ from datetime import date
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Literal
 
-from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sheets_tools.excel.columns import column_letter
 from sheets_tools.formkit.files import declarations
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ class TableSheet(BaseModel):
             for f in group:
                 if f not in fields:
                     raise ValueError(f"sheet {self.key}: unknown field {f}")
-        cols = tuple(c.model_copy(update={"letter": get_column_letter(FIRST_COL + i)})
+        cols = tuple(c.model_copy(update={"letter": column_letter(FIRST_COL + i)})
                      for i, c in enumerate(self.columns))
         object.__setattr__(self, "columns", cols)
         return self

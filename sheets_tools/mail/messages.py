@@ -20,7 +20,7 @@ from pathlib import Path
 from sheets_tools.campaign.mail_settings import mail_settings
 from sheets_tools.campaign.model import Campaign, Unit
 from sheets_tools.collection import issue
-from sheets_tools.collection.feedback import feedback_path
+from sheets_tools.collection.results import feedback_path
 from sheets_tools.collection.templates import unit_file_name
 from sheets_tools.core.findings import SEVERITY_LABELS, Finding, finding
 from sheets_tools.formkit.declaration import Form, load_forms

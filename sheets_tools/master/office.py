@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 import python_calamine
-from openpyxl.utils import get_column_letter
 from pydantic_core import PydanticCustomError
 
+from sheets_tools.excel.columns import column_letter
 from sheets_tools.campaign.criteria import EPS, number_text
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import Finding, finding
@@ -95,7 +95,7 @@ def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None
             if c is None:
                 continue
             raw = cells[c] if c < len(cells) else None
-            at = _Cell(path, name, f"{get_column_letter(c + 1)}{r + 1}", key, campaign)
+            at = _Cell(path, name, f"{column_letter(c + 1)}{r + 1}", key, campaign)
             value = _value(column, raw, at, problems)
             if value is not _BAD:  # a value that cannot be taken leaves the stored one as it is
                 values[column.field] = value

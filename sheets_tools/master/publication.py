@@ -16,8 +16,8 @@ import xlsxwriter
 from sheets_tools.core.filenames import safe_file_name
 from sheets_tools.core.files import TargetBusy, write_atomic
 from sheets_tools.excel.cells import put_string
-from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, FittedSheet, add_formats,
-                                      dated_line, xlsx_heading, xlsx_print_a4, workbook_options)
+from sheets_tools.excel.style import (HEADING_FORMATS, TITLE_SIZE, FittedSheet, add_formats, dated_line, xlsx_heading,
+                                      xlsx_print_a4, workbook_options)
 
 if TYPE_CHECKING:
     from sheets_tools.campaign.model import Campaign

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.files import write_atomic
-from sheets_tools.excel import fit, style
+from sheets_tools.excel import fit, openpyxl_style, style
 from sheets_tools.formkit.declaration import ID_SHEET
 from sheets_tools.yearend.council import (
     FIRST_ROW, HEADER_ROW, KIND, L_NEEDED, L_OFFICE, L_PRESENT, L_WRITING, MEMBER_COLUMNS, MEMBER_FIXED,
@@ -42,13 +42,13 @@ def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_m
         if not c.vote_percent or c.vote_percent <= 0:
             raise ValueError(f"candidate {c.id!r}: {c.award_name!r} needs no council vote")
         seen.add(c.id)
-    wb = style.new_workbook()
+    wb = openpyxl_style.new_workbook()
     password = campaign.settings.get("sheet_password") or None
     _members_sheet(wb.create_sheet(MEMBERS_SHEET), campaign, password)
     _votes_sheet(wb.create_sheet(VOTES_SHEET), campaign, candidates, per_member, password)
     _id_sheet(wb, campaign, per_member)
-    style.protect_workbook(wb, password)
-    style.fit_workbook(wb)
+    openpyxl_style.protect_workbook(wb, password)
+    openpyxl_style.fit_workbook(wb)
     wb.active = 0
     wb.properties.title = f"Biểu quyết của Hội đồng Thi đua - Khen thưởng năm {campaign.info.year}"
     return write_atomic(Path(path), lambda tmp: wb.save(tmp), beside_if_busy=beside_if_busy)
@@ -57,17 +57,17 @@ def ballot(campaign: Campaign, candidates: list[Candidate], path: Path, *, per_m
 def _heading(ws: Worksheet, campaign: Campaign, last: int, title: str, line: str) -> None:
     """Agency and national motto (rows 1-3), title (4), explanation (5), like the forms."""
     info, end = campaign.info, get_column_letter(last)
-    style.agency_heading(ws, last, info.parent_agency, info.agency, style.dated_line(info.place))
-    style.text(ws, "A4", title, merge_to=f"{end}4", align="center", bold=True, size=style.TITLE_SIZE, wrap=True)
-    style.text(ws, "A5", line, merge_to=f"{end}5", wrap=True, italic=True)
+    openpyxl_style.agency_heading(ws, last, info.parent_agency, info.agency, style.dated_line(info.place))
+    openpyxl_style.text(ws, "A4", title, merge_to=f"{end}4", align="center", bold=True, size=style.TITLE_SIZE, wrap=True)
+    openpyxl_style.text(ws, "A5", line, merge_to=f"{end}5", wrap=True, italic=True)
     ws.row_dimensions[4].height = 24
 
 
 def _header_row(ws: Worksheet, labels: list[tuple[str, float]]) -> None:
     for c, (label, width) in enumerate(labels, start=1):
         cell = ws.cell(row=HEADER_ROW, column=c)
-        style.put(cell, label)
-        style.header_cell(cell)
+        openpyxl_style.put(cell, label)
+        openpyxl_style.header_cell(cell)
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1).coordinate
 
@@ -75,8 +75,8 @@ def _header_row(ws: Worksheet, labels: list[tuple[str, float]]) -> None:
 def _body_cell(ws: Worksheet, row: int, col: int, value: Any, *, editable: bool = False,
                center: bool = False) -> None:
     cell = ws.cell(row=row, column=col)
-    style.put(cell, value)
-    style.body_cell(cell, center=center, editable=editable)
+    openpyxl_style.put(cell, value)
+    openpyxl_style.body_cell(cell, center=center, editable=editable)
 
 
 def _choice(ws: Worksheet, ref: str, choices: tuple[str, ...], prompt: str) -> None:
@@ -157,8 +157,8 @@ def _votes_sheet(ws: Worksheet, campaign: Campaign, candidates: list[Candidate],
 
 def _finish(ws: Worksheet, password: str | None) -> None:
     """Protect (input cells are unlocked), A4 landscape fitted to the page width."""
-    style.protect(ws, password)
-    style.print_a4(ws, title_row=HEADER_ROW, footer=True)
+    openpyxl_style.protect(ws, password)
+    openpyxl_style.print_a4(ws, title_row=HEADER_ROW, footer=True)
 
 
 def _id_sheet(wb: Workbook, campaign: Campaign, per_member: bool) -> None:
@@ -167,7 +167,7 @@ def _id_sheet(wb: Workbook, campaign: Campaign, per_member: bool) -> None:
              "layout": "per_member" if per_member else "counts",
              "built_at": datetime.now().isoformat(timespec="seconds")}
     for r, (key, value) in enumerate(ident.items(), start=1):
-        style.put(ws.cell(row=r, column=1), key)
-        style.put(ws.cell(row=r, column=2), value)  # text: a re-save cannot turn 9 into 9.0
+        openpyxl_style.put(ws.cell(row=r, column=1), key)
+        openpyxl_style.put(ws.cell(row=r, column=2), value)  # text: a re-save cannot turn 9 into 9.0
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True

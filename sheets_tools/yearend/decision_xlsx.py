@@ -14,8 +14,8 @@ import xlsxwriter
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.text import normalize
 from sheets_tools.excel.cells import put_number, put_string
-from sheets_tools.excel.style import (HEADING_FORMATS, FittedSheet, add_formats, xlsx_heading,
-                                      xlsx_print_a4, workbook_options)
+from sheets_tools.excel.style import (HEADING_FORMATS, FittedSheet, add_formats, xlsx_heading, xlsx_print_a4,
+                                      workbook_options)
 from sheets_tools.yearend.decision import (COLUMNS, SUBJECT_WORDS, DecisionList, Group, clean, lists_or_empty,
                                            place_date, save_beside, summary, title_lines)
 

@@ -15,7 +15,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.files import atomic_save
 from sheets_tools.excel import fit
-from sheets_tools.excel.style import BORDER, DATE_FORMAT, fit_workbook, font, header_cell, new_workbook, print_a4, put
+from sheets_tools.excel.openpyxl_style import BORDER, fit_workbook, font, header_cell, new_workbook, print_a4, put
+from sheets_tools.excel.style import DATE_FORMAT
 from sheets_tools.formkit.declaration import LIST_SHEET
 from sheets_tools.yearend.history_import import COLUMNS, FIRST_YEAR, TEMPLATE_FIELDS
 

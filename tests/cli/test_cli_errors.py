@@ -15,6 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
 from sheets_tools.master.consolidate import master_path
 
@@ -127,7 +129,7 @@ def small_fs(tmp_path):
 
 def _campaign_on(folder: Path, return_file) -> Path:
     directory = folder / "dot"
-    campaign_mod.create(directory, sample="daklak-2024")
+    campaign_writer.create(directory, sample="daklak-2024")
     camp = campaign_mod.load(directory)
     assert run("collect", directory, return_file("VP", camp=camp)).exit_code == 1
     return directory

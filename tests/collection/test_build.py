@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
 from python_calamine import CalamineWorkbook
 
-from sheets_tools.collection import feedback, templates as build
+from sheets_tools.collection import feedback, results, templates as build
 from sheets_tools.core import filenames, findings
 from sheets_tools.formkit import declaration as forms
 from sheets_tools.formkit.declaration import FIRST_ROW, HEADER_ROW, ID_KEYS, ID_SHEET, LIST_SHEET
@@ -223,7 +223,7 @@ def test_write_feedback_path(camp):
     assert path == camp.dir / "feedback" / "VP" / "Phản hồi - Đăng ký thi đua 2024 - Văn phòng Sở.xlsx"
     assert path.is_file()
     unknown = feedback.write_feedback(camp, _result(unit_code=None, form_id=None))
-    assert unknown.parent == camp.dir / "feedback" / feedback.UNKNOWN_UNIT_DIR
+    assert unknown.parent == camp.dir / "feedback" / results.UNKNOWN_UNIT_DIR
     assert load_workbook(unknown).sheetnames == [feedback.ERRORS_SHEET]
 
 

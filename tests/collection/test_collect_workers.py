@@ -25,6 +25,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.collection.templates import form_workbook
 from sheets_tools.core.findings import message
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
@@ -135,7 +137,7 @@ def mixed_inbox(camp, inbox: Path) -> list[str]:
 def inbox(tmp_path_factory):
     """(a fresh campaign folder nobody collected into, the mixed inbox, the names after the padding)."""
     root = tmp_path_factory.mktemp("workers")
-    campaign_mod.create(root / "clean", sample="daklak-2024")
+    campaign_writer.create(root / "clean", sample="daklak-2024")
     camp = campaign_mod.load(root / "clean")
     names = mixed_inbox(camp, root / "inbox")
     return root / "clean", root / "inbox", names

@@ -11,7 +11,8 @@ import olefile
 import pytest
 from click.testing import CliRunner
 
-from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
 from sheets_tools.collection.issue import draft_email
 from sheets_tools.core.findings import message
@@ -74,7 +75,7 @@ def test_msg_is_collected_like_the_eml_of_the_same_mail(camp, tmp_path):
     (msg_dir / "thu.msg").write_bytes(build_msg(sender="pbgd@example.gov.vn", subject="Đăng ký thi đua",
                                                 sent=SENT, attachments=[(NAME, book.read_bytes())]))
     other = tmp_path / "dot2"
-    campaign_mod.create(other, sample="daklak-2024")
+    campaign_writer.create(other, sample="daklak-2024")
 
     code_eml, out_eml = _collect(other, eml_dir)
     code_msg, out_msg = _collect(camp.dir, msg_dir)
@@ -197,7 +198,7 @@ def test_an_object_inserted_into_the_text_is_skipped_with_a_finding(camp, tmp_pa
     assert out["files"][0]["findings"][0]["message"] == message("file.msg_embedded", names='"Bảng tính"')
 
     camp2 = tmp_path / "dot2"
-    campaign_mod.create(camp2, sample="daklak-2024")
+    campaign_writer.create(camp2, sample="daklak-2024")
     both = tmp_path / "both"
     both.mkdir()
     (both / "ca-hai.msg").write_bytes(build_msg(sent=SENT, attachments=[(NAME, book)],

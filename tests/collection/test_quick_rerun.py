@@ -22,6 +22,8 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.collection.issue import draft_email
 
 from workbooks import make_return, with_setting
@@ -246,6 +248,29 @@ def test_a_new_file_among_known_ones_goes_the_full_path_reading_only_it(camp, in
     assert not again.quick and again.read == [str(new)]
     assert [f["status"] for f in again.json["files"]] == ["accepted_with_warnings"] * 4  # late: today
     assert collect(tmp_path, camp.dir, inbox).quick
+
+
+def test_clean_files_are_collected_and_consolidated_without_openpyxl(tmp_path):
+    """openpyxl takes a tenth of a second to import: the full collect of files without findings and
+    consolidate start without it; the first file with findings brings it for its feedback workbook."""
+    year = date.today().year + 1  # the sample's deadlines still ahead: not late, no finding
+    campaign_writer.create(tmp_path / "next", sample="daklak", year=year)
+    camp = campaign_mod.load(tmp_path / "next")
+    inbox = tmp_path / "clean"
+    inbox.mkdir()
+    for unit in UNITS[:2]:
+        registration(camp, unit, inbox / f"{unit}.xlsx", given_name=f"Hoa {unit}")
+    first = collect(tmp_path, camp.dir, inbox)
+    assert first.code == 0 and not first.quick and "python_calamine" in first.modules
+    assert all(not f["findings"] for f in first.json["files"])
+    assert "openpyxl" not in first.modules
+    master = cli(tmp_path, "consolidate", camp.dir)
+    assert master.code == 0 and list((camp.dir / "master").glob("*.xlsx"))
+    assert "xlsxwriter" in master.modules and "openpyxl" not in master.modules
+    bad = broken(inbox / "99-broken.xlsx")
+    second = collect(tmp_path, camp.dir, inbox)
+    assert second.code == 1 and "openpyxl" in second.modules
+    assert (camp.dir / "feedback" / "khong-ro-don-vi" / f"Phản hồi - {bad.stem}.xlsx").is_file()
 
 
 def test_a_removed_file(camp, inbox, tmp_path):

@@ -47,8 +47,10 @@ def make_xlsx(path: Path) -> Path:
 
     from sheets_tools.campaign import workbook as campaign
 
+    from sheets_tools.campaign import writer as campaign_writer
+
     with tempfile.TemporaryDirectory() as folder:
-        campaign.create(Path(folder), sample="daklak-2024")
+        campaign_writer.create(Path(folder), sample="daklak-2024")
         camp = campaign.load(Path(folder))
         return make_return(path, camp, UNIT, ROWS)
 

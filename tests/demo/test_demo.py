@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.demo.year import MARKER, SAMPLE, _prepare
 from sheets_tools.store.ledger import Ledger
 
@@ -30,5 +32,5 @@ def test_rerunning_a_demo_folder_starts_from_a_clean_folder(demo_copy):
     assert (directory / MARKER).exists() and (directory / campaign_mod.CAMPAIGN_FILE).exists()
     _prepare(directory)
     assert sorted(p.name for p in directory.iterdir()) == [MARKER]  # every output of the first run is gone
-    campaign_mod.create(directory, sample=SAMPLE)  # run_demo's next step, in the cleared folder
+    campaign_writer.create(directory, sample=SAMPLE)  # run_demo's next step, in the cleared folder
     assert campaign_mod.load(directory).id == SAMPLE

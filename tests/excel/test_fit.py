@@ -19,7 +19,8 @@ from sheets_tools.campaign import sample as sample_data
 from sheets_tools.campaign.workbook import load
 from sheets_tools.cli import main
 from sheets_tools.excel import fit
-from sheets_tools.excel.style import FONT, new_workbook
+from sheets_tools.excel.openpyxl_style import new_workbook
+from sheets_tools.excel.style import FONT
 from sheets_tools.formkit.declaration import HEADER_ROW
 
 LONG = "Thẩm định dự thảo văn bản quy phạm pháp luật đúng thời hạn và đúng quy định của pháp luật hiện hành"

@@ -12,6 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.collection import calendar, reminders
 from sheets_tools.collection.collect import collect
 from sheets_tools.collection.issue import issue
@@ -53,7 +55,7 @@ def register(camp, unit: str, people: list[dict], tmp: Path) -> None:
 
 @pytest.fixture
 def camp(tmp_path):
-    campaign_mod.create(tmp_path / "dot", "daklak-2024")
+    campaign_writer.create(tmp_path / "dot", "daklak-2024")
     camp = campaign_mod.load(tmp_path / "dot")
     register(camp, "VP", [HOA], tmp_path)
     register(camp, "TTR", [DUC], tmp_path)

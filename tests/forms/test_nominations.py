@@ -12,6 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.store import office
 from sheets_tools.collection.templates import form_workbook
 from sheets_tools.collection.collect import check as check_files
@@ -425,7 +427,7 @@ def test_demo_catches_every_simulated_mistake_and_publishes(tmp_path):
     from sheets_tools.demo.year import SAMPLE, simulate_replies
     from sheets_tools.demo.nominations import INBOX, MISTAKES, SELECTED, run_nominations
     from sheets_tools.collection.issue import issue
-    campaign_mod.create(tmp_path / "demo", SAMPLE)
+    campaign_writer.create(tmp_path / "demo", SAMPLE)
     camp = campaign_mod.load(tmp_path / "demo")
     issue(camp, ["registration"])
     form = get_form("registration")

@@ -16,6 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
 from sheets_tools.collection import issue
 from sheets_tools.core.filenames import safe_file_name
@@ -101,7 +103,7 @@ def drafts(tmp_path_factory):
     """Issue and reminder drafts of two forms (the scoring form's reminder is the subject Outlook broke), once
     for this module: read-only (a test that writes takes a copy)."""
     folder = tmp_path_factory.mktemp("headers") / "dot"
-    campaign_mod.create(folder, sample="daklak-2024")
+    campaign_writer.create(folder, sample="daklak-2024")
     for form in ("scoring", "registration"):
         assert run("issue", folder, "--form", form).exit_code == 0
     result = run("remind", folder, "--form", "scoring", "--today", "02/12/2024")

@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from keyring.backends.fail import Keyring as NoKeyring
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
 from sheets_tools.core.findings import message
 
@@ -36,7 +38,7 @@ def issued(tmp_path_factory) -> Path:
     """A campaign with the scoring form issued to every unit and mail set to go to 127.0.0.1 without pause,
     made once for this module: tests take a copy (``mail_camp``)."""
     folder = tmp_path_factory.mktemp("issued") / "dot"
-    campaign_mod.create(folder, sample="daklak-2024")
+    campaign_writer.create(folder, sample="daklak-2024")
     camp = campaign_mod.load(folder)
     for key, value in {"smtp.host": HOST, "smtp.security": "none", "mail.delay_s": 0}.items():
         camp = with_setting(camp, key, value)

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 import pdf_boxes
 from sheets_tools.campaign import workbook as campaign_mod
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
 from sheets_tools.master.consolidate import master_path
 from sheets_tools.yearend.award import DECISION_DIR, ballot_path
@@ -60,7 +61,7 @@ def year(tmp_path_factory):
     """VP registers Nam and Lan in January and proposes both for CSTĐCS in November; consolidate, ballot,
     everyone votes yes, tally, decision: the campaign once all is written."""
     folder = tmp_path_factory.mktemp("markup") / "dot"
-    campaign_mod.create(folder, sample="daklak-2024")
+    campaign_writer.create(folder, sample="daklak-2024")
     office_types(folder)
     camp = campaign_mod.load(folder)
     assert camp.unit("VP").name == UNIT_NAME and camp.info.agency == AGENCY

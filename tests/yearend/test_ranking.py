@@ -11,6 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
+
+from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.store import office
 from sheets_tools.collection.collect import collect
 from sheets_tools.master.book import HEADER
@@ -256,7 +258,7 @@ def test_ranking_sheets_per_block_with_ties_and_a_chart(camp):
 
 
 def test_no_scoring_sheets_before_any_scoring_form(tmp_path):
-    campaign_mod.create(tmp_path / "dot", "daklak-2024")
+    campaign_writer.create(tmp_path / "dot", "daklak-2024")
     camp = campaign_mod.load(tmp_path / "dot")
     names = load_workbook(consolidate(camp).path).sheetnames
     assert CHECK_SHEET not in names and not any("Xếp hạng" in n for n in names)

@@ -25,6 +25,8 @@ ROOT = HERE.parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "collection")]
 
 from sheets_tools.campaign import workbook as campaign_mod  # noqa: E402
+
+from sheets_tools.campaign import writer as campaign_writer  # noqa: E402
 from check_corpus import all_answers  # noqa: E402
 
 SAMPLE = "daklak-2024"  # tests/conftest.py's sample campaign
@@ -35,7 +37,7 @@ def main() -> None:
     assert Path(sheets_tools.__file__).resolve().parents[1] == ROOT, sheets_tools.__file__
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "dot"
-        campaign_mod.create(folder, sample=SAMPLE)
+        campaign_writer.create(folder, sample=SAMPLE)
         answers = all_answers(campaign_mod.load(folder), Path(tmp) / "work")
     out = HERE / "check_snapshot.json"
     lines = (json.dumps({name: answers[name]}, ensure_ascii=False, sort_keys=True)[1:-1] for name in sorted(answers))
