@@ -38,7 +38,6 @@ if str(TESTS) not in sys.path:  # pytest's default "prepend" import mode does th
 from click.testing import CliRunner  # noqa: E402
 
 from sheets_tools.campaign import workbook as campaign_mod  # noqa: E402
-
 from sheets_tools.campaign import writer as campaign_writer  # noqa: E402
 from sheets_tools.cli import main  # noqa: E402
 from workbooks import make_return  # noqa: E402

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from sheets_tools.campaign import workbook as campaign_mod
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.campaign.samples import SAMPLES
 from sheets_tools.cli.app import (JSON, Say, UsageProblem, UserError, TODAY, campaign_or_sample, friendly, load_campaign,

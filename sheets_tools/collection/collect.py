@@ -16,8 +16,9 @@ from sheets_tools.core import progress
 from sheets_tools.core.files import campaign_lock
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.formkit.declaration import load_forms
+from sheets_tools.collection import answer
 from sheets_tools.collection.gather import NOT_RECEIVED, Seen, gather
-from sheets_tools.collection.restore import restore_feedback, write_feedback
+from sheets_tools.collection.restore import restore_feedback
 from sheets_tools.store import seen as seen_store
 from sheets_tools.store.ledger import CACHE_KIB, LEDGER_FILE, Ledger
 from sheets_tools.core.records import FileResult, Incoming
@@ -46,7 +47,7 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
         seen = Seen(_unchanged_index(ledger))
         died: set[str] = set()  # contents whose worker died: never checked in this process
         with closing(in_workers(gather(paths, exclude=internal_paths(campaign.dir), seen=seen), campaign,
-                                lambda sha256: ledger.known(sha256) is not None)) as stream:
+                                lambda sha256: ledger.known(sha256) is not None, feedback=feedback)) as stream:
             for item, outcome in stream:  # in the order gathered; outcome: what a worker made of it, or None
                 if isinstance(item, FileResult) and _not_received(item):  # the operator's path, not a unit's file
                     out.files.append(Collected(item))
@@ -67,18 +68,21 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
                     if not isinstance(item, FileResult):  # intake's notes: a rebuild reads the file again with them
                         incoming.notes.extend(noted)
                 collected = Collected(result, submission_id=ledger.record(result, collected_at=datetime.now()))
-                if feedback and result.findings:
-                    if result.stored and not result.rows:  # a worker's clean file the mail's sender put in doubt
-                        result.rows = ledger.typed_rows(load_forms()[result.form_id], collected.submission_id)
-                    collected.feedback = write_feedback(campaign, result, context)
+                if feedback and result.findings:  # the workbook a worker made, or made here
+                    collected.feedback = answer.write_made(campaign, result)
+                    if collected.feedback is None:
+                        if result.stored and not result.rows:  # a worker's file the mail's sender put in doubt
+                            result.rows = ledger.typed_rows(load_forms()[result.form_id], collected.submission_id)
+                        collected.feedback = answer.write(campaign, result, context)
                 result.rows, result.stored, result.incoming.data = [], None, b""  # recorded: memory stays bounded
+                result.answer = None
                 result.documents, result.incoming.documents = [], []
                 out.files.append(collected)
                 progress.report("Đã nhận", len(out.files), None, Path(incoming.source).name)
         for c in _add_cross_unit(campaign, ledger, out):
             if feedback:  # the unit hears of the person another unit also registered
                 c.result.rows = ledger.typed_rows(load_forms()[c.result.form_id], c.submission_id)
-                c.feedback = write_feedback(campaign, c.result, context)
+                c.feedback = answer.write(campaign, c.result, context)
                 c.result.rows = []
         answered: list[Path] = []
         if feedback:

@@ -84,10 +84,15 @@ def _on_template(form: Form, result: FileResult) -> tuple[list[Row], dict[tuple[
 
 def write_feedback(campaign: Campaign, result: FileResult, context: Context | None = None) -> Path:
     """Write the feedback workbook of ``result`` under ``campaign.dir/feedback/<unit>/``; return its path."""
+    path = feedback_path(campaign, result.incoming.name, result.unit_code)
+    return atomic_write_bytes(path, feedback_of(campaign, result, context))
+
+
+def feedback_of(campaign: Campaign, result: FileResult, context: Context | None = None) -> bytes:
+    """The bytes of ``result``'s feedback workbook (its form and unit as the result names them)."""
     form = forms.load_forms().get(result.form_id) if result.form_id else None
     unit = campaign.unit(result.unit_code) if result.unit_code else None
-    path = feedback_path(campaign, result.incoming.name, result.unit_code)
-    return atomic_write_bytes(path, feedback_file(form, campaign, unit, result, context))
+    return feedback_file(form, campaign, unit, result, context)
 
 
 def feedback_file(form: Form | None, campaign: Campaign, unit: Unit | None, result: FileResult,

@@ -4,16 +4,13 @@ killed, or the write failed, between recording the file and answering it) gets i
 The feedback's place is known from the ledger alone (``results.feedback_path``); its content comes back
 from the ledger (the findings recorded, and those shared with other units now) and the archived copy of
 the file (the unit's rows where it left them, the refused ones too).
-
-``write_feedback`` (collect's too) loads the feedback writer when a file first needs one: it brings openpyxl,
-a tenth of a second to import, which a collect of files without findings never needs.
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from sheets_tools.campaign.model import Campaign
+from sheets_tools.collection import answer
 from sheets_tools.collection.results import feedback_path
 from sheets_tools.collection.validate import check_file, cross_unit_findings
 from sheets_tools.core.findings import Finding
@@ -21,13 +18,6 @@ from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.declaration import load_forms
 from sheets_tools.formkit.plugins import Context
 from sheets_tools.store.ledger import Ledger, Submission
-
-FEEDBACK_WRITER = "sheets_tools.collection.feedback"
-
-
-def write_feedback(campaign: Campaign, result: FileResult, context: Context | None = None) -> Path:
-    """``feedback.write_feedback``: the feedback workbook of ``result`` written; returns its path."""
-    return importlib.import_module(FEEDBACK_WRITER).write_feedback(campaign, result, context)
 
 
 def restore_feedback(campaign: Campaign, ledger: Ledger, context: Context,
@@ -50,7 +40,7 @@ def restore_feedback(campaign: Campaign, ledger: Ledger, context: Context,
     for sub in missing.values():
         result = _recorded(campaign, ledger, sub, context)
         result.findings.extend(shared.get(sub.id, []))
-        written.append(write_feedback(campaign, result, context))
+        written.append(answer.write(campaign, result, context))
     return written
 
 

@@ -1,8 +1,9 @@
 """Reading and validating received files in worker processes, for ``collect`` (the setting
 ``collect_workers`` of campaign.xlsx "Cài đặt"; 1 = everything in the command's own process).
 
-Only ``check_file`` runs in a worker; the parent keeps the ledger and takes the results in the order the
-files were gathered, so that submission ids, replacements and cross-unit findings are those of the serial
+Only ``check_file`` runs in a worker, and, for a file with findings, the making of its feedback workbook
+(``answer.made``: the parent writes it, or makes it again when its findings changed since); the parent keeps
+the ledger and takes the results in the order the files were gathered, so that submission ids, replacements and cross-unit findings are those of the serial
 path. A worker has no ledger: a form's rules that ask for it (e.g. another unit's proposals, the unit's
 January registration) stop the worker's check (``Deferred``) and the parent checks that file again at its
 place in the run, with the ledger as the serial path would see it. A worker that dies is one file's
@@ -24,6 +25,7 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
 from sheets_tools.campaign.model import Campaign
+from sheets_tools.collection import answer
 from sheets_tools.collection.validate import check_file
 from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.plugins import Context
@@ -97,11 +99,12 @@ Outcome = FileResult | Deferred | Died
 _worker: dict[str, Any] = {}
 
 
-def _start(campaign: Campaign, parent: int) -> None:
-    """A worker's initializer: the campaign once, and one context for all its files. A forked worker holds
-    both ends of its task pipe, so it would wait for ever if the command were killed: it watches its parent
-    and ends with it."""
+def _start(campaign: Campaign, parent: int, answers: bool = False) -> None:
+    """A worker's initializer: the campaign once, one context for all its files, and whether it makes the
+    feedback of a file with findings (``answers``). A forked worker holds both ends of its task pipe, so it
+    would wait for ever if the command were killed: it watches its parent and ends with it."""
     _worker["campaign"], _worker["context"] = campaign, Context(campaign, _NoLedger())
+    _worker["answers"] = answers
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
 
 
@@ -120,26 +123,41 @@ def _check(incoming: Incoming) -> Outcome:
         return Deferred()
     except MemoryError:
         return Died(OUT_OF_MEMORY)
-    result.incoming = None  # type: ignore[assignment]  # the parent puts its own Incoming back
     # the parent records every file: the rows go back as the ledger stores them (text, quick to send and take);
-    # as objects too only where the unit hears of findings (its feedback shows them)
+    # as objects too only where the unit hears of findings (if they change in the parent, it makes the feedback
+    # again, with the refused rows too, which the ledger does not keep)
     result.stored = rows_to_store(result)
     if not result.findings:
         result.rows = []
+    elif _worker.get("answers"):
+        result.answer = _answer(campaign, result)
+    result.incoming = None  # type: ignore[assignment]  # the parent puts its own Incoming back
     return result
+
+
+def _answer(campaign: Campaign, result: FileResult) -> tuple[str, bytes] | None:
+    """The file's feedback workbook and the key of what it shows; None where the parent makes it (its rules
+    ask for the ledger, or making it failed: the parent meets the same and says so as it always has)."""
+    try:
+        return answer.key(result), answer.made(campaign, result, _worker["context"])
+    except LedgerNeeded:
+        return None
+    except Exception:  # the parent makes it again, as on the serial path, and meets what failed here
+        return None
 
 
 class Pool:
     """A process pool that is started again when one of its workers dies."""
 
-    def __init__(self, campaign: Campaign, workers: int, method: str):
-        self.campaign, self.workers, self.method = campaign, workers, method
+    def __init__(self, campaign: Campaign, workers: int, method: str, answers: bool = False):
+        self.campaign, self.workers, self.method, self.answers = campaign, workers, method, answers
         self.executor: ProcessPoolExecutor | None = None
 
     def submit(self, incoming: Incoming) -> Future:
         if self.executor is None:
             self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(self.method),
-                                                initializer=_start, initargs=(self.campaign, os.getpid()))
+                                                initializer=_start,
+                                                initargs=(self.campaign, os.getpid(), self.answers))
         try:
             return self.executor.submit(_check, incoming)
         except BrokenProcessPool as exc:  # a worker died since: the file goes again when its turn comes
@@ -164,13 +182,14 @@ class Pool:
             self.executor = None
 
 
-def in_workers(items: Iterable, campaign: Campaign, known: Callable[[str], bool]
+def in_workers(items: Iterable, campaign: Campaign, known: Callable[[str], bool], *, feedback: bool = False
                ) -> Iterator[tuple[Any, Outcome | None]]:
     """``collect``'s files (Incoming, or FileResult for a file refused before reading) in order, each with
     what a worker made of it, or None where the caller checks it itself: with ``collect_workers`` = 1 every
     file; otherwise a file refused before reading, one whose content the ledger already has (``known``:
     a duplicate), and the same bytes a second time in the run (a duplicate of the first once that one is
-    recorded; checked by the caller if it is not)."""
+    recorded; checked by the caller if it is not). ``feedback``: a worker makes the feedback workbook of a
+    file with findings (``FileResult.answer``)."""
     workers = workers_for(campaign)
     if workers < 2:
         return ((item, None) for item in items)
@@ -182,26 +201,28 @@ def in_workers(items: Iterable, campaign: Campaign, known: Callable[[str], bool]
         sent.add(item.sha256)
         return item
 
-    return checked(items, send, campaign, workers)
+    return checked(items, send, campaign, workers, answers=feedback)
 
 
 _AGAIN = object()  # a file that was in the pool when a worker died: checked again by itself
 
 
 def checked(items: Iterable, send: Callable[[Any], Incoming | None], campaign: Campaign, workers: int,
-            method: str | None = None, first_here: int | None = None) -> Iterator[tuple[Any, Outcome | None]]:
+            method: str | None = None, first_here: int | None = None, answers: bool = False
+            ) -> Iterator[tuple[Any, Outcome | None]]:
     """Each item of ``items`` in order, with what a worker made of it; None for an item the parent checks:
     the first few of the run (``first_here``, by default ``serial_first``), those ``send`` keeps back (it
     returns the Incoming to check, or None) and every item after the run went back to the parent (when most
     files needed the ledger, ``DEFER_AFTER``).
 
-    At most ``WINDOW * workers`` files are in flight. ``send`` is asked when an item enters the window,
+    ``answers``: the workers make the feedback workbook of a file with findings. At most ``WINDOW * workers``
+    files are in flight. ``send`` is asked when an item enters the window,
     before the items ahead of it are taken by the caller."""
     method = method or start_method()
     source = iter(items)
     for item in islice(source, serial_first(method) if first_here is None else first_here):
         yield item, None
-    pool = Pool(campaign, workers, method)
+    pool = Pool(campaign, workers, method, answers)
     window: deque[list] = deque()  # [item, incoming or None, future / _AGAIN / None]
     taken, deferred, parent_only = 0, 0, False
     try:

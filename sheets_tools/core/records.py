@@ -85,6 +85,8 @@ class FileResult:
     documents: list[Document] = field(default_factory=list)  # sent documents the form keeps (archived)
     # the valid rows as the ledger stores them, (sheet, row, JSON, key), made where the file was checked
     stored: list[tuple[str, int, str, str | None]] | None = None
+    # the feedback workbook made where the file was checked: (the key of what it shows, its bytes)
+    answer: tuple[str, bytes] | None = None
 
     @property
     def status(self) -> str:

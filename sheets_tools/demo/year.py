@@ -23,7 +23,6 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from sheets_tools.campaign import workbook as campaign_mod
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.excel import legacy
 from sheets_tools.formkit.declaration import FIRST_ROW, ID_SHEET, Form, get_form

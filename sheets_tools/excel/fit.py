@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
 SIZE = 12.0  # the workbooks' Normal font size (excel.style.SIZE)
@@ -69,6 +70,7 @@ def room_px(width: float) -> float:
     return max(width * DIGIT_PX - CELL_PADDING_PX, DIGIT_PX)
 
 
+@lru_cache(maxsize=4096)  # names, titles and messages come back row after row, file after file
 def lines_needed(text: str, width: float, size: float = SIZE, bold: bool = False) -> int:
     """How many lines ``text`` wraps to in a cell ``width`` wide (words wrapped as Excel does; a word
     longer than the line is broken; ``\\n`` starts a new line)."""

@@ -177,15 +177,22 @@ def fit_rows(ws: Worksheet, only: Iterable[int] | None = None) -> None:
     last = ws.max_column if only is not None else None
     rows = ws.iter_rows() if only is None else (
         cells for r in sorted(set(only)) for cells in ws.iter_rows(min_row=r, max_row=r, max_col=last))
+    fonts, alignments = ws.parent._fonts, ws.parent._alignments
+    looks: dict[tuple[int, int], tuple[float, bool, bool]] = {}  # a cell's (font, alignment) ids -> what counts
     for row in rows:
         for cell in row:
             if cell.value is None or cell.value == "" or isinstance(cell, MergedCell):
                 continue
             last_row, last_col = merged.get((cell.row, cell.column), (cell.row, cell.column))
-            size, bold = float(cell.font.sz or SIZE), bool(cell.font.b)
-            if last_row != cell.row or not (cell.alignment.wrap_text or size > SIZE):
+            ids = (cell._style.fontId, cell._style.alignmentId)  # cell.font and cell.alignment, without a proxy
+            look = looks.get(ids)
+            if look is None:
+                font = fonts[ids[0]]
+                look = looks[ids] = (float(font.sz or SIZE), bool(font.b), bool(alignments[ids[1]].wrap_text))
+            size, bold, wrap = look
+            if last_row != cell.row or not (wrap or size > SIZE):
                 continue
-            if cell.alignment.wrap_text and isinstance(cell.value, str):
+            if wrap and isinstance(cell.value, str):
                 for c in range(cell.column, last_col + 1):
                     if c not in widths:
                         widths[c] = shown_width(ws, c)

@@ -4,7 +4,6 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.campaign import workbook as campaign
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.core.findings import message
 

@@ -10,6 +10,7 @@ itself with ``os._exit`` (as the operating system's out-of-memory killer or a cr
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -25,7 +26,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.collection.templates import form_workbook
 from sheets_tools.core.findings import message
@@ -304,6 +304,50 @@ def test_spawned_workers_check_like_the_parent(shared_camp, tmp_path):
         assert theirs.rows == (mine.rows if mine.findings else [])
     assert [f.code for f in outcomes["c.xlsx"].findings] == ["file.truncated"]
     assert outcomes["a.xlsx"].stored and outcomes["b.xlsx"].rows  # clean with rows; with a finding
+
+
+def test_a_worker_makes_the_feedback_the_parent_would_write(camp, tmp_path):
+    """With feedback wanted, a worker sends back the feedback workbook of a file with findings (through pickle,
+    as on Windows): the same sheets, values and marks as the one the parent makes; the parent writes it only
+    while the findings are those it shows."""
+    from sheets_tools.collection import answer
+    from sheets_tools.collection.gather import gather
+    from sheets_tools.collection.results import feedback_path
+    from sheets_tools.collection.validate import check_file
+    from sheets_tools.collection.workers import checked
+    from sheets_tools.core.findings import finding
+    from sheets_tools.formkit.plugins import Context
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    registration(camp, "VP", folder / "a.xlsx")
+    registration(camp, "TTR", folder / "b.xlsx", individuals=[PERSON, {**PERSON, "birth_date": "31/02/1980"}])
+    items = {item.name: item for item in gather([folder])}
+    outcomes = {item.name: outcome for item, outcome in checked(
+        list(items.values()), lambda item: item, camp, 2, method="spawn", first_here=0, answers=True)}
+
+    assert not outcomes["a.xlsx"].findings and outcomes["a.xlsx"].answer is None  # nothing to answer
+    theirs = outcomes["b.xlsx"]
+    theirs.incoming = items["b.xlsx"]  # as collect puts its own back
+    mine = check_file(items["b.xlsx"], camp, Context(camp))
+    assert theirs.status == "rejected" and theirs.answer is not None and theirs.rows == mine.rows
+    assert theirs.answer[0] == answer.key(mine)
+
+    def shown(data: bytes) -> list:
+        wb = load_workbook(io.BytesIO(data))
+        return [(ws.title, [(c.coordinate, c.value, c.fill.fgColor.rgb if c.fill.fill_type else None)
+                            for row in ws.iter_rows() for c in row if c.value is not None or c.fill.fill_type])
+                for ws in wb.worksheets]
+
+    made_here = answer.made(camp, mine, Context(camp))
+    assert shown(theirs.answer[1]) == shown(made_here)
+    assert any("31/02/1980" in str(v) for _, cells in shown(made_here) for _, v, _ in cells)
+
+    written = answer.write_made(camp, theirs)
+    assert written == feedback_path(camp, "b.xlsx", "TTR") and written.read_bytes() == theirs.answer[1]
+    theirs.findings.append(finding("fetch.sender_unknown", file=theirs.incoming.source, value="x@example.com",
+                                   sender="x@example.com", unit="TTR", known=""))
+    assert answer.write_made(camp, theirs) is None  # the findings changed: the parent makes it again
 
 
 def test_a_run_whose_files_need_the_ledger_goes_back_to_the_parent(shared_camp, tmp_path):

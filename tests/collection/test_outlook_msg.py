@@ -11,7 +11,6 @@ import olefile
 import pytest
 from click.testing import CliRunner
 
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
 from sheets_tools.collection.issue import draft_email

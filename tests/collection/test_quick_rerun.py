@@ -22,7 +22,6 @@ import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.collection.issue import draft_email
 

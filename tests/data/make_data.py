@@ -46,7 +46,6 @@ def make_xlsx(path: Path) -> Path:
     from workbooks import make_return
 
     from sheets_tools.campaign import workbook as campaign
-
     from sheets_tools.campaign import writer as campaign_writer
 
     with tempfile.TemporaryDirectory() as folder:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sheets_tools.campaign import workbook as campaign_mod
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.demo.year import MARKER, SAMPLE, _prepare
 from sheets_tools.store.ledger import Ledger

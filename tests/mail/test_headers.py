@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 
 from sheets_tools.campaign import workbook as campaign_mod
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
 from sheets_tools.collection import issue

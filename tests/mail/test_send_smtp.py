@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from keyring.backends.fail import Keyring as NoKeyring
 
 from sheets_tools.campaign import workbook as campaign_mod
-
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
 from sheets_tools.core.findings import message

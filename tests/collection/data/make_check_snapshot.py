@@ -25,7 +25,6 @@ ROOT = HERE.parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "collection")]
 
 from sheets_tools.campaign import workbook as campaign_mod  # noqa: E402
-
 from sheets_tools.campaign import writer as campaign_writer  # noqa: E402
 from check_corpus import all_answers  # noqa: E402
 
