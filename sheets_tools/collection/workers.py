@@ -3,8 +3,8 @@
 
 Only ``check_file`` runs in a worker, and, for a file with findings, the making of its feedback workbook
 (``answer.made``: the parent writes it, or makes it again when its findings changed since); the parent keeps
-the ledger and takes the results in the order the files were gathered, so that submission ids, replacements and cross-unit findings are those of the serial
-path. A worker has no ledger: a form's rules that ask for it (e.g. another unit's proposals, the unit's
+the ledger and takes the results in the order the files were gathered, so that submission ids, replacements
+and cross-unit findings are those of the serial path. A worker has no ledger: a form's rules that ask for it (e.g. another unit's proposals, the unit's
 January registration) stop the worker's check (``Deferred``) and the parent checks that file again at its
 place in the run, with the ledger as the serial path would see it. A worker that dies is one file's
 ``Died``; the files that were in the pool with it are checked again one by one in a new pool, so a file that
@@ -32,7 +32,11 @@ from sheets_tools.formkit.plugins import Context
 from sheets_tools.store.ledger import rows_to_store
 
 SETTING = "collect_workers"
-WINDOW = 2  # files in flight per worker: bounds the bytes held in memory
+# files in flight per worker: enough that a worker has its next file while the command, which takes the
+# results in order, records the one it waited for (with 2, the workers often waited for the command); and
+# the bytes of the files in flight, beyond which no other is sent (a large file goes with fewer beside it)
+WINDOW = 6
+WINDOW_BYTES = 32 * 2**20
 # the first files of a run are checked in the parent, so that a run of a few files never starts the workers:
 # they would cost more than they save (fork: a few milliseconds; spawn, as on Windows: each worker imports
 # the package again, about a second)
@@ -216,22 +220,24 @@ def checked(items: Iterable, send: Callable[[Any], Incoming | None], campaign: C
     files needed the ledger, ``DEFER_AFTER``).
 
     ``answers``: the workers make the feedback workbook of a file with findings. At most ``WINDOW * workers``
-    files are in flight. ``send`` is asked when an item enters the window,
-    before the items ahead of it are taken by the caller."""
+    files are in flight, and no other is sent while they hold ``WINDOW_BYTES``. ``send`` is asked when an item
+    enters the window, before the items ahead of it are taken by the caller."""
     method = method or start_method()
     source = iter(items)
     for item in islice(source, serial_first(method) if first_here is None else first_here):
         yield item, None
     pool = Pool(campaign, workers, method, answers)
     window: deque[list] = deque()  # [item, incoming or None, future / _AGAIN / None]
-    taken, deferred, parent_only = 0, 0, False
+    taken, deferred, parent_only, held = 0, 0, False, 0  # held: the bytes of the files sent and not taken
     try:
         while True:
-            while not parent_only and len(window) < WINDOW * workers and not any(e[2] is _AGAIN for e in window):
+            while (not parent_only and len(window) < WINDOW * workers and held < WINDOW_BYTES
+                   and not any(e[2] is _AGAIN for e in window)):
                 item = next(source, window)  # the window itself marks the end (never an item)
                 if item is window:
                     break
                 incoming = send(item)
+                held += len(incoming.data) if incoming is not None else 0
                 window.append([item, incoming, pool.submit(incoming) if incoming is not None else None])
             if not window:
                 if not parent_only:
@@ -240,6 +246,7 @@ def checked(items: Iterable, send: Callable[[Any], Incoming | None], campaign: C
                     yield item, None
                 return
             item, incoming, future = window.popleft()
+            held -= len(incoming.data) if incoming is not None else 0
             outcome = None if future is None else _outcome(pool, incoming, future, window)
             taken += 1
             deferred += isinstance(outcome, Deferred)

@@ -350,6 +350,32 @@ def test_a_worker_makes_the_feedback_the_parent_would_write(camp, tmp_path):
     assert answer.write_made(camp, theirs) is None  # the findings changed: the parent makes it again
 
 
+def test_the_files_in_flight_hold_at_most_the_window_bytes(shared_camp, tmp_path, monkeypatch):
+    """Up to ``WINDOW`` files per worker are sent ahead of the one the command waits for, fewer when their
+    bytes reach ``WINDOW_BYTES``: memory stays bounded when the files are large."""
+    from sheets_tools.collection import workers
+    from sheets_tools.collection.gather import gather
+    from sheets_tools.core.records import FileResult
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for unit in ("VP", "TTR", "PBGD", "XDKT"):
+        registration(shared_camp, unit, folder / f"{unit}.xlsx")
+
+    def asked_when_taken() -> list[int]:
+        asked, out = [], []
+        for _, outcome in workers.checked(gather([folder]), lambda item: asked.append(item.name) or item,
+                                          shared_camp, 2, first_here=0):
+            assert isinstance(outcome, FileResult) and outcome.status == "accepted"
+            out.append(len(asked))
+        return out
+
+    assert workers.WINDOW * 2 >= 4
+    assert asked_when_taken() == [4, 4, 4, 4]  # every file sent before the first is taken
+    monkeypatch.setattr(workers, "WINDOW_BYTES", 1)  # one file fills it
+    assert asked_when_taken() == [1, 2, 3, 4]  # one file in flight at a time
+
+
 def test_a_run_whose_files_need_the_ledger_goes_back_to_the_parent(shared_camp, tmp_path):
     """Reports check their targets against the ledger: after a few, the workers are not asked any more
     (each file would be read twice)."""
