@@ -74,8 +74,7 @@ def collect(campaign: Campaign, paths: Iterable[Path], *, feedback: bool = True,
                         if result.stored and not result.rows:  # a worker's file the mail's sender put in doubt
                             result.rows = ledger.typed_rows(load_forms()[result.form_id], collected.submission_id)
                         collected.feedback = answer.write(campaign, result, context)
-                result.rows, result.stored, result.incoming.data = [], None, b""  # recorded: memory stays bounded
-                result.answer = None
+                result.rows, result.stored, result.answer, result.incoming.data = [], None, None, b""  # memory bounded
                 result.documents, result.incoming.documents = [], []
                 out.files.append(collected)
                 progress.report("Đã nhận", len(out.files), None, Path(incoming.source).name)

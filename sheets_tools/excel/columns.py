@@ -1,5 +1,6 @@
 """Column letters and numbers (A = 1 ... XFD = 16384), as openpyxl's ``get_column_letter`` and
-``column_index_from_string`` give them, without importing openpyxl: importing it costs every command that
+``column_index_from_string`` give them (and ``xml_column_number`` for the letters a scan of sheet XML
+matched, as bytes), without importing openpyxl: importing it costs every command that
 only reads or streams workbooks about a tenth of a second at start."""
 from __future__ import annotations
 
@@ -30,3 +31,12 @@ def column_number(letters: str) -> int:
     for ch in letters.upper():
         number = number * 26 + ord(ch) - 64
     return number
+
+
+def xml_column_number(letters: bytes) -> int:
+    """b"A" -> 1, b"AB" -> 28: the letters of a cell reference a regex of sheet XML matched (``[A-Z]{1,3}``),
+    not checked again (it runs on every reference of a large sheet)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n

@@ -12,11 +12,10 @@ from typing import Any, NamedTuple
 
 from defusedxml import ElementTree
 
-from sheets_tools.excel.columns import column_letter
+from sheets_tools.excel.columns import column_letter, xml_column_number
 from sheets_tools.core.findings import Finding, finding
 # MOJIBAKE_HINT: the test repair_mojibake starts with, run once over a whole table (fix_mojibake)
 from sheets_tools.excel.legacy import MOJIBAKE_HINT, ENCODING_NAMES, convert_cell, legacy_kind, repair_mojibake
-from sheets_tools.excel.sheetxml import column_number
 
 
 # --- fonts of cells in an xlsx ----------------------------------------------------------------
@@ -104,7 +103,7 @@ def _cells(sheet_xml: bytes, first_row: int, last_row: int, first_col: int, last
         row = int(ref.group(2))
         if row > last_row:
             return
-        col = column_number(ref.group(1))
+        col = xml_column_number(ref.group(1))
         if row >= first_row and first_col <= col <= last_col:
             yield row, col, attrs, match.group(2) or b""
 

@@ -12,8 +12,8 @@ import zipfile
 from typing import Protocol
 
 from sheets_tools.core.findings import Finding, finding
+from sheets_tools.excel.columns import xml_column_number
 from sheets_tools.excel.sandbox import ChildFailed
-from sheets_tools.excel.sheetxml import column_number
 
 # Members smaller than this are not checked for their compression ratio: whatever their ratio,
 # they cannot hold much.
@@ -127,7 +127,7 @@ def check_sheet(name: str, xml: bytes, limit: int) -> None:
     for letters, digits in _CELL_REF.findall(xml):
         max_row = max(max_row, int(digits))
         if letters:
-            max_col = max(max_col, column_number(letters))
+            max_col = max(max_col, xml_column_number(letters))
     if max_row * max(max_col, 1) > limit:
         raise TooLarge(extent(name, max_row, max(max_col, 1), limit))
 
@@ -143,7 +143,7 @@ def _area(dimension: re.Match) -> int:
     c1, r1, c2, r2 = dimension.group(2, 3, 4, 5)
     if not c2:
         return 1
-    return (abs(int(r2) - int(r1)) + 1) * (abs(column_number(c2) - column_number(c1)) + 1)
+    return (abs(int(r2) - int(r1)) + 1) * (abs(xml_column_number(c2) - xml_column_number(c1)) + 1)
 
 
 def _may_exceed(xml: bytes, limit: int) -> bool:

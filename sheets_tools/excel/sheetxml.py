@@ -10,6 +10,8 @@ from typing import Any, Iterable
 
 from defusedxml import ElementTree
 
+from sheets_tools.excel.columns import xml_column_number
+
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
@@ -27,14 +29,6 @@ def parse_xml(data: bytes) -> Any:
     return ElementTree.fromstring(data)
 
 
-def column_number(letters: bytes) -> int:
-    """b"A" -> 1, b"AB" -> 28 (cell references read from sheet XML as bytes)."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
 def merges_from_xml(xml: bytes) -> list[Merge]:
     """The merged ranges of a sheet part of an xlsx (``<mergeCell ref="B9:C10"/>``)."""
     first = xml.find(b"mergeCell")
@@ -43,8 +37,8 @@ def merges_from_xml(xml: bytes) -> list[Merge]:
     out = []
     # scanned from the tag of the first "mergeCell" (they follow the cells): no tag before it can match
     for a, r1, b, r2 in _MERGE.findall(xml, max(xml.rfind(b"<", 0, first), 0)):
-        c1 = column_number(a)
-        out.append((int(r1), c1, int(r2 or r1), column_number(b) if b else c1))
+        c1 = xml_column_number(a)
+        out.append((int(r1), c1, int(r2 or r1), xml_column_number(b) if b else c1))
     return out
 
 
@@ -75,5 +69,5 @@ def formula_cells(xml: bytes) -> dict[tuple[int, int], bool]:
             continue
         value = _VALUE.search(body)
         cached = value is not None and (bool(value.group(1)) or b't="str"' in attrs)
-        out[(int(ref.group(2)), column_number(ref.group(1)))] = cached
+        out[(int(ref.group(2)), xml_column_number(ref.group(1)))] = cached
     return out

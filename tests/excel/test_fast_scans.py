@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheets_tools.excel import legacy_cells, limits, sheetxml
+from sheets_tools.excel import columns, legacy_cells, limits, sheetxml
 
 from workbooks import CORPUS, DATA
 
@@ -22,8 +22,8 @@ OLD_WIDE_CELL = re.compile(rb'r="[A-Z]{2}\d')
 def old_merges(xml: bytes) -> list:
     out = []
     for a, r1, b, r2 in sheetxml._MERGE.findall(xml):
-        c1 = sheetxml.column_number(a)
-        out.append((int(r1), c1, int(r2 or r1), sheetxml.column_number(b) if b else c1))
+        c1 = columns.xml_column_number(a)
+        out.append((int(r1), c1, int(r2 or r1), columns.xml_column_number(b) if b else c1))
     return out
 
 
