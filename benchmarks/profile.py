@@ -3,6 +3,7 @@
     python -m benchmarks.profile cpu collect CAMPAIGN_COPY INBOX --json    the command's process, CPU time
     python -m benchmarks.profile check CAMPAIGN INBOX [--runs 3]            check_file per file, serial
     python -m benchmarks.profile imports [--runs 5]                          what starting a command imports
+    python -m benchmarks.profile floor [--runs 7]                            what any new process pays first
 
 ``cpu`` runs ``sheets-tools <args>`` in this process under cProfile with the process's CPU time as its clock
 (a wall clock would count the time the process waits for a core, which the worker processes of collect take
@@ -20,6 +21,12 @@ before their first file (``python -X importtime``), and prints the median wall t
 import time of each top-level package (its modules' own time, summed): the cost every command pays before it
 starts working, a fixed part of a collect of one new file.
 
+``floor`` times whole new processes (started to ended, wall clock, as the benchmark runs its steps: with
+bytecode, the project's modules compiled first) that go one stage further each: the interpreter alone, then
+importing pydantic, then building the forms' and the campaign's pydantic models (what checking any returned
+file needs), then importing everything ``collect`` imports: the least a ``collect`` in a new process costs
+before it looks at a file, to set against the target of one new file (2% of the first collect).
+
 Timings are never asserted in tests; these are tools for looking, the figures to compare are the
 benchmark's (``benchmarks.collect``).
 """
@@ -34,6 +41,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.steps import REPO, STEP_ENV, compile_bytecode
 from sheets_tools.campaign.workbook import load as load_campaign
 from sheets_tools.cli.app import main as cli_main
 from sheets_tools.collection.gather import gather
@@ -103,6 +111,30 @@ def imports(runs: int) -> str:
     return "\n".join(lines)
 
 
+FLOOR = (("the interpreter alone", "pass"),
+         ("+ pydantic imported", "import pydantic, pydantic_core; from pydantic import BaseModel"),
+         ("+ the forms' and campaign's models built", "import pydantic; import sheets_tools.campaign.workbook; "
+          "from sheets_tools.formkit.declaration import load_forms; load_forms()"),
+         ("+ all that collect imports", "import sheets_tools.cli.app, sheets_tools.cli.collect, "
+          "sheets_tools.collection.collect; from sheets_tools.formkit.declaration import load_forms; load_forms()"))
+
+
+def floor(runs: int) -> str:
+    """The median wall time of a new process at each stage of ``FLOOR``, the stages interleaved run by run."""
+    compile_bytecode()
+    times: dict[str, list[float]] = {label: [] for label, _ in FLOOR}
+    for _ in range(runs):
+        for label, code in FLOOR:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, env=STEP_ENV, cwd=REPO)
+            times[label].append(time.perf_counter() - start)
+    lines = [f"a new process, started to ended (median of {runs} runs, min to max):"]
+    for label, values in times.items():
+        values.sort()
+        lines.append(f"  {label:42} {values[len(values) // 2]:.3f} s  ({values[0]:.3f} to {values[-1]:.3f})")
+    return "\n".join(lines)
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -115,6 +147,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     two.add_argument("--runs", type=int, default=3)
     three = sub.add_parser("imports", help="what starting a command imports, and how long it takes")
     three.add_argument("--runs", type=int, default=5)
+    four = sub.add_parser("floor", help="what a new process costs before collect looks at a file")
+    four.add_argument("--runs", type=int, default=7)
     return parser.parse_args(argv)
 
 
@@ -124,6 +158,8 @@ def run(argv: list[str] | None = None) -> int:
         print(cpu(options.args, options.top))
     elif options.what == "imports":
         print(imports(options.runs))
+    elif options.what == "floor":
+        print(floor(options.runs))
     else:
         files, per_file = check(options.campaign, options.inbox, options.runs)
         print(f"{files} files: {per_file:.2f} ms of CPU per file (best of {options.runs})")

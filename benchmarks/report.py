@@ -93,7 +93,7 @@ def targets(runs: list[dict], issue: dict | None) -> list[dict]:
         both = med["collect"] + med["consolidate"]
         name, accepted = run["corpus"], not run["errors"]
         out.append(_target("(collect + consolidate) / raw", name, both / med["raw"] if med["raw"] else None, "x",
-                           TARGET_RATIO if accepted else None))
+                           TARGET_RATIO if accepted else None, per_round(run)))
         if accepted:
             out.append(_target("collect again (unchanged) / collect", name,
                                100 * med["collect_again"] / med["collect"], "%", TARGET_AGAIN))
@@ -115,6 +115,18 @@ def targets(runs: list[dict], issue: dict | None) -> list[dict]:
         out.append(_target(f"issue for {issue['units']} units", issue["corpus"], issue["seconds"], "s",
                            TARGET_ISSUE if issue["units"] == 1000 else None))
     return out
+
+
+def per_round(run: dict) -> str:
+    """The ratio (collect + consolidate) / raw of each round (its steps ran one after the other), lowest to
+    highest, and how many of them are within the target: the spread beside the ratio of medians."""
+    seconds = {step: run["steps"][step]["seconds"] for step in ("raw", "collect", "consolidate")}
+    ratios = sorted((c + k) / r for r, c, k in zip(seconds["raw"], seconds["collect"], seconds["consolidate"]) if r)
+    if len(ratios) < 2:
+        return ""
+    within = f"; {sum(x <= TARGET_RATIO for x in ratios)} of {len(ratios)} within {TARGET_RATIO:.2f}x" \
+        if not run["errors"] else ""
+    return f"per round: {', '.join(f'{x:.2f}x' for x in ratios)}{within}"
 
 
 def results(runs: list[dict], issue: dict | None, command: str, planned_rounds: int, complete: bool) -> dict:

@@ -29,7 +29,7 @@ from sheets_tools.collection import answer
 from sheets_tools.collection.validate import check_file
 from sheets_tools.core.records import FileResult, Incoming
 from sheets_tools.formkit.plugins import Context
-from sheets_tools.store.ledger import rows_to_store
+from sheets_tools.store.rowdata import rows_to_store
 
 SETTING = "collect_workers"
 # files in flight per worker: enough that a worker has its next file while the command, which takes the

@@ -12,17 +12,16 @@ import json
 import os
 import sqlite3
 from collections import Counter
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator
 
 from sheets_tools.core.findings import Finding
-from sheets_tools.formkit.declaration import Form, TableSheet, load_forms
+from sheets_tools.formkit.declaration import Form
 from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import same_tones
-from sheets_tools.formkit.rows import identity_key
+from sheets_tools.store.rowdata import dumps, rows_to_store, typed_values
 from sheets_tools.store import guard, seen, sidecar
 from sheets_tools.store.db import transaction
 from sheets_tools.store.guard import ARCHIVE_DIR, LEDGER_FILE, LedgerLost
@@ -120,6 +119,9 @@ class Ledger:
             guard.check(self.dir)
         self.run = f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}-{id(self):x}"  # one collect run
         self._folders: set[Path] = set()  # archive folders known to exist
+        # form id -> (``_stamp()`` when read, shared_rows): a collect asks twice (its own files' cross-unit
+        # findings, then the feedback it must restore); a write since, by any connection, reads them again
+        self._shared: dict[str, tuple[tuple[int, int], Form, dict[str, list[Row]]]] = {}
         self._journal = sidecar.Journal(self.dir)  # what a rebuild needs of each file recorded (``store.sidecar``)
         fresh = not self.path.exists() or self.path.stat().st_size == 0
         self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={'rwc' if fresh else 'rw'}", uri=True,
@@ -217,7 +219,7 @@ class Ledger:
         self._journal.append(archive, sidecar.of_result(result, collected_at, docs, run or self.run, guessed))
         # the values are turned into text before the write lock is taken: the transaction holds it briefly
         rows = result.stored if result.stored is not None else rows_to_store(result)
-        found = [(f.code, f.severity, f.sheet, f.cell, f.field, _dumps(f.value), f.message) for f in result.findings]
+        found = [(f.code, f.severity, f.sheet, f.cell, f.field, dumps(f.value), f.message) for f in result.findings]
         with transaction(self.db) as cur:
             cur.execute(
                 "INSERT INTO submissions (sha256, name, source, archive, size, form, form_version, unit,"
@@ -321,14 +323,26 @@ class Ledger:
         """Per unit, the rows of its data submission whose key (e.g. a person) two units or more use.
 
         The grouping runs in SQLite over the stored keys, so a campaign of thousands of files
-        does not have to be read back for the cross-unit check.
+        does not have to be read back for the cross-unit check. Read again only after a write to the ledger
+        (``_stamp``); the rows given are not to be changed.
         """
+        stamp = self._stamp()
+        memo = self._shared.get(form.id)
+        if memo is not None and memo[0] == stamp and memo[1] is form:
+            return memo[2]
         ids = json.dumps([s.id for s in self.data_submission(form.id).values()])
-        return self._typed(form, self.db.execute(
+        rows = self._typed(form, self.db.execute(
             _KEYED_ROWS + " WHERE r.submission_id IN (SELECT value FROM json_each(?1)) AND r.key IN ("
             "  SELECT r2.key FROM rows r2 JOIN submissions s2 ON s2.id = r2.submission_id"
             "  WHERE r2.submission_id IN (SELECT value FROM json_each(?1)) AND r2.key IS NOT NULL"
             "  GROUP BY r2.key HAVING COUNT(DISTINCT s2.unit) > 1) ORDER BY r.rowid", (ids,)))
+        self._shared[form.id] = (stamp, form, rows)
+        return rows
+
+    def _stamp(self) -> tuple[int, int]:
+        """Changes with this connection (``total_changes``) and commits of any other one (``data_version``)
+        so far: the same pair, the same ledger."""
+        return self.db.total_changes, self.db.execute("PRAGMA data_version").fetchone()[0]
 
     @staticmethod
     def _typed(form: Form, records) -> dict:
@@ -346,11 +360,6 @@ class Ledger:
         return seen.findings_of(self.db, submission_id)
 
 
-def rows_to_store(result: FileResult) -> list[tuple[str, int, str, str | None]]:
-    """The valid rows of a checked file as ``record`` stores them: (sheet, row, values as JSON, cross-unit key)."""
-    return [(r.sheet, r.row, _dumps(r.values), _key(result.form_id, r)) for r in result.rows if r.valid]
-
-
 def rows_by_submission(db: sqlite3.Connection, submission_ids: list[int], sheet: str
                        ) -> dict[int, list[tuple[str, int, dict]]]:
     """The rows of ``sheet`` of several submissions at once, in one query: submission id -> its rows as
@@ -365,47 +374,6 @@ def rows_by_submission(db: sqlite3.Connection, submission_ids: list[int], sheet:
 
 _KEYED_ROWS = ("SELECT s.unit, r.sheet, r.row, r.data, r.key FROM rows r"
                " JOIN submissions s ON s.id = r.submission_id")
-
-
-def _key(form_id: str | None, row: Row) -> str | None:
-    """The row's cross-unit key: as validate set it, or worked out here for rows built elsewhere."""
-    if row.key is not None or form_id not in load_forms():
-        return row.key
-    sheet = next((s for s in load_forms()[form_id].sheets if s.key == row.sheet), None)
-    return identity_key(sheet, row.values) if sheet else None
-
-
-def typed_values(sheet: TableSheet, values: dict[str, Any]) -> dict[str, Any]:
-    """Row values as stored (JSON) with the date columns turned back into ``date``."""
-    out = dict(values)
-    for col in sheet.columns:
-        if col.type == "date" and isinstance(out.get(col.field), str):
-            try:
-                out[col.field] = date.fromisoformat(out[col.field][:10])
-            except ValueError:
-                pass
-    return out
-
-
-def _dumps(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, default=_default)``, with one encoder for every row: the C
-    encoder made once (``JSONEncoder.encode`` makes a new one for each call, a third of the time of a row)."""
-    if _C_ENCODE is None:
-        return _ENCODER.encode(value)
-    return "".join(_C_ENCODE(value, 0))
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return str(value)
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_default)
-# the arguments JSONEncoder.iterencode gives it for the settings of _ENCODER (no circular check: a row's values
-# are cell values); None where Python has no C encoder
-_C_ENCODE = (c_make_encoder(None, _default, encode_basestring, None, _ENCODER.key_separator,
-                            _ENCODER.item_separator, False, False, True) if c_make_encoder is not None else None)
 
 
 def _submission(row: tuple, db: sqlite3.Connection) -> Submission:

@@ -279,7 +279,7 @@ def test_spawned_workers_check_like_the_parent(shared_camp, tmp_path):
     from sheets_tools.collection.validate import check_file
     from sheets_tools.collection.workers import Deferred, checked
     from sheets_tools.formkit.plugins import Context
-    from sheets_tools.store.ledger import rows_to_store
+    from sheets_tools.store.rowdata import rows_to_store
 
     folder = tmp_path / "in"
     folder.mkdir()

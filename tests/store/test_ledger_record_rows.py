@@ -11,7 +11,7 @@ from decimal import Decimal
 from click.testing import CliRunner
 
 from sheets_tools.cli import main
-from sheets_tools.store.ledger import _dumps
+from sheets_tools.store.rowdata import dumps as _dumps
 
 from workbooks import make_return
 
