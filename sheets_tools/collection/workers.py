@@ -4,9 +4,9 @@
 Only ``check_file`` runs in a worker, and, for a file with findings, the making of its feedback workbook
 (``answer.made``: the parent writes it, or makes it again when its findings changed since); the parent keeps
 the ledger and takes the results in the order the files were gathered, so that submission ids, replacements
-and cross-unit findings are those of the serial path. A worker has no ledger: a form's rules that ask for it (e.g. another unit's proposals, the unit's
-January registration) stop the worker's check (``Deferred``) and the parent checks that file again at its
-place in the run, with the ledger as the serial path would see it. A worker that dies is one file's
+and cross-unit findings are those of the serial path. A worker has no ledger: a form's rules that ask for it
+(e.g. another unit's proposals, the unit's January registration) stop the worker's check (``Deferred``) and
+the parent checks that file again at its place in the run, with the ledger as the serial path would see it. A worker that dies is one file's
 ``Died``; the files that were in the pool with it are checked again one by one in a new pool, so a file that
 kills its worker is found and the others are not blamed.
 """
