@@ -17,8 +17,15 @@ from click.testing import CliRunner
 from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.cli import main
 from sheets_tools.master import tablerows
+from sheets_tools.master.book import MasterBook
 from sheets_tools.master.consolidate import master_path
 from workbooks import with_setting
+
+
+@pytest.fixture(autouse=True)
+def one_moment(monkeypatch):
+    """Every master of a test says the same "Số liệu tính đến": two runs a minute apart differ there alone."""
+    monkeypatch.setattr(MasterBook, "stamp", lambda self: "Số liệu tính đến 04/12/2026 09:00")
 
 
 def consolidated(folder: Path, keep: Path) -> dict[str, bytes]:
