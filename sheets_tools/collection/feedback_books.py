@@ -16,6 +16,7 @@ import weakref
 from copy import copy
 from typing import Callable
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments.comment_sheet import CommentSheet
 from openpyxl.packaging.relationship import Relationship, RelationshipList
 from openpyxl.styles.stylesheet import write_stylesheet
@@ -112,6 +113,9 @@ class _Book:
     def feedback(self, form: Form, campaign: Campaign, unit: Unit, result: FileResult, rows: list[Row],
                  marks: dict[tuple[str, str], str], errors_sheet: ErrorsSheet) -> bytes | None:
         touched = _touched(self.wb, form, rows, marks)
+        if any(isinstance(self.wb[title]._cells.get((r, col)), MergedCell) for title, numbers in touched.items()
+               for r in numbers for col in range(1, self.width(title) + 1)):
+            return None  # a row the form merges here (the note under a shorter table): built in full
         saved = {title: _save_rows(self.wb[title], numbers, self.width(title)) for title, numbers in touched.items()}
         try:
             _apply(self.wb, form, rows, marks)

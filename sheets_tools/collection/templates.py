@@ -340,6 +340,8 @@ def write_row(wb: Workbook, form: Form, row: Row) -> None:
         if column is None or column.prefilled:  # the office's own text stays as issued
             continue
         cell = ws[f"{column.letter}{row.row}"]
+        if isinstance(cell, MergedCell):  # a row below today's table (the unit's form had more rows): not shown
+            continue
         if isinstance(cell.value, str) and cell.value.startswith("="):  # the template's formula stays
             continue
         put(cell, value)

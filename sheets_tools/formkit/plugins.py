@@ -78,8 +78,10 @@ def hook(form_id: str, name: str) -> Any:
 def rows_by_code(result: "FileResult", sheet: "TableSheet", known, duplicate: str, unknown: str
                  ) -> dict[str, "Row"]:
     """The rows of a prefilled ``sheet`` by their "code" (a criterion, an indicator); a code twice is
-    reported as ``duplicate``, one not in ``known`` as ``unknown``, and neither is returned."""
+    reported as ``duplicate``, one not in ``known`` as ``unknown``, and neither is returned. A row of an
+    unknown code also leaves the file's rows: it is not recorded, as its finding tells the unit."""
     out: dict[str, "Row"] = {}
+    unknown_rows: set[int] = set()
     for row in result.rows:
         code = normalize(str(row.values.get("code") or "")) if row.sheet == sheet.key else ""
         if not code:
@@ -89,8 +91,11 @@ def rows_by_code(result: "FileResult", sheet: "TableSheet", known, duplicate: st
                                               other_row=out[code].row))
         elif code not in known:
             result.findings.append(finding_at(result, sheet, row, unknown, "code", value=code))
+            unknown_rows.add(id(row))
         else:
             out[code] = row
+    if unknown_rows:
+        result.rows = [r for r in result.rows if id(r) not in unknown_rows]
     return out
 
 

@@ -12,6 +12,7 @@ from sheets_tools.campaign.criteria import EPS, number_text
 from sheets_tools.core.findings import ERROR, WARNING, Code
 from sheets_tools.formkit.declaration import Form, TableSheet
 from sheets_tools.core.records import FileResult, Row
+from sheets_tools.core.text import fold
 from sheets_tools.formkit.rows import finding_at
 from sheets_tools.formkit.plugins import Context, rows_by_code
 from sheets_tools.forms.report_rules import RULE_WORDS, amount, number
@@ -36,6 +37,9 @@ CODES = {
     "registration.target_percent": Code(
         ERROR, "Chỉ tiêu {ind} (\"{name}\") là tỷ lệ phần trăm nhưng chỉ tiêu đăng ký là {value}, lớn hơn 100. "
         "Hãy nhập số phần trăm từ 0 đến 100."),
+    "registration.prefilled_changed": Code(
+        WARNING, "Chỉ tiêu {ind}: ô \"{label}\" ghi {value}, khác nội dung hiện hành của Sở ({expected}); Văn phòng "
+        "ghi nhận và tổng hợp theo nội dung của Sở. Không sửa các cột ghi sẵn của biểu mẫu."),
     "registration.target_weaker": Code(
         WARNING, "Chỉ tiêu {ind} (\"{name}\"): chỉ tiêu đơn vị đăng ký ({value}) {weaker} chỉ tiêu chung của Sở "
         "({common}; chỉ tiêu này đạt khi kết quả {rule}). Hãy xem lại; nếu giữ mức này, ghi lý do vào cột "
@@ -67,8 +71,30 @@ def check(result: FileResult, form: Form, campaign: Campaign, context: Context) 
                         if indicator.target is not None else "Sở không có chỉ tiêu chung")
             result.findings.append(finding_at(result, sheet, None, "registration.indicator_missing", "code", value=code,
                                          what=indicator.name, fallback=fallback))
-        elif row.valid:
-            _target(result, sheet, row, indicator)
+        else:
+            _as_issued(result, sheet, row, indicator)
+            if row.valid:
+                _target(result, sheet, row, indicator)
+
+
+def _as_issued(result: FileResult, sheet: TableSheet, row: Row, indicator: Indicator) -> None:
+    """The columns the Department fills (name, unit of measure, rule, common target) are recorded as the
+    campaign has them: a unit that typed over the locked cells is told, and its text is not recorded."""
+    expected = {"name": indicator.name, "measure": indicator.measure, "rule": RULE_WORDS.get(indicator.direction, ""),
+                "common": indicator.target}
+    for field, want in expected.items():
+        typed = row.values.get(field)
+        if field == "common":
+            same = (number(typed) is None) == (want is None) and (want is None or abs(number(typed) - want) <= EPS)
+            shown, wanted = amount(number(typed), indicator.measure), amount(want, indicator.measure)
+        else:
+            same = fold(str(typed or "")) == fold(want or "")
+            shown, wanted = f"\"{typed or ''}\"", f"\"{want or ''}\""
+        if not same:
+            result.findings.append(finding_at(result, sheet, row, "registration.prefilled_changed", field,
+                                              ind=indicator.code, label=sheet.column(field).label, value=shown,
+                                              expected=wanted))
+            row.values[field] = want
 
 
 def _target(result: FileResult, sheet: TableSheet, row: Row, indicator: Indicator) -> None:

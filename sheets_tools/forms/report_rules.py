@@ -194,6 +194,7 @@ class Report:
             result.findings.append(finding_at(result, sheet, row, "report.target_changed", "target",
                                          value=amount(written, m), expected=amount(target, m),
                                          source=SOURCE_WORDS[source], label=sheet.column("target").label, **shown))
+            row.values["target"] = target  # recorded as the result was compared: the locked cell's own value
         if indicator.kind == "percent" and value > 100 + EPS:
             result.findings.append(finding_at(result, sheet, row, "report.percent_above", "result", value=number_text(value),
                                          **shown))

@@ -8,12 +8,15 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
+from sheets_tools.campaign import workbook as campaign_mod
+from sheets_tools.collection.collect import collect
 from sheets_tools.collection.templates import form_workbook
 from sheets_tools.campaign.workbook import sample_campaign
 from sheets_tools.core.findings import ERROR, WARNING, message
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
 from sheets_tools.core.records import Incoming
 from sheets_tools.collection.validate import check_file
+from sheets_tools.store.ledger import Ledger
 
 from workbooks import codes, make_return, only, register_common_targets
 
@@ -175,6 +178,7 @@ def test_unknown_and_duplicated_indicator_rows(shared_sample):
     f = only(unknown, "registration.unknown_indicator")
     assert (f.value, f.severity) == ("CT04", WARNING)
     assert sorted(codes(unknown)) == ["registration.indicator_missing", "registration.unknown_indicator"]
+    assert [r.values["code"] for r in unknown.rows if r.sheet == "targets"] == ["CT01", "CT02"]  # not recorded
     twice = checked(shared_sample, book(shared_sample, tweak=rewrite("CT01")))
     f = only(twice, "registration.duplicate_indicator")
     assert f.severity == ERROR and f.message == message("registration.duplicate_indicator", value="CT01",
@@ -188,3 +192,40 @@ def test_a_january_file_without_the_sheet_still_loads(shared_sample, tmp_path):
     result = check_file(Incoming(name=path.name, data=path.read_bytes(), source=str(path), received_at=JANUARY), shared_sample)
     assert result.findings == [] and result.status == "accepted"
     assert [r.sheet for r in result.rows] == ["individuals"]
+
+
+def test_locked_cells_typed_over_are_recorded_as_the_department_has_them(shared_sample):
+    """A unit that typed over the prefilled name or common target is told, and the master gets the campaign's
+    text and number, not the unit's."""
+    def tweak(ws, at):
+        ws[f"{COL['common']}{at['CT01']}"] = 1
+        ws[f"{COL['name']}{at['CT02']}"] = "Tên chỉ tiêu bị sửa"
+    result = checked(shared_sample, book(shared_sample, tweak=tweak))
+    changed = [f for f in result.findings if f.code == "registration.prefilled_changed"]
+    assert [(f.cell, f.severity) for f in changed] == [(f"{COL['common']}{FIRST_ROW}", WARNING),
+                                                        (f"{COL['name']}{FIRST_ROW + 1}", WARNING)]
+    assert "1 cuộc" in changed[0].message and "10 cuộc" in changed[0].message
+    rows = {r.values["code"]: r.values for r in result.rows if r.sheet == "targets"}
+    assert rows["CT01"]["common"] == 10 and rows["CT02"]["name"] == shared_sample.indicators[1].name
+    untouched = checked(shared_sample, book(shared_sample))
+    assert "registration.prefilled_changed" not in codes(untouched)
+
+
+def test_a_return_with_more_indicator_rows_than_the_unit_has_now(camp, tmp_path):
+    """The office takes an indicator away from a unit after the forms went out: the unit's row of it lands on
+    the footer of today's form. Collect records the file without that row and writes its feedback."""
+    path = tmp_path / "TGPL.xlsx"
+    book(camp, unit="TGPL").save(path)
+    assert "CT04" in rows_of(load_workbook(path)[SHEET.name])
+    settings = load_workbook(camp.dir / "campaign.xlsx")
+    for row in settings["Chỉ tiêu"].iter_rows(min_row=2):
+        if row[0].value == "CT04":
+            row[5].value = "XDKT"
+    settings.save(camp.dir / "campaign.xlsx")
+    (c,) = collect(campaign_mod.load(camp.dir), [path]).files
+    assert c.result.status == "accepted_with_warnings" and "registration.unknown_indicator" in codes(c.result)
+    assert c.feedback is not None and c.feedback.exists()
+    with Ledger(camp.dir) as ledger:
+        (sub,) = ledger.submissions()
+        stored = [values["code"] for _, _, values in ledger.rows(sub.id, "targets")]
+    assert "CT04" not in stored and stored
