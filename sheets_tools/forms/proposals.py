@@ -68,13 +68,15 @@ CODES = {
         ERROR, "{what}: \"{award}\" chỉ tặng đơn vị dẫn đầu khối thi đua; theo kết quả xếp hạng, đơn vị dẫn đầu "
         "\"{block}\" là {leader}. (Căn cứ: {basis}.)"),
     "proposal.initiative_not_registered": Code(
-        WARNING, "{what}: sáng kiến, đề tài \"{value}\" không có trong bảng đăng ký đề tài, sáng kiến của đơn vị "
-        "với Hội đồng Sáng kiến (hạn {deadline}). Hãy ghi đúng tên như khi đăng ký; nếu sáng kiến đã được công nhận "
-        "từ năm trước, hãy ghi số, ngày quyết định công nhận và gửi kèm bản sao quyết định. (Căn cứ: {basis}.)"),
+        ERROR, "{what}: sáng kiến, đề tài \"{value}\" không có trong bảng đăng ký đề tài, sáng kiến của đơn vị "
+        "với Hội đồng Sáng kiến (hạn {deadline}), nên chưa có căn cứ sáng kiến được công nhận cho đề nghị "
+        "\"{award}\". Hãy ghi đúng tên như khi đăng ký; nếu sáng kiến đã được công nhận từ năm trước, hãy ghi số, "
+        "ngày quyết định công nhận và gửi kèm bản sao quyết định để Văn phòng trình Hội đồng kèm lý do. "
+        "(Căn cứ: {basis}.)"),
     "proposal.initiative_not_author": Code(
-        WARNING, "{what} không có tên trong danh sách tác giả, đồng tác giả của {kind} đã đăng ký \"{title}\" "
+        ERROR, "{what} không có tên trong danh sách tác giả, đồng tác giả của {kind} đã đăng ký \"{title}\" "
         "(tác giả: {authors}). Chỉ tác giả, đồng tác giả được dùng sáng kiến làm thành tích đề nghị \"{award}\"; "
-        "hãy kiểm tra lại họ tên hoặc tên sáng kiến. (Căn cứ: {basis}.)"),
+        "hãy kiểm tra lại họ tên hoặc tên sáng kiến, hoặc bỏ đề nghị. (Căn cứ: {basis}.)"),
     "proposal.initiative_rejected": Code(
         ERROR, "{what}: {kind} đã đăng ký \"{title}\" không được Hội đồng Sáng kiến công nhận{decision}, nên không "
         "dùng được làm căn cứ đề nghị \"{award}\". Hãy ghi sáng kiến khác đã được công nhận hoặc bỏ đề nghị. "
@@ -290,7 +292,8 @@ def _initiative(unit: str, v: dict, context: Context, hit, award: dict) -> tuple
         when = format_date(deadline) if deadline else "28/02"
         basis = (f"Kế hoạch phát động thi đua năm {context.campaign.info.year}: đăng ký đề tài, sáng kiến với Hội "
                  f"đồng Sáng kiến trước {when}")
-        return [hit("proposal.initiative_not_registered", "initiative", deadline=when, basis=basis)], None
+        return [hit("proposal.initiative_not_registered", "initiative", deadline=when, **{**award, "basis": basis})
+                ], None
     shown = dict(kind=(item.kind or "sáng kiến").lower(), title=item.title, **award)
     if not item.has_author(name):
         return [hit("proposal.initiative_not_author", "initiative", authors="; ".join(item.authors + item.co_authors),

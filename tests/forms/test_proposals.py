@@ -520,9 +520,9 @@ def test_cstdcs_on_a_registered_recognised_initiative(council_done):
 def test_initiative_not_registered_by_february(council_done):
     result = proposed(council_done, [person(NAM, CSTDCS, initiative="Sổ tay hòa giải viên")])
     f = cited(result, "proposal.initiative_not_registered", col(IND, "initiative"))
-    assert f.severity == WARNING and result.status == "accepted_with_warnings"
+    assert f.severity == ERROR and result.status == "rejected"  # never to the ballot on a warning
     assert f.message == message("proposal.initiative_not_registered", what=who(NAM), value="Sổ tay hòa giải viên",
-                                deadline="28/02/2024", basis=INITIATIVE_BASIS)
+                                deadline="28/02/2024", award=CSTDCS, basis=INITIATIVE_BASIS)
     assert codes(result) == ["proposal.initiative_not_registered"]
     # another unit's initiative is not this unit's
     initiatives(council_done, [{"title": "Sổ tay hòa giải viên", "authors": "Phạm Minh Đức"}], unit="TTR")
@@ -543,7 +543,7 @@ def test_initiatives_are_not_looked_up_when_not_needed_or_not_used(camp):
 def test_initiative_of_someone_else(council_done):
     result = proposed(council_done, [person(HOA, CSTDCS, initiative=WIDE)])
     f = cited(result, "proposal.initiative_not_author", col(IND, "initiative"))
-    assert f.severity == WARNING
+    assert f.severity == ERROR and result.status == "rejected"
     assert f.message == message("proposal.initiative_not_author", what=who(HOA), kind="sáng kiến", title=WIDE,
                                 authors="Lê Thị Thu", award=CSTDCS, basis=basis(council_done, CSTDCS))
     assert "proposal.initiative_not_author" in codes(result)
@@ -577,6 +577,17 @@ def test_cstd_tinh_takes_the_scope_of_the_registered_initiative(council_done):
     # her other initiative is registered for the Department only ("Cơ sở"): not enough for CSTĐ cấp tỉnh
     f = cited(proposed(council_done, [province(None, initiative=OWN), this_year()]), "proposal.initiative_scope")
     assert f.value == "Cơ sở"
+
+
+def test_cstd_tinh_on_an_unregistered_initiative_with_a_typed_provincial_scope(council_done):
+    """The scope a unit types does not stand for an initiative the Initiative Council never had: the line is
+    refused (an error), not carried to the ballot on a warning."""
+    past_cstdcs(council_done, THU, 2022, 2023)
+    result = proposed(council_done, [province("Tỉnh, bộ", initiative="Sáng kiến chưa đăng ký (đang chờ công nhận)"),
+                                     this_year()])
+    f = cited(result, "proposal.initiative_not_registered", col(IND, "initiative"))
+    assert f.severity == ERROR and result.status == "rejected"
+    assert codes(result) == ["proposal.initiative_not_registered"]
 
 
 def test_scope_that_disagrees_with_the_registration(council_done):
