@@ -5,7 +5,9 @@ forms that check it.
   in the year, recorded before the file came in (an award recorded after it may be this very line's
   decision). The ad-hoc proposals (``adhoc_proposals.py``) and the year-end proposals use it.
 - ``same_award_findings``: the year-end proposals' lines of the year: the same person proposed for the same
-  title or form twice in the file, or by another unit that proposed it first; and the history.
+  title or form twice in the file, or by another unit that proposed it first; and the history, but for what
+  the year's own decision wrote there (a unit sending its proposals again after the decision sends the same
+  lines, not a second award: they stay in the next decision).
 
 A person is one under any spelling: the key is ``store.history.person_key`` (folded names: case, NFC or NFD,
 repeated spaces, the old or new tone placement "Thuỷ"/"Thủy", and the birth date).
@@ -20,7 +22,7 @@ from sheets_tools.core.findings import ERROR, Code, Finding
 from sheets_tools.core.records import Row
 from sheets_tools.core.text import fold
 from sheets_tools.forms.proposal_collectives import PRINCIPLE
-from sheets_tools.store.history import History, PastAward, collective_key, person_key
+from sheets_tools.store.history import DECIDED, History, PastAward, collective_key, person_key
 
 CODES = {
     "proposal.awarded_before": Code(
@@ -34,11 +36,14 @@ CODES = {
 
 
 def awarded_before(history: History, key: str, item: CatalogueItem, year: int, known_at: datetime | None = None,
-                   since: date | None = None) -> PastAward | None:
+                   since: date | None = None, decided: bool = True) -> PastAward | None:
     """The history's award of ``item`` to ``key`` in ``year``: decided on or after ``since`` (when given) and
-    recorded before ``known_at`` (when the file was collected; None: now)."""
+    recorded before ``known_at`` (when the file was collected; None: now). ``decided`` False leaves out what
+    this campaign's own decision wrote: for the year's proposals that is the decision on these very lines."""
     for past in history.of_person(key):
         if known_at is not None and past.added_at is not None and past.added_at >= known_at.replace(microsecond=0):
+            continue
+        if not decided and past.origin == DECIDED:
             continue
         if past.award_code == item.code and past.year == year and (
                 since is None or past.decision_date is None or past.decision_date >= since):
@@ -77,7 +82,9 @@ def same_award_findings(unit: str, row: Row, siblings: list[Row], year: Year, ca
     out: list[Finding] = []
     for item in items_of(campaign, v):
         award = dict(award=item.name, basis=PRINCIPLE, field=_field(item))
-        if history is not None and (past := awarded_before(history, key, item, campaign.info.year, year.known_at)):
+        past = None if history is None else awarded_before(history, key, item, campaign.info.year, year.known_at,
+                                                           decided=False)
+        if past is not None:
             decision = f", quyết định số {past.decision_number}" if past.decision_number else ""
             out.append(_hit(hit, "proposal.awarded_before", award, year=past.year, decision=decision))
             continue

@@ -91,6 +91,7 @@ class PastAward:
     decision_date: date | None = None
     source: str = ""
     added_at: datetime | None = None
+    origin: str = IMPORTED  # DECIDED: written by this campaign's decision (``record_decision``)
 
     @classmethod
     def of_person(cls, family_name: str, given_name: str, birth_date: date | None, year: int, item: CatalogueItem,
@@ -202,7 +203,7 @@ class History:
     def __init__(self, ledger: Ledger):
         _ensure(ledger)
         self._by_key: dict[str, list[PastAward]] = {}
-        for row in ledger.db.execute(f"SELECT {', '.join(_FIELDS)} FROM awards ORDER BY year, award_code, id"):
+        for row in ledger.db.execute(f"SELECT {', '.join(_FIELDS)}, origin FROM awards ORDER BY year, award_code, id"):
             award = _from_db(row)
             self._by_key.setdefault(award.key, []).append(award)
 
@@ -224,9 +225,10 @@ class History:
 
 
 def _from_db(row: tuple) -> PastAward:
-    (key, family, given, birth, subject, name, unit, year, code, award_name, number, decided, source, added) = row
+    (key, family, given, birth, subject, name, unit, year, code, award_name, number, decided, source, added,
+     origin) = row
     return PastAward(key=same_tones(key), subject=subject, name=name, year=year, award_code=code, award_name=award_name,
                      family_name=family, given_name=given, birth_date=date.fromisoformat(birth) if birth else None,
                      unit=unit, decision_number=number,
                      decision_date=date.fromisoformat(decided) if decided else None, source=source,
-                     added_at=datetime.fromisoformat(added))
+                     added_at=datetime.fromisoformat(added), origin=origin)

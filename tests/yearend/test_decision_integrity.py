@@ -3,12 +3,14 @@ lines whose recorded vote passed for that same award, refuses a date outside the
 next, and a corrected decision number replaces the earlier one in the award history."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from sheets_tools.cli import main
 from workbooks import decided
@@ -146,3 +148,26 @@ def test_replacing_the_history_is_one_transaction(demo_copy):
     assert result.exit_code != 0
     assert this_year(demo_copy) == first
 
+
+
+# --- a unit sends its proposals again after the decision ------------------------------------------------------
+def test_proposals_sent_again_after_the_decision_stay_in_it(demo_copy, tmp_path):
+    """The decision's own lines in the award history are not "another award" for the same lines sent again: the
+    unit's file is accepted and the decision made again keeps every one of its lines."""
+    unit = "PTP-MD"
+    with Ledger(demo_copy) as ledger:
+        archive = demo_copy / ledger.data_submission("proposals")[unit].archive
+    before = decided(demo_copy)
+    wb = load_workbook(archive)
+    wb["Cá nhân"]["N9"] = "(bổ sung)"
+    again = tmp_path / "PTP-MD-de-nghi-bo-sung.xlsx"
+    wb.save(again)
+    collected = run("collect", demo_copy, again, "--json")
+    (file,) = json.loads(collected.output)["files"]
+    assert file["status"] != "rejected", file["findings"]
+    assert not [f for f in file["findings"] if f["code"] == "proposal.awarded_before"]
+    assert run("consolidate", demo_copy).exit_code == 0
+    result = run("decision", demo_copy, "--number", FIRST, "--date", "15/12/2024")
+    assert result.exit_code == 0, result.output
+    assert "Đã bỏ" not in result.output
+    assert before and decided(demo_copy) == before
