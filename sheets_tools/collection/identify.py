@@ -37,6 +37,24 @@ def identify(book: Book, campaign: Campaign, result: FileResult) -> Form | None:
     return form
 
 
+_SOURCES = (("trang ẩn \"_id\"", "_id_sheet"), ("tên định nghĩa (Name Manager)", "_defined_names"),
+            ("thuộc tính tệp (Properties)", "_custom_properties"))
+
+
+def _other_units(book: Book, campaign: Campaign, code: str, name_on_sheet: str) -> list[str]:
+    """Where the file names a unit of the campaign other than ``code`` (what the hidden sheet, else the next
+    anchor, says): another anchor, or the unit's name written on the form."""
+    out = []
+    for label, source in _SOURCES:
+        other = globals()[source](book).get("unit")
+        if other and other != code and campaign.unit(other) is not None:
+            out.append(f"{label} ghi mã \"{other}\"")
+    named = campaign.unit_by_name(name_on_sheet) if name_on_sheet else None
+    if named is not None and named.code != code:
+        out.append(f"tên đơn vị trên biểu mẫu là \"{name_on_sheet}\" ({named.code})")
+    return out
+
+
 def identity(book: Book) -> dict[str, str]:
     """form/version/campaign/unit from the hidden sheet, else defined names, else properties."""
     ident: dict[str, str] = {}
@@ -117,6 +135,11 @@ def _identify_unit(book: Book, form: Form, campaign: Campaign, code: str | None,
         if unit is None:
             result.findings.append(finding(
                 "ident.unknown_unit", value=code, detail=f" (mã \"{code}\" không có trong danh sách đơn vị)"))
+            return
+        others = _other_units(book, campaign, unit.code, name_on_sheet)
+        if others:
+            result.findings.append(finding("ident.unit_conflict", value=unit.code,
+                                           detail=f"mã đơn vị \"{unit.code}\", nhưng " + "; ".join(others)))
             return
         result.unit_code, result.identified_by = unit.code, "hidden"
         if name_on_sheet and fold(name_on_sheet) != fold(unit.name):

@@ -196,6 +196,30 @@ def test_identified_by_name_still_validates(tmp_path, shared_camp):
     assert [f.code for f in result.findings] == ["ident.by_name", "cell.bad_choice"]
 
 
+def _id_sheet_says(unit_code: str):
+    """A tweak: only the hidden ``_id`` sheet is changed to name another unit."""
+    def tweak(wb):
+        ws = wb["_id"]
+        for row in ws.iter_rows():
+            if row[0].value == "unit":
+                row[1].value = unit_code
+    return tweak
+
+
+def test_a_file_naming_two_units_is_refused(tmp_path, shared_camp):
+    """XDKT's workbook whose hidden sheet alone was changed to TGPL: never recorded as TGPL's (it would replace
+    TGPL's data in use); every place naming the other unit is said."""
+    result = returned(tmp_path, shared_camp, {"individuals": [PERSON]}, unit="XDKT", tweak=_id_sheet_says("TGPL"))
+    f = only(result, "ident.unit_conflict")
+    assert result.status == "rejected" and result.unit_code is None
+    assert "mã đơn vị \"TGPL\"" in f.message and "(Name Manager) ghi mã \"XDKT\"" in f.message
+    assert "(Properties) ghi mã \"XDKT\"" in f.message and "(XDKT)" in f.message
+    # a name on the form that is no unit's (a unit renamed since): the hidden code still decides, with a warning
+    renamed = returned(tmp_path, shared_camp, {"individuals": [PERSON]}, unit="XDKT", name="b.xlsx",
+                       extra={"unit_name": "Phòng đã đổi tên"})
+    assert renamed.unit_code == "XDKT" and [f.code for f in renamed.findings] == ["ident.unit_mismatch"]
+
+
 # --- across units ------------------------------------------------------------------------------
 def test_same_person_in_two_units(tmp_path, shared_camp):
     a = returned(tmp_path, shared_camp, {"individuals": [PERSON]}, unit="VP", name="vp.xlsx")

@@ -72,6 +72,9 @@ CODES: dict[str, Code] = {
         ERROR, "Biểu mẫu thuộc đợt \"{value}\", không phải đợt đang thu \"{expected}\". Hãy dùng biểu mẫu của đợt này."),
     "ident.old_version": Code(
         WARNING, "Biểu mẫu phiên bản {value}, phiên bản hiện hành là {expected}; đã đọc theo cấu trúc hiện hành."),
+    "ident.unit_conflict": Code(
+        ERROR, "Tệp ghi hai đơn vị khác nhau: {detail}. Tệp không được ghi nhận, để không thay dữ liệu của đơn vị "
+        "khác. Hãy dùng đúng biểu mẫu đã gửi riêng cho đơn vị mình (không sao chép tệp của đơn vị khác) rồi gửi lại."),
     "ident.unit_mismatch": Code(
         WARNING, "Mã đơn vị ẩn ({value}) khác tên đơn vị ghi trên biểu mẫu (\"{detail}\"); đã lấy theo mã ẩn."),
     "sheet.missing": Code(
