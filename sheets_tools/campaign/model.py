@@ -60,7 +60,7 @@ def folder_name_code(value: str) -> str:
 def valid_address(value: str) -> bool:
     """One e-mail address: something before a single "@", a domain of dot-separated labels after it."""
     local, at, domain = value.rpartition("@")
-    return bool(at and local and "@" not in local and not _NOT_IN_ADDRESS.search(value)
+    return bool(at and local and "@" not in local and not _NOT_IN_ADDRESS.search(value) and value.isascii()
                 and "." in domain and all(domain.split(".")))
 
 
@@ -74,6 +74,11 @@ def email_list(value: str, *, single: bool = False) -> str:
     if single and len(addresses) > 1:
         raise ValueError("chỉ ghi một địa chỉ e-mail")
     bad = [a for a in addresses if not valid_address(a)]
+    accented = [a for a in bad if not a.isascii()]
+    if accented:  # "hòa@..." or an accented domain: no mail server of an office takes it (SMTPUTF8)
+        raise ValueError(f"địa chỉ e-mail có chữ có dấu hoặc ký tự đặc biệt: "
+                         f"{', '.join(chr(34) + a + chr(34) for a in accented)}; hãy gõ lại địa chỉ không dấu, đúng như "
+                         "đơn vị dùng (ví dụ hoa@coquan.gov.vn)")
     if bad:
         raise ValueError(f"địa chỉ e-mail không hợp lệ: {', '.join(chr(34) + a + chr(34) for a in bad)}; mỗi địa chỉ "
                          "có dạng ten@coquan.gov.vn, các địa chỉ cách nhau bằng dấu \";\"")

@@ -125,3 +125,16 @@ def test_every_bad_address_is_named_with_its_cell(tmp_path):
     assert "\"vp@stp.gov.vn\"" not in result.output  # the good one is not named
     assert f"{UNITS_SHEET}!{col}8" not in result.output
     assert not (folder / "outbox").exists()
+
+
+@pytest.mark.parametrize("typed", ["hòa@example.gov.vn", "vp@bộtưpháp.vn"])
+def test_an_address_with_vietnamese_letters_is_named_before_anything_is_issued(tmp_path, typed):
+    """No office mail server takes an accented address (it would need SMTPUTF8): named with its cell, never a
+    draft with a broken "To:" or a send that stops halfway."""
+    folder = _init(tmp_path)
+    _edit(folder, UNITS_SHEET, f"{_column('email')}2", typed)
+    result = CliRunner().invoke(main, ["issue", str(folder), "--all"])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert f"[{CAMPAIGN_FILE}, {UNITS_SHEET}!{_column('email')}2]" in result.output
+    assert f"có chữ có dấu hoặc ký tự đặc biệt: \"{typed}\"" in result.output
+    assert not (folder / "outbox").exists()
