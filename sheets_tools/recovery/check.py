@@ -14,6 +14,7 @@ from pathlib import Path
 from sheets_tools.core.findings import ERROR, Finding, finding
 from sheets_tools.recovery.archive import archive_files, relative, sha256_of
 from sheets_tools.store import guard, sidecar
+from sheets_tools.store.guard import CORE_TABLES
 from sheets_tools.store.ledger import LEDGER_FILE
 from sheets_tools.store.snapshot import Snapshot
 
@@ -56,6 +57,12 @@ def check_ledger(directory: Path) -> CheckReport:
                 report.state = "damaged"
                 report.findings.append(finding("ledger.integrity", file=str(path), path=path, directory=directory,
                                                detail="; ".join(lines[:3]) + ("; ..." if len(lines) > 3 else "")))
+                return report
+            missing = [t for t in CORE_TABLES if t not in snap.tables()]
+            if missing and (len(missing) < len(CORE_TABLES) or guard.used_folders(directory)):
+                report.state = "tables_missing"
+                report.findings.append(_lost(directory, "tables_missing", guard.used_folders(directory),
+                                             ", ".join(missing)))
                 return report
             submissions, documents = snap.submissions(), snap.documents()
     except sqlite3.DatabaseError as exc:

@@ -5,7 +5,8 @@ A missing or empty (0-byte) ledger is a new campaign only while none of the fold
 fills (``OUTPUT_DIRS``) holds a file; a ledger that is not an SQLite database (a folder, random bytes, a
 truncated copy) is never taken for a new one. Otherwise ``LedgerLost`` is raised, with a Vietnamese message
 saying what is wrong, that nothing was written, and how to recover (the newest copy in ``backup/``, or
-``sheets-tools ledger rebuild``). The check reads at most 100 bytes of the file: it is cheap.
+``sheets-tools ledger rebuild``). The check reads at most 100 bytes of the file and the names of its tables: it is cheap. An SQLite file
+without the ledger's tables (another database put in its place, tables dropped) is never made anew empty.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ BACKUP_DIR = "backup"
 ARCHIVE_DIR = "archive"  # the ledger's copies of the received files
 # folders that hold files only once a campaign has been used (a ledger existed)
 OUTPUT_DIRS = (ARCHIVE_DIR, "master", "council", "decision", BACKUP_DIR)
+CORE_TABLES = ("submissions", "rows", "findings", "documents")  # what a ledger holds from its first opening
 MAGIC = b"SQLite format 3\x00"
 BACKUP_NAME = re.compile(r"^ledger-(\d{8}-\d{6})(?:-(\d+))?\.sqlite$")
 
@@ -31,6 +33,7 @@ STATES = {
     "not_database": "không phải cơ sở dữ liệu SQLite (tệp bị hỏng hoặc bị ghi đè bằng nội dung khác)",
     "truncated": "bị cắt cụt, không trọn vẹn (có thể do chép dở hoặc ổ đĩa lỗi)",
     "damaged": "bị hỏng",
+    "tables_missing": "là cơ sở dữ liệu SQLite nhưng thiếu bảng dữ liệu của sổ (tệp đã bị sửa hoặc bị thay bằng tệp khác)",
 }
 DAMAGE_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 
@@ -110,11 +113,29 @@ def check(directory: Path) -> None:
     directory = Path(directory)
     state = ledger_state(directory / LEDGER_FILE)
     if state == "ok":
+        missing = missing_tables(directory / LEDGER_FILE)
+        if missing and (len(missing) < len(CORE_TABLES) or used_folders(directory)):
+            raise LedgerLost(directory, "tables_missing", used_folders(directory), ", ".join(missing))
         return
     folders = used_folders(directory)
     if state in ("missing", "empty") and not folders:
         return
     raise LedgerLost(directory, state, folders)
+
+
+def missing_tables(path: Path) -> list[str]:
+    """The ledger's tables (``CORE_TABLES``) an SQLite file lacks: all of them for another database or one
+    never opened as a ledger, some for one whose tables were dropped. Read only; a file SQLite cannot read
+    lacks none here (the damage is found when it is opened)."""
+    try:
+        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        try:
+            present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return []
+    return [t for t in CORE_TABLES if t not in present]
 
 
 def is_damage(exc: BaseException) -> bool:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,44 @@ def test_ledger_check_reports_a_lost_ledger(demo_copy):
     report = json.loads(as_json.stdout)
     assert report["valid"] is False and report["state"] == "not_database"
     assert [f["code"] for f in report["findings"]] == ["ledger.lost"]
+
+
+def _without_tables(folder: Path, state: str) -> None:
+    """A ledger that is an SQLite database but not the ledger: no table at all, or its rows dropped."""
+    path = folder / LEDGER
+    if state == "no_tables":
+        _drop_side_files(folder)
+        path.unlink()
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE x (a)")
+        con.execute("DROP TABLE x")
+    else:
+        con = sqlite3.connect(path)
+        con.execute("DROP TABLE rows")
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize("state", ["no_tables", "rows_dropped"])
+@pytest.mark.parametrize("command", ["consolidate", "remind", "collect", "status"])
+def test_a_ledger_without_its_tables_is_never_made_anew(demo_copy, state, command):
+    """Opening it used to create the missing tables empty: consolidate then emptied the master, remind wrote
+    a reminder for every unit. It stops every command like a lost ledger; ``ledger check`` says so."""
+    _without_tables(demo_copy, state)
+    tables = _tables(demo_copy / LEDGER)
+    before = {k: v for k, v in disk(demo_copy).items() if not k.startswith(LEDGER)}
+    result = run(*COMMANDS[command](demo_copy))
+    assert result.exit_code == 3, result.output
+    assert "thiếu bảng dữ liệu của sổ" in result.stderr and "ledger rebuild" in result.stderr
+    assert {k: v for k, v in disk(demo_copy).items() if not k.startswith(LEDGER)} == before
+    assert _tables(demo_copy / LEDGER) == tables  # nothing created in it
+    checked = run("ledger", "check", demo_copy, "--json")
+    assert checked.exit_code == 1 and json.loads(checked.stdout)["state"] == "tables_missing"
+
+
+def _tables(path: Path) -> set[str]:
+    con = sqlite3.connect(path)
+    try:
+        return {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        con.close()
