@@ -43,8 +43,24 @@ def test_the_snapshot_covers_every_kind_of_finding_and_row(before):
     assert sum(len(case["rows"]) for case in before.values()) > 3000
 
 
+# the findings of a prefilled table's row whose code is not one of the unit's: since the snapshot, such a row is
+# no longer recorded, as its message always said ("dòng này không được ghi nhận / tổng hợp / tính điểm")
+UNKNOWN_CODE = ("registration.unknown_indicator", "report.unknown_indicator", "score.unknown_criterion")
+
+
+def _unknown_rows_left_out(case: dict) -> dict:
+    """The snapshot's answer without the rows its unknown-code findings name (by row number and code)."""
+    named = {(int("".join(ch for ch in f[3] if ch.isdigit())), f[5]) for f in case["findings"]
+             if f[0] in UNKNOWN_CODE and f[3]}
+    if not named:
+        return case
+    rows = [r for r in case["rows"] if (r[1], r[2].get("code")) not in named]
+    return {**case, "rows": rows}
+
+
 def test_every_return_gets_the_answer_it_got_before(answers, before):
-    expected = {name: case for name, case in before.items() if not name.startswith("foreign-") or FOREIGN.is_dir()}
+    expected = {name: _unknown_rows_left_out(case) for name, case in before.items()
+                if not name.startswith("foreign-") or FOREIGN.is_dir()}
     assert sorted(answers) == sorted(expected)
     differ = [name for name in expected if answers[name] != expected[name]]
     for name in differ[:3]:  # the first differences, readable
