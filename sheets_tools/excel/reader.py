@@ -97,6 +97,18 @@ def decrypt(data: bytes, passwords: Iterable[str]) -> bytes | None:
     return None
 
 
+def sheet_parts(zf: zipfile.ZipFile, workbook_xml=None) -> dict[str, str]:
+    """Sheet name -> its XML member in the xlsx ``zf`` (``workbook_xml``: xl/workbook.xml already parsed)."""
+    workbook_xml = parse_xml(zf.read("xl/workbook.xml")) if workbook_xml is None else workbook_xml
+    rels = parse_xml(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind(".//{*}Relationship")}
+    out = {}
+    for sheet in workbook_xml.iterfind(".//{*}sheet"):
+        target = targets.get(sheet.get(_NS_REL), "")
+        out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return out
+
+
 class Book:
     """One xlsx/xlsm workbook opened once: the calamine reader, the zip directory and a sheet cache."""
 
@@ -118,13 +130,7 @@ class Book:
     @cached_property
     def sheet_paths(self) -> dict[str, str]:
         """Sheet name -> its XML member in the zip."""
-        rels = parse_xml(self.zf.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.iterfind(".//{*}Relationship")}
-        out = {}
-        for sheet in self._workbook_xml.iterfind(".//{*}sheet"):
-            target = targets.get(sheet.get(_NS_REL), "")
-            out[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        return out
+        return sheet_parts(self.zf, self._workbook_xml)
 
     def rows(self, name: str, nrows: int) -> list[list[Any]] | None:
         """The first ``nrows`` rows of sheet ``name`` (row n at index n-1), None if absent."""

@@ -8,6 +8,7 @@ master that cannot be read, or has lost the sheet, leave the stored values as th
 """
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -16,6 +17,8 @@ import python_calamine
 from pydantic_core import PydanticCustomError
 
 from sheets_tools.excel.columns import column_letter
+from sheets_tools.excel.reader import sheet_parts
+from sheets_tools.excel.sheetxml import formula_cells
 from sheets_tools.campaign.criteria import EPS, number_text
 from sheets_tools.campaign.model import Campaign
 from sheets_tools.core.findings import Finding, finding
@@ -25,7 +28,9 @@ from sheets_tools.core.values import coerce_number, coerce_text
 from sheets_tools.excel.tables import find_header
 
 HEADER_SCAN = 15
+MAX_SHEET_PART = 100 * 1024 * 1024  # the most of a sheet's XML read to tell a formula from an erased value
 _BAD = object()  # a value the office typed that is not what its column expects
+REFUSED = ("office.bad_number", "office.out_of_range", "office.formula_no_value")  # a typed cell not taken
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,14 @@ class OfficeColumns:
     former: tuple[str, ...] = ()  # the sheet's names in earlier versions of the master, read back too
 
 
-def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None
+def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None,
+              stored: dict[str, dict[str, Any]] | None = None
               ) -> tuple[dict[str, dict[str, Any]] | None, list[Finding]]:
     """The office's values of ``spec`` in the master at ``path``: None when there is nothing to take
     back (no file; a file that cannot be read, or without the sheet, is also reported). A value that is
     not what the column expects (a number outside its ``bounds`` for ``campaign``) is left out and
-    reported."""
+    reported; so is an empty cell whose value is ``stored`` when the cell is a formula saved without its
+    result (not an erased value: the stored one stays)."""
     if not path.is_file():
         return None, []
     try:
@@ -84,6 +91,7 @@ def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None
         problems.append(finding("office.no_columns", file=str(path), sheet=name,
                                 expected=", ".join(f"\"{c.label}\"" for c in missing)))
     key_col = cols[None]
+    emptied: list[tuple[_Cell, int, int, str, str]] = []  # cells read empty whose row has a stored value
     for r in range(header + 1, len(rows)):
         cells = rows[r]
         key = coerce_text(cells[key_col] if key_col < len(cells) else None)
@@ -99,8 +107,31 @@ def read_back(path: Path, spec: OfficeColumns, campaign: Campaign | None = None
             value = _value(column, raw, at, problems)
             if value is not _BAD:  # a value that cannot be taken leaves the stored one as it is
                 values[column.field] = value
+            if value is None and (stored or {}).get(key, {}).get(column.field) is not None:
+                emptied.append((at, r + 1, c + 1, key, column.field))
         out[key] = values
+    if emptied:
+        formulas = _formulas(path, name)
+        for at, r, c, key, field in emptied:
+            if formulas.get((r, c)) is False:  # a formula with no saved result: not an erased value
+                del out[key][field]
+                label = next(col.label for col in spec.columns if col.field == field)
+                problems.append(finding("office.formula_no_value", file=str(path), sheet=at.sheet, cell=at.cell,
+                                        label=label, key=key))
     return out, problems
+
+
+def _formulas(path: Path, sheet: str) -> dict[tuple[int, int], bool]:
+    """(row, column) of the formula cells of ``sheet`` in the workbook at ``path`` -> whether a result was
+    saved with each; empty when the sheet's part cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = sheet_parts(zf).get(sheet)
+            if part is None or zf.getinfo(part).file_size > MAX_SHEET_PART:
+                return {}
+            return formula_cells(zf.read(part))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return {}
 
 
 def sync(ledger: Ledger, path: Path, specs: list[OfficeColumns], campaign: Campaign | None = None) -> list[Finding]:
@@ -108,8 +139,9 @@ def sync(ledger: Ledger, path: Path, specs: list[OfficeColumns], campaign: Campa
     against their columns' ranges for ``campaign``). What cannot be read changes nothing stored."""
     problems: list[Finding] = []
     for spec in specs:
-        values, found = read_back(path, spec, campaign)
-        if not entries(ledger, spec.scope):  # nothing was typed there: a sheet or column not there says nothing
+        stored = entries(ledger, spec.scope)
+        values, found = read_back(path, spec, campaign, stored)
+        if not stored:  # nothing was typed there: a sheet or column not there says nothing
             found = [f for f in found if f.code not in ("office.no_sheet", "office.no_columns")]
         problems += found
         if values:

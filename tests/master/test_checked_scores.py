@@ -25,9 +25,10 @@ UNIT = "TTR"
 CHECKED, KEY = "Điểm thẩm định", "Mã đơn vị"
 
 
-def consolidate(folder: Path) -> str:
+def consolidate(folder: Path, exit_code: int = 0) -> str:
+    """``consolidate`` through the command line: exit status 1 when a cell the office typed is refused."""
     result = CliRunner().invoke(main, ["consolidate", str(folder)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     assert "Đã ghi bảng tổng hợp" in result.output
     return result.output
 
@@ -91,7 +92,7 @@ def master(demo_copy) -> Path:
 @pytest.mark.parametrize("bad", [-3, 100000, "-0,5"])
 def test_a_checked_score_out_of_range_is_refused_and_the_stored_one_kept(demo_copy, master, bad):
     cell = type_checked(master, bad)
-    output = consolidate(demo_copy)
+    output = consolidate(demo_copy, 1)
     assert stored(demo_copy) == 5  # neither replaced by the bad value nor erased
     assert shown(master) == 5  # the new master shows the stored value again
     value = bad if isinstance(bad, str) else number_text(bad)
@@ -104,7 +105,7 @@ def test_a_checked_score_out_of_range_is_refused_and_the_stored_one_kept(demo_co
 def test_just_above_the_bound_is_refused_and_the_bounds_themselves_taken(demo_copy, master):
     _, _, high = allowed(demo_copy)
     cell = type_checked(master, high + 0.25)
-    output = consolidate(demo_copy)
+    output = consolidate(demo_copy, 1)
     assert stored(demo_copy) == 5
     assert refused_line(demo_copy, cell, number_text(high + 0.25)) in output.splitlines()
     for edge in (high, 0):  # the block's standard plus the whole bonus cap, and nothing
@@ -117,6 +118,20 @@ def test_the_other_units_entries_are_taken_while_one_is_refused(demo_copy, maste
     other = "VP"
     type_checked(master, 88.5, other)
     cell = type_checked(master, -1)
-    output = consolidate(demo_copy)
+    output = consolidate(demo_copy, 1)
     assert stored(demo_copy) == 5 and stored(demo_copy, other) == 88.5
     assert refused_line(demo_copy, cell, "-1") in output.splitlines()
+
+
+def test_a_formula_saved_without_its_result_keeps_the_stored_score(demo_copy, master):
+    """A formula typed and saved by a program that does not calculate (openpyxl, some converters) reads as an
+    empty cell: not an erased score. The stored score stays, the cell is named, the exit status is 1."""
+    cell = type_checked(master, "=80+1")
+    output = consolidate(demo_copy, 1)
+    assert stored(demo_copy) == 5 and shown(master) == 5
+    text = message("office.formula_no_value", label=CHECKED, key=UNIT)
+    assert f"- {master}, trang \"{CHECK_SHEET}\", ô {cell}: {text}" in output.splitlines()
+    # a score the office erases (an empty cell, no formula) is erased
+    type_checked(master, None)
+    assert CHECKED not in consolidate(demo_copy)
+    assert stored(demo_copy) is None

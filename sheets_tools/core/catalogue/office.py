@@ -15,6 +15,10 @@ CODES: dict[str, Code] = {
     "office.out_of_range": Code(
         WARNING, "\"{label}\" của {key}: {value} nằm ngoài khoảng cho phép, từ {low} đến {high}{basis}; ô này chưa "
         "được ghi nhận, số đã lưu lần trước (nếu có) được giữ nguyên. Hãy nhập số từ {low} đến {high}."),
+    "office.formula_no_value": Code(
+        WARNING, "\"{label}\" của {key} là công thức chưa có kết quả (tệp được lưu bởi chương trình "
+        "không tính công thức); ô này chưa được ghi nhận, số đã lưu lần trước được giữ nguyên. Hãy nhập số thay "
+        "cho công thức, hoặc mở tệp trong Excel, lưu lại rồi chạy lại."),
     "office.no_sheet": Code(
         WARNING, "Bảng tổng hợp không còn trang \"{sheet}\" (trang đã bị xóa hoặc đổi tên); số liệu Văn phòng đã "
         "nhập lần trước được giữ nguyên và trang được ghi lại trong bảng tổng hợp mới. Không xóa hay đổi tên "
