@@ -50,7 +50,7 @@ def collect_cmd(directory: Path, paths: tuple[Path, ...], as_json: bool, no_feed
 
 
 @main.command("validate", epilog="Ví dụ: sheets-tools validate bao-cao.xlsx --campaign dot-2024 --json")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--campaign", "campaign_dir", required=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path), help="Thư mục đợt thi đua.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")

@@ -69,6 +69,8 @@ def test_a_path_typed_wrong_is_a_usage_error_naming_it_not_a_units_file(camp, re
     assert "hop-thu-sai-ten" in result.output and "không tồn tại" in result.output
     assert "gửi lại" not in result.output  # not told as a unit's rejected file
     assert submissions(camp.dir) == 0  # nothing taken: the command stopped before it began
+    checked = run("validate", good, typo, "--campaign", camp.dir)  # the same rule for a check without recording
+    assert checked.exit_code == 2 and "hop-thu-sai-ten" in checked.output and "không tồn tại" in checked.output
 
 
 def test_an_empty_folder_says_no_workbook_was_found_there(camp):
