@@ -309,4 +309,14 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether ``pid`` has ended but its parent has not reaped it yet (Linux: state "Z" in /proc): a run
+    killed a moment ago still answers ``os.kill(pid, 0)`` then, but holds nothing."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:  # no /proc (macOS), or the process just went
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]

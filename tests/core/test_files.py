@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -95,6 +97,25 @@ def test_a_lock_being_written_is_not_taken_over(consolidated):
     taken = run("consolidate", str(consolidated))
     assert taken.exit_code == 0, taken.output
     assert not lock.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="a process not yet reaped is seen in /proc")
+def test_the_lock_of_a_run_killed_a_moment_ago_is_taken_over(consolidated):
+    """A killed run's process stays a zombie until its parent reaps it: it answers ``os.kill(pid, 0)`` but
+    holds nothing, so the next run takes its lock over at once."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.time() + 30
+    while "Z" not in Path(f"/proc/{child.pid}/stat").read_text().rpartition(")")[2].split()[:1]:
+        assert time.time() < deadline, "the child did not end"
+        time.sleep(0.05)
+    lock = consolidated / ".sheets-tools.lock"
+    lock.write_text(f"consolidate pid={child.pid} 04/12/2026 09:00:00", encoding="utf-8")
+    try:
+        taken = run("consolidate", str(consolidated))
+        assert taken.exit_code == 0, taken.output
+        assert not lock.exists()
+    finally:
+        child.wait()
 
 
 # --- dated copies (the library) ----------------------------------------------------------------------------
