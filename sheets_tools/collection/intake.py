@@ -18,7 +18,7 @@ from sheets_tools.collection import layout
 from sheets_tools.collection.identify import find_sheets, identify, read_depth
 from sheets_tools.core.findings import finding
 from sheets_tools.core.records import FileResult, Incoming, Placement
-from sheets_tools.excel import legacy_cells, sandbox
+from sheets_tools.excel import legacy_cells, percent, sandbox
 from sheets_tools.excel.limits import TooLarge, child_finding
 from sheets_tools.excel.reader import Book, open_book
 from sheets_tools.excel.sheetxml import formula_cells, merges_from_calamine, merges_from_xml
@@ -88,7 +88,7 @@ def _read_sheets(book: Book, form: Form, result: FileResult) -> dict:
         table = _header_changes(book, sheet, name)
         result.findings.extend(table.findings)
         if table.readable:
-            raw[sheet.key] = _legacy_text(book, sheet, name, table, result)
+            raw[sheet.key] = _percent_shown(book, name, table, _legacy_text(book, sheet, name, table, result))
             result.placements[sheet.key] = Placement(name, table.header_row + 1, table.letters)
     return raw
 
@@ -108,6 +108,19 @@ def _legacy_text(book: Book, sheet: TableSheet, name: str, table: layout.Table, 
     for c in conversions + repaired:
         result.findings.append(legacy_cells.conversion_finding(c, name, sheet.column(c.field).label))
     return rows
+
+
+def _percent_shown(book: Book, name: str, table: layout.Table, rows: list) -> list:
+    """Numbers in cells formatted as a percentage read as the unit sees them (0.95 shown "95%": 95)."""
+    if book.zf is None:
+        return rows
+    if book.percent is None:
+        book.percent = percent.percent_styles(book.zf)
+    xml = book.sheet_xml(name) if book.percent else None
+    if xml is None:
+        return rows
+    return percent.as_shown(rows, {f: column_number(letter) for f, letter in table.letters.items()}, xml,
+                            book.percent)
 
 
 def _header_changes(book: Book, sheet: TableSheet, name: str) -> layout.Table:

@@ -122,6 +122,7 @@ class Book:
         self._rows: dict[str, tuple[int, list[list[Any]]]] = {}  # name -> (rows asked, rows)
         self._xml: dict[str, bytes] = {}  # name -> its sheet part, unzipped once (guard, merges, legacy fonts)
         self.legacy: WorkbookLegacy | None = None  # legacy-font styles, scanned on first use
+        self.percent: set[int] | None = None  # the cell styles showing a percentage, read on first use
 
     @cached_property
     def _workbook_xml(self):
@@ -198,6 +199,7 @@ class ChildBook(Book):
         self.data, self.limits = data, limits
         self._rows = {}
         self.legacy = None
+        self.percent = None
         self.merged: dict[str, list] = {}  # sheet name -> calamine's merged ranges
         self.errors: dict[str, str] = {}  # sheet name -> why calamine could not read it
         got = self._fetch(None, CHILD_ROWS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from sheets_tools.campaign import workbook as campaign_mod
@@ -15,6 +16,7 @@ from sheets_tools.campaign.workbook import sample_campaign
 from sheets_tools.core.findings import ERROR, WARNING, message
 from sheets_tools.formkit.declaration import FIRST_ROW, get_form
 from sheets_tools.core.records import Incoming
+from sheets_tools.excel.percent import percent_formats
 from sheets_tools.collection.validate import check_file
 from sheets_tools.store.ledger import Ledger
 
@@ -229,3 +231,21 @@ def test_a_return_with_more_indicator_rows_than_the_unit_has_now(camp, tmp_path)
         (sub,) = ledger.submissions()
         stored = [values["code"] for _, _, values in ledger.rows(sub.id, "targets")]
     assert "CT04" not in stored and stored
+
+
+@pytest.mark.parametrize("stored, number_format, read", [
+    (0.95, "0%", 95), (0.995, "0.0%", 99.5), (1, "0%", 100),  # "95%" typed in Excel: 0.95 shown as 95%
+    (95, '0"%"', 95), (95, "General", 95), (95, "0\\%", 95)])  # a literal "%" sign shows the value itself
+def test_a_percentage_typed_in_excel_is_read_as_it_shows(shared_sample, stored, number_format, read):
+    def tweak(ws, at):
+        cell = ws[f"{COL['target']}{at['CT02']}"]
+        cell.value, cell.number_format = stored, number_format
+    result = checked(shared_sample, book(shared_sample, tweak=tweak))
+    rows = {r.values["code"]: r.values for r in result.rows if r.sheet == "targets"}
+    assert rows["CT02"]["target"] == pytest.approx(read)
+    assert "registration.target_percent" not in codes(result)
+
+
+def test_percent_formats():
+    assert all(percent_formats(f) for f in ("0%", "0.00%", "#,##0.0%", "[Red]0%"))
+    assert not any(percent_formats(f) for f in ("0", "General", '0"%"', "0\\%", '#,##0" %"'))
