@@ -107,8 +107,8 @@ DEFAULT_SETTINGS = [
      "\"ttldtt_ldtt_percent\": \"từ\" (đạt khi từ số % đó trở lên, ví dụ từ 70%) hoặc \"trên\" (đạt khi vượt quá "
      "số % đó, ví dụ trên 50% theo quy định cũ)"),
     ("ttldxs_ldtt_percent", 70, "Tập thể lao động xuất sắc: tỷ lệ % tối thiểu thành viên đạt Lao động tiên tiến"),
-    ("cstdcs_cap_percent", "", "Giới hạn số Chiến sĩ thi đua cơ sở đề nghị, tính theo % số Lao động tiên tiến "
-     "đề nghị của đơn vị (để trống: không giới hạn)"),
+    ("cstdcs_cap_percent", "", "Giới hạn số Chiến sĩ thi đua cơ sở đề nghị, tính theo % số người đơn vị đề "
+     "nghị Lao động tiên tiến hoặc danh hiệu cao hơn, đủ điều kiện (để trống: không giới hạn)"),
     ("ttldxs_cap_percent", "", "Giới hạn số Tập thể lao động xuất sắc đề nghị, tính theo % số tập thể đề nghị "
      "của đơn vị (để trống: không giới hạn)"),
     ("history_window", "cả hai", "Chiến sĩ thi đua cấp tỉnh, bộ (03 lần liên tục đạt Chiến sĩ thi đua cơ sở) và "

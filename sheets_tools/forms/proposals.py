@@ -27,7 +27,7 @@ from sheets_tools.forms.proposal_collectives import HTT, PRINCIPLE, RATINGS, col
 from sheets_tools.forms.proposal_history import CODES as HISTORY_CODES
 from sheets_tools.forms.proposal_history import HISTORY, bang_khen_applies, bang_khen_findings, history_findings
 from sheets_tools.forms.proposal_once import CODES as ONCE_CODES
-from sheets_tools.forms.proposal_once import Year, same_award_findings
+from sheets_tools.forms.proposal_once import Year, same_award_findings, subject_key
 from sheets_tools.forms.proposal_registration import CODES as REGISTRATION_CODES
 from sheets_tools.forms.proposal_registration import last_rating, registration_findings
 from sheets_tools.store.history import History
@@ -134,9 +134,13 @@ def row_findings(unit: str, rows: list[Row], context: Context, locate: Locate | 
     out: list[Finding] = []
     for sheet in form.sheets:
         mine = [r for r in rows if r.sheet == sheet.key]
+        refused: set[int] = set()  # the rows an error of their own refuses: they count in no cap's base
         for row in mine:
-            out += _row(unit, sheet, row, mine, context, locate, year)
-        out += _caps(unit, sheet, mine, context, locate)
+            found = _row(unit, sheet, row, mine, context, locate, year)
+            if any(f.severity == ERROR for f in found):
+                refused.add(id(row))
+            out += found
+        out += _caps(unit, sheet, [r for r in mine if id(r) not in refused], mine, context, locate)
     return out
 
 
@@ -324,6 +328,7 @@ def _full_name(v: dict) -> str:
 
 
 _NONE = SimpleNamespace(rule=None)  # a title not in the catalogue
+LDTT_OR_ABOVE = ("LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TQ")  # the individual titles that need LĐTT (Điều 23-24)
 
 
 
@@ -342,16 +347,22 @@ def _leader(unit: str, context: Context, hit, award) -> list[Finding]:
                 **award)]
 
 
-def _caps(unit: str, sheet: TableSheet, rows: list[Row], context: Context, locate: Locate) -> list[Finding]:
-    """Optional ratio caps (settings): CSTĐCS against LĐTT; TTLĐXS against all collectives proposed."""
+def _caps(unit: str, sheet: TableSheet, eligible: list[Row], rows: list[Row], context: Context, locate: Locate
+          ) -> list[Finding]:
+    """Optional ratio caps (settings): CSTĐCS against the people proposed for LĐTT or a title that needs it
+    (each person once); TTLĐXS against the collectives proposed. The base counts only the ``eligible`` rows
+    (no error of their own); the capped rows are all of ``rows``."""
     settings, campaign = context.campaign.yearend, context.campaign
     rules = [((campaign.catalogue_item(r.values.get("title") or "") or _NONE).rule, r) for r in rows]
     if sheet.key == "individuals":
+        people = {subject_key(sheet.key, r.values, "") for r in eligible
+                  if (campaign.catalogue_item(r.values.get("title") or "") or _NONE).rule in LDTT_OR_ABOVE}
         cap, setting, capped, base, base_words = (settings.cstdcs_cap_percent, "cstdcs_cap_percent", "CSTDCS",
-                                                  [r for k, r in rules if k == "LDTT"], "số Lao động tiên tiến đề nghị")
+                                                  people, "số người được đề nghị Lao động tiên tiến hoặc danh hiệu "
+                                                  "cao hơn (đủ điều kiện)")
     else:
         cap, setting, capped, base, base_words = (settings.ttldxs_cap_percent, "ttldxs_cap_percent", "TTLDXS",
-                                                  rows, "số tập thể đề nghị")
+                                                  eligible, "số tập thể đề nghị (đủ điều kiện)")
     over = [r for k, r in rules if k == capped]
     if cap is None or not over:
         return []

@@ -376,17 +376,27 @@ def test_registered_for_another_title(camp):
 
 # --- optional ratio caps (settings) ---------------------------------------------------------------------
 def test_cstdcs_ratio_cap(camp):
+    """The base is the people proposed for LĐTT or a title that needs it (a CSTĐCS is an LĐTT too), less the
+    lines refused on their own: 2 LĐTT and 2 CSTĐCS are 4 people."""
     four = [person(HOA), person(DUC), person(NAM, CSTDCS, rating=HTXS), person(LAN, CSTDCS, rating=HTXS)]
     assert proposed(camp, four).findings == []  # no cap unless the office sets one
-    capped = with_setting(camp, "cstdcs_cap_percent", 50)
+    assert proposed(with_setting(camp, "cstdcs_cap_percent", 50), four).findings == []  # 50% of 4: 2
+    capped = with_setting(camp, "cstdcs_cap_percent", 25)  # 25% of 4: 1
     result = proposed(capped, four)
     f = cited(result, "proposal.ratio_cap", col(IND, "title", 3))  # the first CSTĐCS over the limit
-    assert f.message == message("proposal.ratio_cap", value=2, award=CSTDCS, need="50", base="số Lao động tiên tiến "
-                                "đề nghị", count=2, limit=1, setting="cstdcs_cap_percent")
+    base = "số người được đề nghị Lao động tiên tiến hoặc danh hiệu cao hơn (đủ điều kiện)"
+    assert f.message == message("proposal.ratio_cap", value=2, award=CSTDCS, need="25", base=base, count=4,
+                                limit=1, setting="cstdcs_cap_percent")
     assert codes(result) == ["proposal.ratio_cap"]
-    assert proposed(capped, four[:3]).findings == []
+    # an LĐTT line refused on its own (its rating) is not in the base: 50% of 3 is 1
+    refused = [person(HOA, rating="Hoàn thành nhiệm vụ"), *four[1:]]
+    result = proposed(with_setting(camp, "cstdcs_cap_percent", 50), refused)
+    assert sorted(codes(result)) == ["proposal.rating", "proposal.ratio_cap"]
+    assert cited(result, "proposal.ratio_cap", col(IND, "title", 3)).message == message(
+        "proposal.ratio_cap", value=2, award=CSTDCS, need="50", base=base, count=3, limit=1,
+        setting="cstdcs_cap_percent")
     # every line past the cap is refused, not only the first (each line reaches the council on its own)
-    none_allowed = proposed(with_setting(camp, "cstdcs_cap_percent", 25), four)  # 25% of 2 LĐTT: none
+    none_allowed = proposed(with_setting(camp, "cstdcs_cap_percent", 20), four)  # 20% of 4: none
     assert [f.cell for f in none_allowed.findings if f.code == "proposal.ratio_cap"] == [
         col(IND, "title", 2), col(IND, "title", 3)]
 
@@ -395,8 +405,9 @@ def test_ttldxs_ratio_cap(camp):
     teams = [excellent(), team("Tổ Tổng hợp")]
     capped = with_setting(camp, "ttldxs_cap_percent", 20)  # 20% of 2 collectives: none
     f = cited(proposed(capped, teams=teams), "proposal.ratio_cap", col(COL, "title"))
-    assert f.message == message("proposal.ratio_cap", value=1, award=TTLDXS, need="20", base="số tập thể đề nghị",
-                                count=2, limit=0, setting="ttldxs_cap_percent")
+    assert f.message == message("proposal.ratio_cap", value=1, award=TTLDXS, need="20",
+                                base="số tập thể đề nghị (đủ điều kiện)", count=2, limit=0,
+                                setting="ttldxs_cap_percent")
     assert proposed(with_setting(camp, "ttldxs_cap_percent", 50), teams=teams).findings == []
 
 
