@@ -87,6 +87,28 @@ def check_zip(zf: zipfile.ZipFile, limits: ReadLimits) -> None:
             raise TooLarge(f"thành phần \"{info.filename}\" nén {info.file_size // max(info.compress_size, 1)} lần "
                            f"(bom nén), tối đa {_num(limits.max_compression_ratio)} lần (cài đặt max_compression_ratio)")
     _check_declared_sizes(zf, infos)
+    _check_doctypes(zf, infos)
+
+
+class XmlEntities(Exception):
+    """An XML part declares a document type (entities): no spreadsheet program writes one."""
+
+
+_DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+DOCTYPE_SCAN = 64 * 1024  # the start of a part read for a declaration (it comes before the root element)
+
+
+def _check_doctypes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a file whose XML parts declare a DOCTYPE or an entity (billion laughs, external entities),
+    parsed or not: defusedxml refuses them where a part is parsed, this whatever part holds them. Only the
+    start of each part is read: a declaration comes before the root element."""
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(DOCTYPE_SCAN)
+        if _DOCTYPE.search(head):
+            raise XmlEntities(info.filename)
 
 
 def _check_declared_sizes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:

@@ -23,7 +23,8 @@ from msoffcrypto.exceptions import DecryptionError, FileFormatError, ParseError
 from sheets_tools.core.findings import Finding, finding
 from sheets_tools.excel import sandbox
 from sheets_tools.excel.legacy_cells import WorkbookLegacy
-from sheets_tools.excel.limits import ReadLimits, TooLarge, check_sheet, check_size, check_zip, extent, zip_warnings
+from sheets_tools.excel.limits import (ReadLimits, TooLarge, XmlEntities, check_sheet, check_size, check_zip, extent,
+                                      zip_warnings)
 from sheets_tools.excel.sheetxml import parse_xml
 from sheets_tools.excel.sniff import CONVERTED, classify, format_finding
 from sheets_tools.excel.tables import cell_text
@@ -49,7 +50,13 @@ def open_book(data: bytes, name: str, limits: ReadLimits, findings: list[Finding
     kind, zf = classify(data)
     try:
         if kind in ("xlsx", "xlsm"):
-            check_zip(zf, limits)
+            try:
+                check_zip(zf, limits)
+            except XmlEntities as exc:
+                findings.append(finding("file.unreadable", detail=f"phần \"{exc}\" của tệp có khai báo DOCTYPE/ENTITY "
+                                        "(thực thể XML), điều Excel, LibreOffice hay WPS không bao giờ ghi; tệp có thể "
+                                        "đã bị sửa bằng công cụ khác"))
+                return None
             findings.extend(zip_warnings(zf))
             return Book(data, zf, limits)
         if kind in CONVERTED:

@@ -57,6 +57,12 @@ def _add_member(data: bytes, name: str, content: bytes) -> bytes:
     return _zip({**members, name: content})
 
 
+def _id_sheet(data: bytes) -> str:
+    """The part of the hidden "_id" sheet (the last sheet make_return writes)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))[-1]
+
+
 def _first_sheet(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))[0]
@@ -101,6 +107,11 @@ BELOW = {"family_name": "Lê Văn", "given_name": "Cường", "birth_date": "01/
          "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}
 
 
+def _declared(prefix: bytes):
+    """A part's XML with ``prefix`` (a declaration and a DOCTYPE) in place of its own declaration."""
+    return lambda xml: prefix + (xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml)
+
+
 def _entities(prefix: bytes, entity: bytes):
     def change(xml: bytes) -> bytes:
         body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
@@ -132,6 +143,15 @@ CASES = [
         _return(t, c)), "file.too_large"),
     ("entity-bomb", _entities(BOMB, b""), "file.unreadable"),
     ("external-entity", _entities(XXE, b""), "file.unreadable"),
+    # in parts the reader never parses: refused all the same (no spreadsheet program writes a DOCTYPE)
+    ("entity-bomb-in-core-properties", lambda t, c: _replace_member(_return(t, c), "docProps/core.xml",
+                                                                     _declared(BOMB)),
+     "file.unreadable"),
+    ("entity-in-content-types", lambda t, c: _replace_member(_return(t, c), "[Content_Types].xml",
+                                                              _declared(XXE)),
+     "file.unreadable"),
+    ("external-entity-in-the-id-sheet", lambda t, c: (lambda d: _replace_member(
+        d, _id_sheet(d), _declared(XXE)))(_return(t, c)), "file.unreadable"),
     ("encrypted", _encrypted, "file.encrypted"),
     ("xlsm-macros", lambda t, c: _add_member(_return(t, c), "xl/vbaProject.bin", b"\x00VBA"), "file.macros"),
     ("external-links", lambda t, c: _add_member(_return(t, c), "xl/externalLinks/externalLink1.xml",
