@@ -13,6 +13,7 @@ import errno
 import importlib
 import io
 import json
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -124,6 +125,8 @@ def friendly(func):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.EPIPE:  # the reader of stdout went (`| head`)
+                raise
             ctx = click.get_current_context()
             if ctx.find_root().params.get("debug"):
                 raise
@@ -204,6 +207,7 @@ class Group(click.Group):
         except OSError as exc:
             if exc.errno != errno.EPIPE:  # a reader that stopped reading (`| head`): nothing more to say
                 raise
+            _quiet_stdout()
             sys.exit(EXIT_DATA)
         sys.exit(result if isinstance(result, int) else EXIT_DONE)
 
@@ -221,6 +225,16 @@ def main(debug: bool) -> None:
     (tùy chọn, đường dẫn, ngày); 3 đợt thi đua chưa dùng được (campaign.xlsx, sổ ghi nhận, đang có lệnh
     khác chạy, ổ đĩa, quyền ghi, máy chủ thư).
     """
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device: what is still buffered for a reader that went is dropped, and
+    Python's flush at exit has nothing to complain of."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real stdout (a test runner's): nothing to quiet
+        pass
+
 
 class Day(click.ParamType):
     name = "dd/mm/yyyy"

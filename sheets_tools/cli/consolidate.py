@@ -17,7 +17,7 @@ from sheets_tools.master.office import REFUSED
 @JSON
 @friendly
 def consolidate_cmd(directory: Path, as_json: bool) -> None:
-    """Ghi bảng tổng hợp (master) vào DIRECTORY/master.
+    """Ghi bảng tổng hợp (master) vào THƯ_MỤC/master.
 
     Mã thoát 1 khi có ô Văn phòng nhập trên bảng tổng hợp không được ghi nhận (số đã lưu được giữ nguyên)."""
     camp = load_campaign(directory)

@@ -57,8 +57,8 @@ def templates() -> None:
 def templates_build(directory: Path, as_json: bool) -> None:
     """Ghi các biểu mẫu trống.
 
-    DIRECTORY là thư mục đợt thi đua (có campaign.xlsx): biểu mẫu ghi vào DIRECTORY/templates.
-    Nếu không có campaign.xlsx, dùng danh mục của đợt mẫu và ghi thẳng vào DIRECTORY.
+    THƯ_MỤC là thư mục đợt thi đua (có campaign.xlsx): biểu mẫu ghi vào THƯ_MỤC/templates.
+    Nếu không có campaign.xlsx, dùng danh mục của đợt mẫu và ghi thẳng vào THƯ_MỤC.
     """
     camp, out = campaign_or_sample(directory)
     say = Say(as_json)
@@ -99,7 +99,7 @@ def templates_describe(as_json: bool, campaign_dir: Path | None) -> None:
 @JSON
 @friendly
 def issue_cmd(directory: Path, form_ids: tuple[str, ...], all_forms: bool, today, as_json: bool) -> None:
-    """Ghi biểu mẫu điền sẵn và thư điện tử (.eml) cho từng đơn vị vào DIRECTORY/outbox.
+    """Ghi biểu mẫu điền sẵn và thư điện tử (.eml) cho từng đơn vị vào THƯ_MỤC/outbox.
 
     Không có --form: gửi các biểu mẫu đang trong kỳ gửi theo lịch (trang "Thời hạn" của campaign.xlsx:
     từ "Ngày gửi biểu mẫu" đến "Hạn nộp").

@@ -38,7 +38,7 @@ class MailboxProblem(UserError):
 def fetch_cmd(directory: Path, since, move_to: str | None, source: Path | None, no_feedback: bool,
               as_json: bool) -> None:
     """Nhận hồ sơ từ hộp thư của Văn phòng (IMAP, theo trang "Cài đặt" của campaign.xlsx) hoặc từ tệp hộp
-    thư (--from): chỉ lấy thư mới, lưu mỗi thư thành tệp .eml trong DIRECTORY/inbox rồi nhận ngay như lệnh
+    thư (--from): chỉ lấy thư mới, lưu mỗi thư thành tệp .eml trong THƯ_MỤC/inbox rồi nhận ngay như lệnh
     collect (kiểm tra, ghi sổ, viết phản hồi; đối chiếu địa chỉ người gửi với đơn vị).
 
     Mã thoát: 0 khi mọi tệp hợp lệ, 1 khi có tệp bị trả lại, 3 khi không kết nối, đăng nhập hoặc đọc

@@ -29,11 +29,11 @@ def _campaign(directory: Path):
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
               help="Loại thư: issue (gửi biểu mẫu), remind (nhắc nộp), feedback (phản hồi tệp có lỗi), receipt "
               "(báo đã nhận). Ghi nhiều lần để chọn nhiều loại; không ghi: mọi loại.")
-@click.option("--form", "form_ids", multiple=True, metavar="F", help="Chỉ thư của biểu mẫu này (mã biểu mẫu, ví "
+@click.option("--form", "form_ids", multiple=True, metavar="MÃ_BIỂU_MẪU", help="Chỉ thư của biểu mẫu này (mã biểu mẫu, ví "
               "dụ registration); ghi nhiều lần để chọn nhiều biểu mẫu.")
 @click.option("--send", "really", is_flag=True, help="Gửi thật qua máy chủ gửi thư (không có: chỉ liệt kê các thư "
               "sẽ gửi).")
-@click.option("--resend", multiple=True, metavar="UNIT", help="Gửi lại cả những thư đã gửi cho đơn vị có mã này.")
+@click.option("--resend", multiple=True, metavar="MÃ_ĐƠN_VỊ", help="Gửi lại cả những thư đã gửi cho đơn vị có mã này.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @friendly
 def send(directory: Path, kinds: tuple[str, ...], form_ids: tuple[str, ...], really: bool,

@@ -86,6 +86,11 @@ PLURALS = {
 }
 ARGUMENT_NAMES = {"directory": "THƯ_MỤC", "paths": "ĐƯỜNG_DẪN", "files": "TỆP", "file": "TỆP",
                   "source": "NGUỒN", "target": "ĐÍCH", "folder": "THƯ_MỤC"}
+# an option's value in the help, by the option's name, else by its type ("--number TEXT" in Click)
+OPTION_VALUES = {"number": "SỐ", "date": "NGÀY", "today": "NGÀY", "since": "NGÀY", "year": "NĂM",
+                 "form": "MÃ_BIỂU_MẪU", "resend": "MÃ_ĐƠN_VỊ", "unit": "MÃ_ĐƠN_VỊ", "out": "THƯ_MỤC"}
+TYPE_VALUES = {"text": "CHỮ", "integer": "SỐ", "float": "SỐ", "integer range": "SỐ", "float range": "SỐ",
+               "directory": "THƯ_MỤC", "file": "TỆP", "path": "ĐƯỜNG_DẪN"}
 OPTIONS_METAVAR = "[TÙY_CHỌN]"
 SUBCOMMAND_METAVAR = "LỆNH [ĐỐI_SỐ]..."
 
@@ -119,7 +124,21 @@ def name_arguments(command: click.Command) -> None:
         if isinstance(param, click.Argument) and param.metavar is None:
             name = ARGUMENT_NAMES.get(param.name or "", (param.name or "").upper())
             param.metavar = name + ("..." if param.nargs == -1 else "")
+        elif isinstance(param, click.Option) and not param.is_flag and param.metavar is None:
+            kind = _type_name(param.type)
+            flag = max(param.opts, key=len).lstrip("-") if param.opts else ""
+            value = OPTION_VALUES.get(flag) or OPTION_VALUES.get(param.name or "") or TYPE_VALUES.get(kind)
+            if value:
+                param.metavar = value
     if isinstance(command, click.Group):
         command.subcommand_metavar = SUBCOMMAND_METAVAR
         for sub in command.commands.values():
             name_arguments(sub)
+
+
+def _type_name(kind: click.ParamType) -> str:
+    """A parameter type's name as Click shows it, lower case ("text", "integer range", "directory")."""
+    if isinstance(kind, click.Path):
+        return "directory" if kind.dir_okay and not kind.file_okay else "file" if kind.file_okay and not kind.dir_okay \
+            else "path"
+    return (getattr(kind, "name", "") or "").lower()

@@ -26,7 +26,7 @@ def history() -> None:
 @JSON
 @friendly
 def history_import(directory: Path, file: Path, as_json: bool) -> None:
-    """Nhập các quyết định khen thưởng đã có từ tệp Excel FILE (nhập lại không bị trùng)."""
+    """Nhập các quyết định khen thưởng đã có từ tệp Excel TỆP (nhập lại không bị trùng)."""
     camp = load_campaign(directory)
     result = import_history(camp, file)
     say = Say(as_json)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from click.testing import CliRunner
 from sheets_tools.cli import load_commands, main
 
 ENGLISH = ("Usage:", "Options:", "Show this message", "Error:", "Invalid value", "does not exist", "Commands:")
+# Click's placeholders for an option's value or an argument, in a help page
+PLACEHOLDERS = re.compile(r"\b(?:TEXT|INTEGER|FLOAT|RANGE|DIRECTORY|FILE|PATH|UNIT|FILENAME)\b")
 
 
 def run(*args):
@@ -47,7 +50,7 @@ def test_every_help_page_is_vietnamese():
         result = run(*names, "--help")
         assert result.exit_code == 0, (names, result.output)
         assert "Cách dùng:" in result.output and "Tùy chọn" in result.output, (names, result.output)
-        leaked = [w for w in ENGLISH if w in result.output]
+        leaked = [w for w in ENGLISH if w in result.output] + PLACEHOLDERS.findall(result.output)
         assert not leaked, (names, leaked, result.output)
 
 
@@ -141,3 +144,16 @@ def test_output_to_a_pipe_is_utf8_whatever_the_code_page(camp, tmp_path):
     assert "Không tìm thấy".encode() in failed.stderr and b"Traceback" not in failed.stderr
     helped = _pipe(["--help"])
     assert helped.returncode == 0 and "Cách dùng:".encode() in helped.stdout
+
+
+def test_a_reader_that_stops_early_is_no_disk_error(demo_copy):
+    """``sheets-tools send dot | more`` closed after the first line: the command stops quietly, never with
+    "Lỗi đọc/ghi ... Hãy kiểm tra ổ đĩa" nor a traceback."""
+    child = subprocess.Popen([sys.executable, "-m", "sheets_tools.cli", "send", str(demo_copy)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.readline()
+    child.stdout.close()  # the reader goes: the command's next writes find no one
+    _, err = child.communicate(timeout=300)
+    text = err.decode("utf-8", "replace")
+    assert "ổ đĩa" not in text and "Traceback" not in text and "Lỗi" not in text, text
+    assert child.returncode in (0, 1)
