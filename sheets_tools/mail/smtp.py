@@ -3,6 +3,7 @@ and every way of failing to get one turned into a Vietnamese finding saying what
 from __future__ import annotations
 
 import base64
+import errno
 import smtplib
 import socket
 import ssl
@@ -49,13 +50,17 @@ def connect(settings: MailSettings, password: str | None, *, timeout: float = TI
     except ssl.SSLCertVerificationError as exc:
         raise _error(conn, "mail.certificate", where, exc.verify_message or str(exc)) from exc
     except ssl.SSLError as exc:
-        raise _error(conn, "mail.tls_failed", where, exc.reason or str(exc)) from exc
+        raise _error(conn, "mail.tls_failed", where, SSL_REASONS.get(exc.reason or "", exc.reason or str(exc))
+                     ) from exc
     except socket.gaierror as exc:
         raise _error(conn, "mail.unknown_host", where, exc.strerror or str(exc)) from exc
     except smtplib.SMTPResponseException as exc:
         raise _error(conn, "mail.unreachable", where, reply_text(exc)) from exc
     except (smtplib.SMTPException, OSError) as exc:
-        raise _error(conn, "mail.unreachable", where, failure_text(exc)) from exc
+        detail = failure_text(exc)
+        if stage != "connect" or conn is not None:  # connected: it went wrong after, say where
+            detail = f"đã kết nối, nhưng {STAGES.get(stage, STAGES['connect'])}: {detail}"
+        raise _error(conn, "mail.unreachable", where, detail) from exc
 
 
 def login(conn: smtplib.SMTP, user: str, password: str) -> None:
@@ -96,10 +101,25 @@ def reply_text(exc: smtplib.SMTPResponseException) -> str:
 
 def failure_text(exc: BaseException) -> str:
     """What went wrong with the connection, in a few words."""
-    if isinstance(exc, (socket.timeout, TimeoutError)):
+    if isinstance(exc, (socket.timeout, TimeoutError)) or "timed out" in str(exc):
         return "máy chủ không trả lời"
     if isinstance(exc, ConnectionRefusedError):
         return "máy chủ từ chối kết nối"
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionResetError, ConnectionAbortedError,
+                        BrokenPipeError)):
+        return "máy chủ đóng kết nối giữa chừng"
+    if isinstance(exc, OSError) and exc.errno in NETWORK_ERRORS:
+        return NETWORK_ERRORS[exc.errno]
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
+
+
+STAGES = {"connect": "khi chào máy chủ (EHLO)", "starttls": "khi bật mã hóa (STARTTLS)",
+          "login": "khi đăng nhập"}
+SSL_REASONS = {"WRONG_VERSION_NUMBER": "máy chủ không dùng SSL ở cổng này; thường cổng 587 dùng starttls, cổng 465 "
+                                       "dùng ssl",
+               "UNSUPPORTED_PROTOCOL": "máy chủ chỉ dùng giao thức mã hóa cũ, không an toàn",
+               "TLSV1_ALERT_PROTOCOL_VERSION": "máy chủ chỉ dùng giao thức mã hóa cũ, không an toàn"}
+NETWORK_ERRORS = {errno.ENETUNREACH: "không có đường mạng tới máy chủ", errno.EHOSTUNREACH: "không tới được máy chủ",
+                  errno.ETIMEDOUT: "máy chủ không trả lời", errno.ECONNRESET: "máy chủ đóng kết nối giữa chừng"}

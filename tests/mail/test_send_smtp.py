@@ -4,10 +4,13 @@ run, throttling, STARTTLS with a generated certificate, login, and the bad setti
 from __future__ import annotations
 
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import keyring
@@ -294,3 +297,43 @@ def test_no_server_or_password_makes_the_campaign_unusable_for_sending(camp, mon
 def test_send_help_has_an_example():
     result = run("send", "--help")
     assert result.exit_code == 0 and "Ví dụ: sheets-tools send" in result.output
+
+
+@contextmanager
+def closing_at_login():
+    """A real server on loopback that greets, offers AUTH and hangs up when asked to log in."""
+    listener = socket.socket()
+    listener.bind((HOST, 0))
+    listener.listen(1)
+
+    def serve():
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn, conn.makefile("rwb") as stream:
+            stream.write(b"220 test ESMTP\r\n")
+            stream.flush()
+            for line in stream:
+                if line.upper().startswith((b"EHLO", b"HELO")):
+                    stream.write(b"250-test\r\n250 AUTH PLAIN LOGIN\r\n")
+                    stream.flush()
+                elif line.upper().startswith(b"AUTH"):
+                    return  # hangs up
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        thread.join(5)
+
+
+def test_a_server_that_hangs_up_at_login_is_said_so_in_vietnamese(mail_camp):
+    with closing_at_login() as port:
+        camp = configure(mail_camp, port, **{"smtp.user": "vanphong"})
+        result = run("send", camp.dir, "--send", env={"SHEETS_TOOLS_SMTP_PASSWORD": "mật khẩu"})
+    assert result.exit_code == 3, result.output
+    assert "đã kết nối, nhưng khi đăng nhập: máy chủ đóng kết nối giữa chừng" in result.output
+    assert "Connection" not in result.output and "Traceback" not in result.output
+    assert sent_rows(camp) == []
