@@ -116,11 +116,23 @@ def mail_password(directory: Path, imap: bool) -> None:
     if not (user and host):
         raise UserError(f"Chưa khai báo {service}.host và {service}.user ở trang \"Cài đặt\" của campaign.xlsx: "
                         "điền máy chủ và tên đăng nhập trước, rồi chạy lại lệnh này.")
-    secret = click.prompt(f"Mật khẩu của {user} trên {host}", hide_input=True,
-                          confirmation_prompt="Nhập lại mật khẩu")
+    secret = _ask_password(f"Mật khẩu của {user} trên {host}")
     try:
         store = save_password(service, user, host, secret)
     except PasswordStoreError as exc:
         raise UserError(f"Không lưu được mật khẩu vào kho mật khẩu của hệ thống ({exc}). Có thể đặt mật khẩu vào "
                         f"biến môi trường {env_name(service)} thay thế.") from exc
     click.echo(f"Đã lưu mật khẩu của {user} trên {host} vào kho mật khẩu của hệ thống ({store}).")
+
+
+def _ask_password(question: str) -> str:
+    """The password typed twice, hidden; from a pipe or a file (no terminal), its first line, without the
+    warning Python's getpass prints in English when it cannot hide what is typed."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return click.prompt(question, hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    secret = line.rstrip("\r\n")
+    if not secret:
+        raise UserError("Không có mật khẩu: hãy chạy lệnh trong cửa sổ lệnh và gõ mật khẩu khi được hỏi, hoặc đưa "
+                        "mật khẩu vào dòng đầu tiên của đầu vào chuẩn.")
+    return secret

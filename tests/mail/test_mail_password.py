@@ -3,6 +3,10 @@ store kept in memory by the test, never the real one), never into campaign.xlsx,
 with it."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import keyring
 import keyring.core
 import pytest
@@ -99,3 +103,16 @@ def test_a_store_that_refuses_says_what_else_to_do(camp, monkeypatch):
 def test_mail_password_help_has_an_example():
     result = run("mail", "password", "--help")
     assert result.exit_code == 0 and "Ví dụ: sheets-tools mail password" in result.output
+
+
+def test_a_password_from_a_pipe_prints_no_english_warning(camp):
+    """``echo ... | sheets-tools mail password``: no terminal to hide the typing, so no getpass warning (in
+    English); the first line is the password. (The system's credential store may be missing here: only the
+    words are looked at.)"""
+    camp = with_setting(with_setting(camp, "smtp.host", HOST), "smtp.user", "vanphong")
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    done = subprocess.run([sys.executable, "-m", "sheets_tools.cli", "mail", "password", str(camp.dir)],
+                          input="bí mật\nbí mật\n".encode(), capture_output=True, env=env, timeout=120)
+    err = done.stderr.decode("utf-8", "replace")
+    assert "Warning" not in err and "GetPass" not in err and "Traceback" not in err, err
+    assert done.returncode == 3 and "Không lưu được mật khẩu vào kho mật khẩu của hệ thống" in err
