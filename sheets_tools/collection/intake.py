@@ -21,6 +21,7 @@ from sheets_tools.core.records import FileResult, Incoming, Placement
 from sheets_tools.excel import legacy_cells, percent, sandbox
 from sheets_tools.excel.limits import TooLarge, child_finding
 from sheets_tools.excel.reader import Book, open_book
+from sheets_tools.excel.sniff import failure_words
 from sheets_tools.excel.sheetxml import formula_cells, merges_from_calamine, merges_from_xml
 from sheets_tools.formkit.declaration import Form, TableSheet
 
@@ -44,7 +45,7 @@ def read(incoming: Incoming, campaign: Campaign) -> tuple[FileResult, dict]:
         result.findings.append(finding("file.truncated", detail=f"tệp nén (zip) bị hỏng: {str(exc)[:200]}"))
         raw = {}
     except Exception as exc:  # per-file boundary: any reader failure becomes a finding naming its type
-        result.findings.append(finding("file.unreadable", detail=f"{type(exc).__name__}: {str(exc)[:200]}"))
+        result.findings.append(finding("file.unreadable", detail=failure_words(exc)))
         raw = {}
     for f in result.findings:
         f.file = incoming.source

@@ -118,3 +118,21 @@ def format_finding(kind: str, name: str = "") -> Finding:
         renamed = suffix in SPREADSHEET_EXTENSIONS and suffix != f".{kind}"
         return finding("file.not_spreadsheet", what=EXPORTS[kind] + (f" đổi đuôi thành {suffix}" if renamed else ""))
     return finding("file.not_spreadsheet", what=NOT_SPREADSHEET.get(kind, NOT_SPREADSHEET["unknown"]))
+
+
+# what a reader's failure says, in words a unit understands (the library's own words follow, for support)
+_FAILURES = (
+    (("shared string", "sharedstrings"), "bảng chữ dùng chung bên trong tệp (sharedStrings) bị hỏng"),
+    (("zip", "eocd", "central directory", "crc"), "tệp nén (zip) bên trong bị hỏng hoặc không trọn vẹn"),
+    (("entit", "dtd"), "nội dung bên trong tệp có khai báo thực thể XML, điều Excel không bao giờ ghi"),
+    (("xml", "parse", "not well-formed", "syntax"), "nội dung XML bên trong tệp bị hỏng"),
+)
+
+
+def failure_words(exc: BaseException) -> str:
+    """Why a workbook could not be read: the kind of damage in Vietnamese, then the technical detail."""
+    technical = f"{type(exc).__name__}: {str(exc)[:200]}"
+    text = technical.lower()
+    words = next((said for keys, said in _FAILURES if any(k in text for k in keys)),
+                 "tệp có cấu trúc lạ mà công cụ không đọc được")
+    return f"{words} (chi tiết kỹ thuật: {technical})"

@@ -19,6 +19,7 @@ from sheets_tools.campaign.model import Campaign, Member
 from sheets_tools.core.findings import ERROR, Finding, finding
 from sheets_tools.core.text import fold, normalize
 from sheets_tools.formkit.declaration import ID_SHEET
+from sheets_tools.excel.sniff import failure_words
 from sheets_tools.yearend import ballot_check
 from sheets_tools.yearend.ballot_read import Book, Rows, at, header, ref, text
 from sheets_tools.yearend.council import (
@@ -72,7 +73,7 @@ def tally(campaign: Campaign, path: Path, candidates: list[Candidate]) -> Tally:
                 out.quorum_ok = _quorum(out, reading)
                 out.results = _votes(rows, cols, reading, out)
     except python_calamine.CalamineError as exc:  # ZipError, XmlError, PasswordError are CalamineErrors
-        reading.add("file.unreadable", detail=f"{type(exc).__name__}: {exc}")
+        reading.add("file.unreadable", detail=failure_words(exc))
     out.findings = reading.findings
     return out
 
