@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from sheets_tools.campaign.model import email_list
+from sheets_tools.campaign.addresses import email_list
 from sheets_tools.core.text import fold
 
 Security = Literal["ssl", "starttls", "none"]
