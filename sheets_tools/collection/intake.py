@@ -18,6 +18,7 @@ from sheets_tools.collection import layout
 from sheets_tools.collection.identify import find_sheets, identify, read_depth
 from sheets_tools.core.findings import finding
 from sheets_tools.core.records import FileResult, Incoming, Placement
+from sheets_tools.core.text import normalize
 from sheets_tools.excel import legacy_cells, percent, sandbox
 from sheets_tools.excel.limits import TooLarge, child_finding
 from sheets_tools.excel.reader import Book, open_book
@@ -84,7 +85,7 @@ def _read_sheets(book: Book, form: Form, result: FileResult) -> dict:
             if not sheet.optional:
                 result.findings.append(finding("sheet.missing", sheet=sheet.name))
             continue
-        if name != sheet.name:
+        if normalize(name) != normalize(sheet.name):  # the same name in another Unicode form is the same name
             result.findings.append(finding("sheet.renamed", sheet=name, value=name, expected=sheet.name))
         table = _header_changes(book, sheet, name)
         result.findings.extend(table.findings)
