@@ -7,8 +7,11 @@ limit, which setting); ``child_finding`` says what a child process that gave no 
 """
 from __future__ import annotations
 
+import io
 import re
+import struct
 import zipfile
+import zlib
 from typing import Protocol
 
 from sheets_tools.core.findings import Finding, finding
@@ -95,7 +98,8 @@ class XmlEntities(Exception):
 
 
 _DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-DOCTYPE_SCAN = 64 * 1024  # the start of a part read for a declaration (it comes before the root element)
+DOCTYPE_SCAN = 4096  # the start of a part read for a declaration (it comes before the root element)
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and the extra field's lengths
 
 
 def _check_doctypes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
@@ -103,12 +107,29 @@ def _check_doctypes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     parsed or not: defusedxml refuses them where a part is parsed, this whatever part holds them. Only the
     start of each part is read: a declaration comes before the root element."""
     for info in infos:
-        if not info.filename.endswith((".xml", ".rels", ".vml")):
-            continue
-        with zf.open(info) as fh:
-            head = fh.read(DOCTYPE_SCAN)
-        if _DOCTYPE.search(head):
+        if info.filename.endswith((".xml", ".rels", ".vml")) and _DOCTYPE.search(_start_of(zf, info)):
             raise XmlEntities(info.filename)
+
+
+def _start_of(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The first ``DOCTYPE_SCAN`` bytes of a member: inflated straight from the bytes of an in-memory zip
+    (``zf.open`` costs more than the reading, for a check made on every part of every file), else read."""
+    buffer = zf.fp.getbuffer() if isinstance(zf.fp, io.BytesIO) else None
+    if buffer is not None and info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        at = info.header_offset
+        if at + _LOCAL_HEADER.size <= len(buffer):
+            signature, name, extra = _LOCAL_HEADER.unpack_from(buffer, at)
+            start = at + _LOCAL_HEADER.size + name + extra
+            if signature == b"PK\x03\x04" and start <= len(buffer):
+                raw = bytes(buffer[start:start + min(info.compress_size, 4 * DOCTYPE_SCAN)])
+                try:
+                    if info.compress_type == zipfile.ZIP_STORED:
+                        return raw[:DOCTYPE_SCAN]
+                    return zlib.decompressobj(-15).decompress(raw, DOCTYPE_SCAN)
+                except zlib.error:
+                    pass  # damaged: zipfile says how, below
+    with zf.open(info) as fh:
+        return fh.read(DOCTYPE_SCAN)
 
 
 def _check_declared_sizes(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
