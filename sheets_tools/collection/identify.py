@@ -43,9 +43,12 @@ _SOURCES = (("trang ẩn \"_id\"", "_id_sheet"), ("tên định nghĩa (Name Man
 
 def _other_units(book: Book, campaign: Campaign, code: str, name_on_sheet: str) -> list[str]:
     """Where the file names a unit of the campaign other than ``code`` (what the hidden sheet, else the next
-    anchor, says): another anchor, or the unit's name written on the form."""
+    anchor, says): another anchor, or the unit's name written on the form. The document properties are read
+    only when the defined names hold no unit (they are written together; reading them costs a parse)."""
     out = []
     for label, source in _SOURCES:
+        if source == "_custom_properties" and _defined_names(book).get("unit"):
+            continue
         other = globals()[source](book).get("unit")
         if other and other != code and campaign.unit(other) is not None:
             out.append(f"{label} ghi mã \"{other}\"")
