@@ -7,6 +7,8 @@ points) and their group total is capped too. The tool computes every total itsel
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -164,7 +166,12 @@ def check_tables(criteria: list[Criterion], rows: dict[tuple[str, str], int], sh
 
 
 def _num(value: float) -> str:
-    """A score as the office writes it: 1,75 / 2."""
+    """A score as the office writes it: 1,75 / 2; a number too large to write out in full as 1,5E+20 (and
+    infinity as ∞): never an error, whatever a unit typed."""
+    if not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "∞" if value > 0 else "-∞"
+    if abs(value) >= 1e15:
+        return f"{value:.6G}".replace(".", ",")
     return (f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))).replace(".", ",")
 
 

@@ -23,7 +23,7 @@ from sheets_tools.core.files import atomic_write_bytes
 from sheets_tools.formkit.declaration import FIRST_ROW, Form, TableSheet, get_form
 from sheets_tools.store.ledger import Ledger
 from sheets_tools.formkit.plugins import Context
-from sheets_tools.forms.report_rules import midyear_share, number, outcome
+from sheets_tools.forms.report_targets import midyear_share, number, outcome
 from sheets_tools.collection.issue import draft_email, issue
 from sheets_tools.demo.common import unit_sender
 

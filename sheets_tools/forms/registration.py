@@ -15,7 +15,7 @@ from sheets_tools.core.records import FileResult, Row
 from sheets_tools.core.text import fold
 from sheets_tools.formkit.rows import finding_at
 from sheets_tools.formkit.plugins import Context, rows_by_code
-from sheets_tools.forms.report_rules import RULE_WORDS, amount, number
+from sheets_tools.forms.report_targets import RULE_WORDS, amount, number
 
 SHEET = "targets"
 MASTER_LABEL = "ĐK thi đua"  # the master's sheet names: "ĐK thi đua - Cá nhân"

@@ -1,8 +1,8 @@
 """Indicators (campaign.xlsx, sheet "Chỉ tiêu"; seed 000): the targets units register in January (form
 "registration", sheet "targets") and the results they report mid-year and at year end (forms
-"midyear_report" and "yearend_report", the same sheets). Shared here: a unit's indicator rows, the
-target that applies to a unit, and ``Report``: the rows, the checks and the master sheet of a report
-form (``midyear_report.py`` and ``yearend_report.py`` each make one).
+"midyear_report" and "yearend_report", the same sheets). Here: ``Report``, the rows, the checks and the
+master sheet of a report form (``midyear_report.py`` and ``yearend_report.py`` each make one); the target
+that applies to a unit and whether a result meets it are ``report_targets.py``.
 
 The target of a unit is the one it registered in January (its registration in use), else the
 Department's common target; without either there is nothing to compare with. Mid-year, a count
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sheets_tools.campaign.layout import VOCAB
 from sheets_tools.campaign.model import Campaign, Indicator, Unit
 from sheets_tools.campaign.criteria import EPS, number_text
 from sheets_tools.core.findings import ERROR, WARNING, Code, finding
@@ -25,10 +24,10 @@ from sheets_tools.core.text import fold, normalize
 from sheets_tools.formkit.rows import finding_at, placed
 from sheets_tools.formkit.plugins import Context, rows_by_code
 from sheets_tools.excel.style import FONT
+from sheets_tools.forms.report_targets import (RULE_WORDS, SHARE_SETTING, SOURCE_LABELS, SOURCE_WORDS, Outcome,
+                                               amount, midyear_share, number, outcome, target_for)
 
-RULE_WORDS = {value: words for words, value in VOCAB["indicators"]["direction"].items()}
-SHARE_SETTING = "midyear_target_percent"
-DEFAULT_SHARE = 50.0
+IMPLAUSIBLE = 100  # a result more than this many times its year's target is taken for a typing slip
 RESULTS, DOCUMENTS = "results", "documents"
 
 CODES = {
@@ -42,6 +41,10 @@ CODES = {
     "report.percent_above": Code(
         ERROR, "Chỉ tiêu {ind} (\"{name}\") là tỷ lệ phần trăm nhưng kết quả ghi {value}, lớn hơn 100. Hãy nhập số "
         "phần trăm từ 0 đến 100 (ví dụ 95,5)."),
+    "report.implausible": Code(
+        ERROR, "Chỉ tiêu {ind} (\"{name}\"): kết quả {value} gấp hơn {times} lần chỉ tiêu năm ({expected}), nhiều "
+        "khả năng gõ thừa chữ số hoặc nhầm đơn vị tính. Hãy kiểm tra và nhập lại kết quả; nếu số liệu đúng, hãy báo "
+        "Văn phòng để được ghi nhận."),
     "report.target_changed": Code(
         WARNING, "Chỉ tiêu {ind}: ô \"{label}\" ghi {value}, khác {expected} ({source}); kết quả được so với {expected}. "
         "Không sửa các cột ghi sẵn của biểu mẫu."),
@@ -61,85 +64,6 @@ CODES = {
         WARNING, "Không thấy tệp \"{value}\" trong các văn bản gửi kèm biểu mẫu (đã nhận: {sent}). Hãy gửi tệp báo "
         "cáo cùng thư với biểu mẫu (hoặc để cùng thư mục) và ghi đúng tên tệp."),
 }
-
-
-# --- shared with the January targets (forms/registration.py) ----------------------------------------
-def number(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
-def amount(value: float | None, measure: str) -> str:
-    """7 cuộc / 95,5% / "không có"."""
-    if value is None:
-        return "không có"
-    text = number_text(value)
-    return f"{text}%" if measure.strip() == "%" else f"{text} {measure}".strip()
-
-
-def registered_targets(context: Context) -> dict[str, dict[str, float]]:
-    """unit -> indicator code -> the target it registered in January (its registration in use)."""
-    def load() -> dict[str, dict[str, float]]:
-        out: dict[str, dict[str, float]] = {}
-        for unit, rows in context.rows_in_use("registration").items():
-            for row in rows:
-                value = number(row.values.get("target"))
-                if row.sheet == "targets" and value is not None:
-                    out.setdefault(unit, {})[normalize(str(row.values.get("code") or ""))] = value
-        return out
-    return context.once("indicators.registered", load)
-
-
-# where a unit's target comes from: in a message, and in the master
-SOURCE_WORDS = {"registered": "chỉ tiêu đơn vị đăng ký tháng 1", "common": "chỉ tiêu chung của Sở",
-                "none": "đơn vị chưa đăng ký, Sở chưa có chỉ tiêu chung"}
-SOURCE_LABELS = {"registered": "Đơn vị đăng ký", "common": "Chung của Sở", "none": ""}
-
-
-def target_for(context: Context, unit: str, indicator: Indicator) -> tuple[float | None, str]:
-    """The target that applies to ``unit``, and where it comes from (a key of SOURCE_WORDS)."""
-    own = registered_targets(context).get(unit, {}).get(indicator.code)
-    if own is not None:
-        return own, "registered"
-    if indicator.target is not None:
-        return indicator.target, "common"
-    return None, "none"
-
-
-def midyear_share(campaign: Campaign) -> float:
-    """The share (%) of a year's count target expected by mid-year (setting, 50 by default)."""
-    try:
-        share = float(str(campaign.settings.get(SHARE_SETTING) or DEFAULT_SHARE).replace(",", "."))
-    except ValueError:
-        return DEFAULT_SHARE
-    return share if 0 < share <= 100 else DEFAULT_SHARE
-
-
-@dataclass
-class Outcome:
-    """A result against the target that applies: ``goal`` is what it is compared with."""
-    goal: float
-    met: bool
-    goal_text: str  # e.g. "chỉ tiêu 10 cuộc", "mức tối đa 0 hồ sơ"
-    gap_text: str  # e.g. "còn thiếu 3 cuộc, đạt 70% chỉ tiêu"
-
-
-def outcome(indicator: Indicator, target: float, result: float, share: float | None) -> Outcome:
-    """``share``: mid-year, the part of the year's target a "not lower" count must reach by then."""
-    m = indicator.measure
-    if indicator.direction == "max":
-        met = result <= target + EPS
-        return Outcome(target, met, f"mức tối đa {amount(target, m)}", f"vượt {amount(result - target, m)}")
-    goal, text = target, f"chỉ tiêu {amount(target, m)}"
-    if share is not None and indicator.kind == "count":
-        goal = target * share / 100
-        text = (f"mức 6 tháng {amount(goal, m)} ({number_text(share)}% chỉ tiêu năm {amount(target, m)}, "
-                f"theo cài đặt \"{SHARE_SETTING}\")")
-    gap = f"còn thiếu {amount(goal - result, m)}"
-    if goal > EPS:
-        gap += f", đạt {number_text(round(100 * result / goal, 1))}% mức cần đạt"
-    return Outcome(goal, result >= goal - EPS, text, gap)
 
 
 # --- a report form -----------------------------------------------------------------------------------
@@ -205,6 +129,11 @@ class Report:
                 result.findings.append(finding_at(result, sheet, row, "report.below_midyear", "result",
                                              value=amount(value, m), expected=amount(before, m), **shown))
         if target is None:
+            return
+        if indicator.direction == "min" and target > EPS and value > IMPLAUSIBLE * target:
+            result.findings.append(finding_at(result, sheet, row, "report.implausible", "result",
+                                              value=amount(value, m), expected=amount(target, m),
+                                              times=number_text(IMPLAUSIBLE), **shown))
             return
         got = outcome(indicator, target, value, midyear_share(context.campaign) if self.midyear else None)
         if got.met:

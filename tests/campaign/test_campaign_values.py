@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from sheets_tools.campaign.criteria import number_text
 from sheets_tools.campaign import layout
 from sheets_tools.campaign import workbook as campaign
 from sheets_tools.cli import main
@@ -119,3 +120,11 @@ def test_status_reads_the_campaign_as_before(camp):
     loaded = campaign.load(camp.dir)
     assert loaded.deadlines[0].date == date(2025, 1, 31)
     assert [u.code for u in loaded.units] == [u.code for u in camp.units]
+
+
+@pytest.mark.parametrize("value, text", [(2, "2"), (1.75, "1,75"), (-0.5, "-0,5"), (1e20, "1E+20"),
+                                         (1.5e307, "1,5E+307"), (float("inf"), "∞"), (float("-inf"), "-∞"),
+                                         (float("nan"), "NaN")])
+def test_a_number_is_always_written_out(value, text):
+    """Whatever a unit typed, writing it into a message never fails (int(∞) did, stopping a collect)."""
+    assert number_text(value) == text

@@ -171,6 +171,17 @@ def test_result_negative_or_text(shared_camp):
     assert checked(shared_camp, report(shared_camp, {"CT01": "12"})).findings == []  # a number typed as text
 
 
+@pytest.mark.parametrize("typed", [1001, 1e20, 1e307])
+def test_a_result_over_a_hundred_times_the_target_is_a_slip_never_a_crash(shared_camp, typed):
+    """10 cuộc asked, 1001 or 1E+307 typed: refused with its cell (1E+307 used to stop the whole collect
+    with an OverflowError); 1000 (100 times) is still taken."""
+    result = checked(shared_camp, report(shared_camp, {"CT01": typed}))
+    f = only(result, "report.implausible")
+    assert (f.cell, f.severity) == (f"{COL['result']}{FIRST_ROW}", ERROR)
+    assert "gấp hơn 100 lần chỉ tiêu năm (10 cuộc)" in f.message and result.status == "rejected"
+    assert checked(shared_camp, report(shared_camp, {"CT01": 1000})).findings == []
+
+
 def test_percent_result_above_100(shared_camp):
     result = checked(shared_camp, report(shared_camp, {"CT02": 104.5}))
     f = only(result, "report.percent_above")
