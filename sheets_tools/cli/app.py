@@ -23,6 +23,7 @@ import click
 from sheets_tools.cli import vietnamese
 from sheets_tools.cli.errors import command_names, explain
 from sheets_tools.core.files import excel_lock_file
+from sheets_tools.core.records import DEBUG_ENV
 from sheets_tools.store import backup, guard
 
 vietnamese.install()  # before the commands are declared: Click words some texts as they are
@@ -225,6 +226,10 @@ def main(debug: bool) -> None:
     (tùy chọn, đường dẫn, ngày); 3 đợt thi đua chưa dùng được (campaign.xlsx, sổ ghi nhận, đang có lệnh
     khác chạy, ổ đĩa, quyền ghi, máy chủ thư).
     """
+    if debug:  # the library raises what it would otherwise turn into one file's finding (this command only)
+        os.environ[DEBUG_ENV] = "1"
+        click.get_current_context().call_on_close(lambda: os.environ.pop(DEBUG_ENV, None))
+
 
 def _quiet_stdout() -> None:
     """Point stdout at the null device: what is still buffered for a reader that went is dropped, and

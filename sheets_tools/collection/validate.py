@@ -5,6 +5,7 @@ Every problem becomes a Finding; nothing stops at the first error.
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,7 +17,7 @@ from sheets_tools.core.text import clean, has_controls, strip_controls
 from sheets_tools.formkit.declaration import FIRST_ROW, Column, Form, TableSheet, get_form, load_forms
 from sheets_tools.core.values import format_date, is_empty
 from sheets_tools.formkit.models import list_adapter, row_model
-from sheets_tools.core.records import FileResult, Incoming, Row
+from sheets_tools.core.records import DEBUG_ENV, FileResult, Incoming, Row
 from sheets_tools.formkit.plugins import Context, hook
 from sheets_tools.formkit.rows import describe_row, display, identity_key, key_text, placed, row_key
 
@@ -48,7 +49,13 @@ def validate(result: FileResult, raw: dict, campaign: Campaign, context: Context
     if raw and all(k in raw for k in required) and not any(_filled(form.sheet(k), rows) for k, rows in raw.items()):
         result.findings.extend(_no_data(result, form))
     elif (own := hook(form.id, "check")) is not None and result.unit_code:
-        own(result, form, campaign, context or Context(campaign))
+        try:
+            own(result, form, campaign, context or Context(campaign))
+        except Exception as exc:  # one file's rules failing never stops the run (--debug: raised)
+            if os.environ.get(DEBUG_ENV):
+                raise
+            result.findings.append(finding("file.check_failed", file=result.incoming.source,
+                                           detail=f"{type(exc).__name__}: {str(exc)[:200]}"))
     _check_deadline(result, form, campaign)
     return result
 

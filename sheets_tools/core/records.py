@@ -14,6 +14,7 @@ from sheets_tools.core.findings import Finding, status_of
 # The office's wall clock (Vietnam, no daylight saving). Received times are kept as naive
 # datetimes in this zone; an e-mail's Date header is converted to it.
 OFFICE_TZ = timezone(timedelta(hours=7))
+DEBUG_ENV = "SHEETS_TOOLS_DEBUG"  # set (by ``sheets-tools --debug``): a failure inside one file's check is raised
 
 
 @dataclass

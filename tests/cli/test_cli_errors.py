@@ -17,7 +17,9 @@ from click.testing import CliRunner
 from sheets_tools.campaign import workbook as campaign_mod
 from sheets_tools.campaign import writer as campaign_writer
 from sheets_tools.cli import main
+from sheets_tools.forms import registration
 from sheets_tools.master.consolidate import master_path
+from workbooks import with_setting
 
 LEDGER = "ledger.sqlite"
 
@@ -171,3 +173,30 @@ def test_a_full_disk(small_fs, return_file):
     failed(result, "Ổ đĩa đã đầy", str(directory), "giải phóng dung lượng")
     error = json_error(run("collect", directory, return_file("TTR", name="ttr.xlsx"), "--json"))
     assert error["code"] == "error.disk_full"
+
+
+def test_a_bug_in_one_files_rules_is_that_files_finding_and_the_run_goes_on(camp, return_file, monkeypatch):
+    """"One bad file never stops the run": a form's rules failing on one file (a bug, or a value they did not
+    foresee) send that file back with a message for the office; the others are recorded. ``--debug`` raises."""
+    rules = registration.check
+
+    def failing_for_ttr(result, *args):
+        if result.unit_code == "TTR":
+            raise OverflowError("cannot convert float infinity to integer")
+        return rules(result, *args)
+    monkeypatch.setattr(registration, "check", failing_for_ttr)
+    with_setting(camp, "collect_workers", 1)
+    person = {"individuals": [{"family_name": "Nguyễn Thị", "given_name": "Hoa", "birth_date": "15/03/1985",
+                               "sex": "Nữ", "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}]}
+    files = [return_file("VP", person, name="vp.xlsx", camp=camp), return_file("TTR", person, name="ttr.xlsx", camp=camp)]
+    result = run("collect", camp.dir, *files, "--json")
+    assert result.exit_code == 1, result.output
+    answers = {f["unit"]: f for f in json.loads(result.stdout)["files"]}
+    assert answers["TTR"]["status"] == "rejected" and answers["VP"]["status"] != "rejected", answers
+    failed = [f for f in answers["TTR"]["findings"] if f["code"] == "file.check_failed"]
+    assert len(failed) == 1 and "OverflowError" in failed[0]["message"]
+    assert not any(f["code"] == "file.check_failed" for f in answers["VP"]["findings"])
+    other = {"individuals": [{**person["individuals"][0], "given_name": "Lan"}]}  # not the file already taken
+    debug = run("--debug", "collect", camp.dir, return_file("TTR", other, name="ttr-2.xlsx", camp=camp))
+    assert isinstance(debug.exception, OverflowError)
+    assert "SHEETS_TOOLS_DEBUG" not in os.environ  # for this command only

@@ -5,6 +5,10 @@ CODES: dict[str, Code] = {
     # --- the file as a whole -------------------------------------------------------
     "file.empty": Code(ERROR, "Tệp rỗng (0 byte). Hãy gửi lại tệp Excel đã điền."),
     "file.unreadable": Code(ERROR, "Không đọc được tệp: {detail}. Hãy gửi lại tệp."),
+    "file.check_failed": Code(
+        ERROR, "Công cụ gặp lỗi khi kiểm tra các quy định của biểu mẫu với tệp này ({detail}); tệp chưa được ghi "
+        "nhận, số liệu đơn vị đã gửi trước đó vẫn giữ nguyên. Văn phòng hãy gửi tệp này cho người quản trị công cụ "
+        "(chạy lại với --debug để xem chi tiết kỹ thuật)."),
     "file.not_spreadsheet": Code(
         ERROR, "Tệp không phải bảng tính Excel (nhận diện là: {what}). Hãy gửi tệp .xlsx theo biểu mẫu."),
     "file.converted_format": Code(
