@@ -188,7 +188,7 @@ def test_a_bug_in_one_files_rules_is_that_files_finding_and_the_run_goes_on(camp
     with_setting(camp, "collect_workers", 1)
     person = {"individuals": [{"family_name": "Nguyễn Thị", "given_name": "Hoa", "birth_date": "15/03/1985",
                                "sex": "Nữ", "last_rating": "Hoàn thành tốt nhiệm vụ", "title": "Lao động tiên tiến"}]}
-    files = [return_file("VP", person, name="vp.xlsx", camp=camp), return_file("TTR", person, name="ttr.xlsx", camp=camp)]
+    files = [return_file(code, person, name=f"{code}.xlsx", camp=camp) for code in ("VP", "TTR")]
     result = run("collect", camp.dir, *files, "--json")
     assert result.exit_code == 1, result.output
     answers = {f["unit"]: f for f in json.loads(result.stdout)["files"]}
