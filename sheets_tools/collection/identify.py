@@ -41,10 +41,12 @@ _SOURCES = (("trang ẩn \"_id\"", "_id_sheet"), ("tên định nghĩa (Name Man
             ("thuộc tính tệp (Properties)", "_custom_properties"))
 
 
-def _other_units(book: Book, campaign: Campaign, code: str, name_on_sheet: str) -> list[str]:
-    """Where the file names a unit of the campaign other than ``code`` (what the hidden sheet, else the next
-    anchor, says): another anchor, or the unit's name written on the form. The document properties are read
-    only when the defined names hold no unit (they are written together; reading them costs a parse)."""
+def _other_units(book: Book, campaign: Campaign, code: str) -> list[str]:
+    """Where the file's identification names a unit of the campaign other than ``code`` (what the hidden
+    sheet, else the next anchor, says). The name written on the form is not one of them: units renamed after
+    the forms went out leave an old name there, maybe another unit's name of today (``ident.unit_mismatch``,
+    a warning). The document properties are read only when the defined names hold no unit (they are written
+    together; reading them costs a parse)."""
     out = []
     for label, source in _SOURCES:
         if source == "_custom_properties" and _defined_names(book).get("unit"):
@@ -52,9 +54,6 @@ def _other_units(book: Book, campaign: Campaign, code: str, name_on_sheet: str) 
         other = globals()[source](book).get("unit")
         if other and other != code and campaign.unit(other) is not None:
             out.append(f"{label} ghi mã \"{other}\"")
-    named = campaign.unit_by_name(name_on_sheet) if name_on_sheet else None
-    if named is not None and named.code != code:
-        out.append(f"tên đơn vị trên biểu mẫu là \"{name_on_sheet}\" ({named.code})")
     return out
 
 
@@ -139,7 +138,7 @@ def _identify_unit(book: Book, form: Form, campaign: Campaign, code: str | None,
             result.findings.append(finding(
                 "ident.unknown_unit", value=code, detail=f" (mã \"{code}\" không có trong danh sách đơn vị)"))
             return
-        others = _other_units(book, campaign, unit.code, name_on_sheet)
+        others = _other_units(book, campaign, unit.code)
         if others:
             result.findings.append(finding("ident.unit_conflict", value=unit.code,
                                            detail=f"mã đơn vị \"{unit.code}\", nhưng " + "; ".join(others)))

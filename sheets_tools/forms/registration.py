@@ -39,7 +39,8 @@ CODES = {
         "Hãy nhập số phần trăm từ 0 đến 100."),
     "registration.prefilled_changed": Code(
         WARNING, "Chỉ tiêu {ind}: ô \"{label}\" ghi {value}, khác nội dung hiện hành của Sở ({expected}); Văn phòng "
-        "ghi nhận và tổng hợp theo nội dung của Sở. Không sửa các cột ghi sẵn của biểu mẫu."),
+        "ghi nhận và tổng hợp theo nội dung hiện hành của Sở. Nếu Sở đã điều chỉnh sau khi gửi biểu mẫu, đơn vị không "
+        "cần làm gì; các cột ghi sẵn của biểu mẫu không cần sửa."),
     "registration.target_weaker": Code(
         WARNING, "Chỉ tiêu {ind} (\"{name}\"): chỉ tiêu đơn vị đăng ký ({value}) {weaker} chỉ tiêu chung của Sở "
         "({common}; chỉ tiêu này đạt khi kết quả {rule}). Hãy xem lại; nếu giữ mức này, ghi lý do vào cột "

@@ -59,7 +59,7 @@ def check_ledger(directory: Path) -> CheckReport:
                                                detail="; ".join(lines[:3]) + ("; ..." if len(lines) > 3 else "")))
                 return report
             missing = [t for t in CORE_TABLES if t not in snap.tables()]
-            if missing and (len(missing) < len(CORE_TABLES) or guard.used_folders(directory)):
+            if guard.tables_lost(directory, missing):
                 report.state = "tables_missing"
                 report.findings.append(_lost(directory, "tables_missing", guard.used_folders(directory),
                                              ", ".join(missing)))

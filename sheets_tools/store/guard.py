@@ -114,7 +114,7 @@ def check(directory: Path) -> None:
     state = ledger_state(directory / LEDGER_FILE)
     if state == "ok":
         missing = missing_tables(directory / LEDGER_FILE)
-        if missing and (len(missing) < len(CORE_TABLES) or used_folders(directory)):
+        if tables_lost(directory, missing):
             raise LedgerLost(directory, "tables_missing", used_folders(directory), ", ".join(missing))
         return
     folders = used_folders(directory)
@@ -136,6 +136,15 @@ def missing_tables(path: Path) -> list[str]:
     except sqlite3.DatabaseError:
         return []
     return [t for t in CORE_TABLES if t not in present]
+
+
+def tables_lost(directory: Path, missing: list[str]) -> bool:
+    """Whether the ledger's ``missing`` tables mean a part of it was lost: some of them (they are made in one
+    transaction), or all in a campaign whose output folders hold files. A file without any, in a campaign not
+    used yet (a first run killed as it made the ledger, a -wal beside it), is a new ledger."""
+    if not missing:
+        return False
+    return len(missing) < len(CORE_TABLES) or any(f in OUTPUT_DIRS for f in used_folders(directory))
 
 
 def is_damage(exc: BaseException) -> bool:

@@ -132,8 +132,9 @@ class Ledger:
             if cache_kib:
                 self.db.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(_SCHEMA)
-            self.db.executescript(seen.SCHEMA)  # added later: created in a ledger that lacks them
+            # in one transaction: a run killed while making a new ledger leaves all of its tables or none
+            # (``store.guard`` refuses a ledger with some of them: a part of the ledger lost)
+            self.db.executescript(f"BEGIN;\n{_SCHEMA}\n{seen.SCHEMA}\nCOMMIT;")  # seen: added later, made if lacking
             self._rekey_rows()
         except sqlite3.DatabaseError as exc:
             self.db.close()

@@ -197,3 +197,24 @@ def _tables(path: Path) -> set[str]:
         return {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     finally:
         con.close()
+
+
+def test_a_first_run_killed_as_it_made_the_ledger_leaves_a_new_campaign(camp, return_file):
+    """Killed before the ledger's tables were made (they are made in one transaction: all or none), with its
+    -wal beside it: the campaign is still new, the next collect makes the ledger."""
+    con = sqlite3.connect(camp.dir / LEDGER)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("CREATE TABLE x (a)")  # something in the -wal, then gone: a file with no table of the ledger
+    con.execute("DROP TABLE x")
+    con.commit()
+    keep = sqlite3.connect(camp.dir / LEDGER)  # a second connection holds the -wal open, as a killed run leaves it
+    keep.execute("SELECT 1").fetchall()
+    try:
+        assert (camp.dir / (LEDGER + "-wal")).exists()
+        assert run("status", camp.dir).exit_code == 0
+        collected = run("collect", camp.dir, return_file("VP", name="vp.xlsx", camp=camp), "--json")
+        assert collected.exit_code == 1 and json.loads(collected.stdout)["files"][0]["unit"] == "VP"
+        assert {"submissions", "rows", "findings", "documents"} <= _tables(camp.dir / LEDGER)
+    finally:
+        keep.close()
+        con.close()
