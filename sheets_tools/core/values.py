@@ -142,7 +142,8 @@ def coerce_integer(value: Any) -> int | None:
 
 
 def coerce_number(value: Any) -> float | None:
-    """A number; text may use the Vietnamese decimal comma ("1,5") or a point ("1.5"). NaN or infinity (a
+    """A number; text may use the Vietnamese decimal comma ("1,5") or a point ("1.5"), and end with "%" ("95%" is
+    95, as the forms ask for the percent number). NaN or infinity (a
     cell holding 1E+400) -> cell.bad_number; a number beyond ``LARGEST`` (400 digits typed) -> cell.too_large."""
     if is_empty(value):
         return None
@@ -152,7 +153,7 @@ def coerce_number(value: Any) -> float | None:
         if -LARGEST <= value <= LARGEST:
             return float(value)
         raise _beyond(value, "cell.bad_number")
-    text = _decimal_point(normalize(str(value)).replace(" ", ""))
+    text = _decimal_point(normalize(str(value)).replace(" ", "").removesuffix("%"))  # "95%": the percent 95
     if _NUMBER.match(text):
         number = float(text)
         if -LARGEST <= number <= LARGEST:

@@ -53,6 +53,10 @@ UNKNOWN_CODE = ("registration.unknown_indicator", "report.unknown_indicator", "s
 REFUSED_EARLIER = {"hostile-entity-bomb": "file.unreadable", "hostile-external-entity": "file.unreadable"}
 
 
+# findings added since on purpose: a rule made since (a result over 100 times its target: a typing slip)
+ADDED_SINCE = {"midyear_report-no-identity": ["report.implausible"]}
+
+
 def _technical_detail(case: dict) -> dict:
     """An answer whose "file.unreadable" messages keep only the reader's own words: since the snapshot, they
     come after the kind of damage in Vietnamese ("... (chi tiết kỹ thuật: CalamineError: ...)")."""
@@ -78,6 +82,11 @@ def test_every_return_gets_the_answer_it_got_before(answers, before):
     expected = {name: _technical_detail(_unknown_rows_left_out(case)) for name, case in before.items()
                 if not name.startswith("foreign-") or FOREIGN.is_dir()}
     answers = {name: _technical_detail(case) for name, case in answers.items()}
+    for name, codes in ADDED_SINCE.items():
+        if name in answers:
+            added = [f[0] for f in answers[name]["findings"] if f[0] in codes]
+            assert added == codes, (name, added)
+            answers[name] = {**answers[name], "findings": [f for f in answers[name]["findings"] if f[0] not in codes]}
     for name, code in REFUSED_EARLIER.items():
         if name in expected:
             assert [f[0] for f in answers[name]["findings"]] == [code] and answers[name]["rows"] == [], name

@@ -5,7 +5,6 @@ import io
 from xml.etree import ElementTree
 import os
 import re
-import unicodedata
 import zipfile
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -457,17 +456,6 @@ def test_unit_mismatch(return_file, shared_camp):
 
 
 # --- declared ranges ----------------------------------------------------------------------------
-def test_a_sheet_name_saved_decomposed_is_the_same_name(return_file, shared_camp):
-    """"Cá nhân" saved in NFD (another program, a Mac): the same name, no "renamed" warning naming two names
-    that print alike."""
-    def decompose(wb):
-        wb["Cá nhân"].title = unicodedata.normalize("NFD", "Cá nhân")
-    path = return_file("VP", {"individuals": [PERSON]}, tweak=decompose)
-    result, raw = read_path(path, shared_camp)
-    assert "sheet.renamed" not in codes(result)
-    assert len(raw["individuals"]) == 1
-
-
 def test_header_changed(return_file, shared_camp):
     def rename(wb):
         wb["Cá nhân"][GIVEN_NAME_LABEL] = "Quê quán"  # a slightly edited label ("Tên gọi") is accepted: see test_layout

@@ -295,9 +295,11 @@ def test_sheet_renamed(tmp_path, shared_camp):
 
 
 def test_sheet_name_in_decomposed_unicode(tmp_path, shared_camp):
+    """"Cá nhân" saved in NFD (another program, a Mac) is the same name: read, and no "renamed" warning naming
+    two names that print alike."""
     decomposed = unicodedata.normalize("NFD", "Cá nhân")
     result = returned(tmp_path, shared_camp, {"individuals": [PERSON]}, lambda wb: setattr(wb["Cá nhân"], "title", decomposed))
-    assert only(result, "sheet.renamed").value == decomposed and len(people(result)) == 1
+    assert "sheet.renamed" not in [f.code for f in result.findings] and len(people(result)) == 1
 
 
 def test_sheets_reordered(tmp_path, shared_camp):

@@ -95,12 +95,13 @@ def test_number_round_trip(d):
 
 
 @pytest.mark.parametrize("text, expected", [("1,5", 1.5), ("1.5", 1.5), ("1.234,5", 1234.5), ("1,234.5", 1234.5),
-                                            ("1.234.567", 1234567.0), ("-0,25", -0.25), (" 12 ", 12.0)])
+                                            ("1.234.567", 1234567.0), ("-0,25", -0.25), (" 12 ", 12.0),
+                                            ("95%", 95.0), ("99,5 %", 99.5)])
 def test_number_formats(text, expected):
     assert coerce_number(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["abc", "1,5kg", "nan", "inf", float("inf"), "1e5", False])
+@pytest.mark.parametrize("bad", ["abc", "1,5kg", "nan", "inf", float("inf"), "1e5", False, "%", "95%%"])
 def test_bad_numbers(bad):
     assert error_code(coerce_number, bad) == "cell.bad_number"
 
