@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -53,10 +54,16 @@ def without_saved_at(votes: list[tuple]) -> list[tuple]:
     return sorted(v[:-1] for v in votes)  # the time a tally saved them: the rebuild tallies again
 
 
+STAMP = re.compile(r"Số liệu tính đến \d\d/\d\d/\d{4} \d\d:\d\d")  # when it was written: not what it holds
+
+
 def master_values(folder: Path) -> dict[str, list[tuple]]:
+    """Every sheet's values, the moment each subtitle says the figures were taken left out (two consolidates
+    a minute apart differ there alone)."""
     book = load_workbook(folder / MASTER, read_only=True)
     try:
-        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+        return {ws.title: [tuple(STAMP.sub("Số liệu tính đến ...", v) if isinstance(v, str) else v for v in row)
+                           for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
     finally:
         book.close()
 
