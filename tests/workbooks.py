@@ -10,6 +10,7 @@ moves when a column is added to a form.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -238,3 +239,13 @@ def everyone_votes_yes(camp) -> None:
             for m in camp.council:
                 votes.cell(row=r, column=vhead[m.name]).value = council.YES
     wb.save(ballot_path(camp))
+
+
+# "Số liệu tính đến dd/mm/yyyy HH:MM" in a master's subtitles: when it was written, not what it holds
+STAMP = re.compile(r"Số liệu tính đến [0-9/: ]+")
+
+
+def without_stamp(value: Any) -> Any:
+    """A master cell's value with the moment its subtitle names left out (two runs a minute apart differ
+    there alone)."""
+    return STAMP.sub("Số liệu tính đến ", value) if isinstance(value, str) else value

@@ -37,10 +37,6 @@ def identify(book: Book, campaign: Campaign, result: FileResult) -> Form | None:
     return form
 
 
-_SOURCES = (("trang ẩn \"_id\"", "_id_sheet"), ("tên định nghĩa (Name Manager)", "_defined_names"),
-            ("thuộc tính tệp (Properties)", "_custom_properties"))
-
-
 def _other_units(book: Book, campaign: Campaign, code: str) -> list[str]:
     """Where the file's identification names a unit of the campaign other than ``code`` (what the hidden
     sheet, else the next anchor, says). The name written on the form is not one of them: units renamed after
@@ -48,10 +44,10 @@ def _other_units(book: Book, campaign: Campaign, code: str) -> list[str]:
     a warning). The document properties are read only when the defined names hold no unit (they are written
     together; reading them costs a parse)."""
     out = []
-    for label, source in _SOURCES:
-        if source == "_custom_properties" and _defined_names(book).get("unit"):
+    for label, source in ANCHORS:
+        if source is _custom_properties and _defined_names(book).get("unit"):
             continue
-        other = globals()[source](book).get("unit")
+        other = source(book).get("unit")
         if other and other != code and campaign.unit(other) is not None:
             out.append(f"{label} ghi mã \"{other}\"")
     return out
@@ -60,7 +56,7 @@ def _other_units(book: Book, campaign: Campaign, code: str) -> list[str]:
 def identity(book: Book) -> dict[str, str]:
     """form/version/campaign/unit from the hidden sheet, else defined names, else properties."""
     ident: dict[str, str] = {}
-    for source in (_id_sheet, _defined_names, _custom_properties):
+    for _, source in ANCHORS:
         if all(k in ident for k in ID_KEYS):
             break
         for key, value in source(book).items():
@@ -87,6 +83,11 @@ def _anchors(values: dict[str, str], prefix: str) -> dict[str, str]:
     """The identity keys among ``values`` whose name is ``prefix`` + key."""
     return {name.removeprefix(prefix): value for name, value in values.items()
             if name.startswith(prefix) and name.removeprefix(prefix) in ID_KEYS}
+
+
+# where a workbook says what it is, in the order they are trusted: the label says it to the office
+ANCHORS = (("trang ẩn \"_id\"", _id_sheet), ("tên định nghĩa (Name Manager)", _defined_names),
+           ("thuộc tính tệp (Properties)", _custom_properties))
 
 
 def _version(value: str | None) -> int | None:

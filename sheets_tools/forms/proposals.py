@@ -140,7 +140,7 @@ def row_findings(unit: str, rows: list[Row], context: Context, locate: Locate | 
             if any(f.severity == ERROR for f in found):
                 refused.add(id(row))
             out += found
-        out += _caps(unit, sheet, [r for r in mine if id(r) not in refused], mine, context, locate)
+        out += _caps(unit, sheet, mine, refused, context, locate)
     return out
 
 
@@ -347,22 +347,22 @@ def _leader(unit: str, context: Context, hit, award) -> list[Finding]:
                 **award)]
 
 
-def _caps(unit: str, sheet: TableSheet, eligible: list[Row], rows: list[Row], context: Context, locate: Locate
+def _caps(unit: str, sheet: TableSheet, rows: list[Row], refused: set[int], context: Context, locate: Locate
           ) -> list[Finding]:
     """Optional ratio caps (settings): CSTĐCS against the people proposed for LĐTT or a title that needs it
-    (each person once); TTLĐXS against the collectives proposed. The base counts only the ``eligible`` rows
-    (no error of their own); the capped rows are all of ``rows``."""
+    (each person once); TTLĐXS against the collectives proposed. The base leaves out the ``refused`` rows (ids:
+    an error of their own); every row may be capped."""
     settings, campaign = context.campaign.yearend, context.campaign
     rules = [((campaign.catalogue_item(r.values.get("title") or "") or _NONE).rule, r) for r in rows]
+    eligible = [(k, r) for k, r in rules if id(r) not in refused]
     if sheet.key == "individuals":
-        people = {subject_key(sheet.key, r.values, "") for r in eligible
-                  if (campaign.catalogue_item(r.values.get("title") or "") or _NONE).rule in LDTT_OR_ABOVE}
+        people = {subject_key(sheet.key, r.values, "") for k, r in eligible if k in LDTT_OR_ABOVE}
         cap, setting, capped, base, base_words = (settings.cstdcs_cap_percent, "cstdcs_cap_percent", "CSTDCS",
                                                   people, "số người được đề nghị Lao động tiên tiến hoặc danh hiệu "
                                                   "cao hơn (đủ điều kiện)")
     else:
         cap, setting, capped, base, base_words = (settings.ttldxs_cap_percent, "ttldxs_cap_percent", "TTLDXS",
-                                                  eligible, "số tập thể đề nghị (đủ điều kiện)")
+                                                  [r for _, r in eligible], "số tập thể đề nghị (đủ điều kiện)")
     over = [r for k, r in rules if k == capped]
     if cap is None or not over:
         return []

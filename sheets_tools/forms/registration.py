@@ -52,8 +52,13 @@ def prefill(sheet: TableSheet, context: Context, unit: Unit | None) -> list[dict
     """The unit's indicators with the Department's common target; the unit types its own."""
     if unit is None:
         return []
-    return [{"code": i.code, "name": i.name, "measure": i.measure, "rule": RULE_WORDS.get(i.direction, ""),
-             "common": i.target} for i in context.campaign.indicators_of(unit)]
+    return [_issued(i) for i in context.campaign.indicators_of(unit)]
+
+
+def _issued(indicator: Indicator) -> dict:
+    """The cells of an indicator's row the office writes (locked in the unit's form)."""
+    return {"code": indicator.code, "name": indicator.name, "measure": indicator.measure,
+            "rule": RULE_WORDS.get(indicator.direction, ""), "common": indicator.target}
 
 
 def check(result: FileResult, form: Form, campaign: Campaign, context: Context) -> None:
@@ -81,9 +86,9 @@ def check(result: FileResult, form: Form, campaign: Campaign, context: Context) 
 def _as_issued(result: FileResult, sheet: TableSheet, row: Row, indicator: Indicator) -> None:
     """The columns the Department fills (name, unit of measure, rule, common target) are recorded as the
     campaign has them: a unit that typed over the locked cells is told, and its text is not recorded."""
-    expected = {"name": indicator.name, "measure": indicator.measure, "rule": RULE_WORDS.get(indicator.direction, ""),
-                "common": indicator.target}
-    for field, want in expected.items():
+    for field, want in _issued(indicator).items():
+        if field == "code":  # the row's key: matched already
+            continue
         typed = row.values.get(field)
         if field == "common":
             same = (number(typed) is None) == (want is None) and (want is None or abs(number(typed) - want) <= EPS)

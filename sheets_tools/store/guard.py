@@ -5,8 +5,9 @@ A missing or empty (0-byte) ledger is a new campaign only while none of the fold
 fills (``OUTPUT_DIRS``) holds a file; a ledger that is not an SQLite database (a folder, random bytes, a
 truncated copy) is never taken for a new one. Otherwise ``LedgerLost`` is raised, with a Vietnamese message
 saying what is wrong, that nothing was written, and how to recover (the newest copy in ``backup/``, or
-``sheets-tools ledger rebuild``). The check reads at most 100 bytes of the file and the names of its tables: it is cheap. An SQLite file
-without the ledger's tables (another database put in its place, tables dropped) is never made anew empty.
+``sheets-tools ledger rebuild``). The check reads at most 100 bytes of the file and the names of its
+tables: it is cheap. An SQLite file without the ledger's tables (another database put in its place, tables
+dropped) is never made anew empty.
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ STATES = {
     "not_database": "không phải cơ sở dữ liệu SQLite (tệp bị hỏng hoặc bị ghi đè bằng nội dung khác)",
     "truncated": "bị cắt cụt, không trọn vẹn (có thể do chép dở hoặc ổ đĩa lỗi)",
     "damaged": "bị hỏng",
-    "tables_missing": "là cơ sở dữ liệu SQLite nhưng thiếu bảng dữ liệu của sổ (tệp đã bị sửa hoặc bị thay bằng tệp khác)",
+    "tables_missing": "là cơ sở dữ liệu SQLite nhưng thiếu bảng dữ liệu của sổ (tệp đã bị sửa hoặc bị thay bằng "
+                      "tệp khác)",
 }
 DAMAGE_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 

@@ -25,9 +25,8 @@ from sheets_tools.master.tablerows import iso_date as _iso_date
 from sheets_tools.collection.status import counts_line
 from sheets_tools.master.sheets import (SOURCE_ROW_LABEL, STATUS_SHEET, UNIT_COLUMNS, _distinct_labels,
                                         _table_name, of_year, status_key, unit_codes)
-from workbooks import make_return
+from workbooks import make_return, without_stamp
 
-STAMP = re.compile(r"Số liệu tính đến [0-9/: ]+")
 
 
 # --- the writer before excel.rowstream, as it was ---------------------------------------------------------
@@ -169,7 +168,7 @@ def assert_same(new: Path, old: Path) -> int:
                 p, q = x.cell(row=r, column=c), y.cell(row=r, column=c)
                 v, w = p.value, q.value
                 if isinstance(v, str) and isinstance(w, str):
-                    v, w = STAMP.sub("", v), STAMP.sub("", w)
+                    v, w = without_stamp(v), without_stamp(w)
                 assert (v, _style(p)) == (w, _style(q)), (name, p.coordinate)
                 compared += 1
     return compared

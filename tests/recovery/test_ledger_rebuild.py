@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 from sheets_tools.cli import main
 from sheets_tools.recovery.archive import archive_files
 from sheets_tools.store import sidecar
+from workbooks import without_stamp
 
 LEDGER = "ledger.sqlite"
 MASTER = Path("master") / "Tổng hợp thi đua 2024.xlsx"
@@ -54,15 +54,12 @@ def without_saved_at(votes: list[tuple]) -> list[tuple]:
     return sorted(v[:-1] for v in votes)  # the time a tally saved them: the rebuild tallies again
 
 
-STAMP = re.compile(r"Số liệu tính đến \d\d/\d\d/\d{4} \d\d:\d\d")  # when it was written: not what it holds
-
-
 def master_values(folder: Path) -> dict[str, list[tuple]]:
     """Every sheet's values, the moment each subtitle says the figures were taken left out (two consolidates
     a minute apart differ there alone)."""
     book = load_workbook(folder / MASTER, read_only=True)
     try:
-        return {ws.title: [tuple(STAMP.sub("Số liệu tính đến ...", v) if isinstance(v, str) else v for v in row)
+        return {ws.title: [tuple(without_stamp(v) for v in row)
                            for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
     finally:
         book.close()
